@@ -1,0 +1,2 @@
+/* placeholder: the JSON layer is being written */
+#include "json.h"

@@ -1,0 +1,1 @@
+/* placeholder */ typedef int nsrun_syscall_groups_placeholder;

@@ -1,0 +1,131 @@
+/* nsrun SPEC (foreground), nsrun plan, nsrun check. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "exec.h"
+#include "plan.h"
+
+struct run_args {
+	const char *spec;
+	const char *pid_file;
+	bool json;
+	int extra_argc;       /* arguments after "--" replace process.args */
+	char **extra_argv;
+};
+
+static int parse_args(int argc, char **argv, bool allow_json, bool allow_pid_file,
+		      struct run_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (strcmp(arg, "--") == 0) {
+			a->extra_argc = argc - i - 1;
+			a->extra_argv = argv + i + 1;
+			break;
+		} else if (allow_json && strcmp(arg, "--json") == 0) {
+			a->json = true;
+		} else if (allow_pid_file && strcmp(arg, "--pid-file") == 0 && i + 1 < argc) {
+			a->pid_file = argv[++i];
+		} else if (allow_pid_file && strncmp(arg, "--pid-file=", 11) == 0) {
+			a->pid_file = arg + 11;
+		} else if (arg[0] == '-' && arg[1]) {
+			cmd_error("unknown option '%s'", arg);
+			return -1;
+		} else if (!a->spec) {
+			a->spec = arg;
+		} else if (!allow_pid_file) {
+			cmd_error("unexpected argument '%s' (program arguments go after \"--\")", arg);
+			return -1;
+		} else {
+			/* nsrun SPEC prog args...: like nspawn, the rest is the command */
+			a->extra_argc = argc - i;
+			a->extra_argv = argv + i;
+			break;
+		}
+	}
+	if (!a->spec) {
+		cmd_error("no spec file given; see nsrun --help");
+		return -1;
+	}
+	return 0;
+}
+
+/* Load, validate and plan; prints the error and returns NULL on failure. */
+static struct plan *load_plan(const struct run_args *a)
+{
+	struct nsrun_error err = { 0 };
+	struct spec *spec = NULL;
+	struct plan *plan = NULL;
+	if (spec_load_file(a->spec, stderr, &spec, &err) < 0 ||
+	    plan_build(spec, a->extra_argc, a->extra_argv, &plan, &err) < 0) {
+		fprintf(stderr, "nsrun: %s\n", err.msg);
+		return NULL;
+	}
+	return plan;
+}
+
+int cmd_run_foreground(int argc, char **argv)
+{
+	struct run_args a;
+	if (parse_args(argc, argv, false, true, &a) < 0)
+		return NSRUN_EXIT_FAILURE;
+	_cleanup_plan_ struct plan *plan = load_plan(&a);
+	if (!plan)
+		return NSRUN_EXIT_FAILURE;
+	struct exec_options o = { .pid_file = a.pid_file };
+	struct nsrun_error err = { 0 };
+	int status = 0;
+	if (exec_run_plan(plan, &o, &status, &err) < 0) {
+		fprintf(stderr, "nsrun: %s\n", err.msg);
+		return err.status ? err.status : NSRUN_EXIT_FAILURE;
+	}
+	return status;
+}
+
+static const char plan_usage[] =
+	"Usage: nsrun plan [--json] SPEC.json [-- ARGS...]\n"
+	"\n"
+	"Print the ordered steps nsrun would carry out for SPEC.json, with every\n"
+	"default filled in, without running anything and without privileges.\n"
+	"  --json    print the plan as JSON\n";
+
+int cmd_plan(int argc, char **argv)
+{
+	if (cmd_wants_help(argc, argv)) {
+		fputs(plan_usage, stdout);
+		return 0;
+	}
+	struct run_args a;
+	if (parse_args(argc, argv, true, false, &a) < 0)
+		return NSRUN_EXIT_FAILURE;
+	_cleanup_plan_ struct plan *plan = load_plan(&a);
+	if (!plan)
+		return NSRUN_EXIT_FAILURE;
+	if (a.json)
+		plan_print_json(plan, stdout);
+	else
+		plan_print(plan, stdout);
+	return 0;
+}
+
+static const char check_usage[] =
+	"Usage: nsrun check SPEC.json\n"
+	"\n"
+	"Validate SPEC.json: exit 0 when nsrun can run it, otherwise print the\n"
+	"error (FILE:LINE:COL: /json/pointer: what is wrong) and exit 125.\n"
+	"Warnings (unknown members) go to stderr and do not fail the check.\n";
+
+int cmd_check(int argc, char **argv)
+{
+	if (cmd_wants_help(argc, argv)) {
+		fputs(check_usage, stdout);
+		return 0;
+	}
+	struct run_args a;
+	if (parse_args(argc, argv, false, false, &a) < 0)
+		return NSRUN_EXIT_FAILURE;
+	_cleanup_plan_ struct plan *plan = load_plan(&a);
+	return plan ? 0 : NSRUN_EXIT_FAILURE;
+}

@@ -1,0 +1,97 @@
+/* nsrun spec: write a default OCI config.json, like `runc spec`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "common.h"
+
+static const char default_config[] =
+	"{\n"
+	"\t\"ociVersion\": \"1.2.0\",\n"
+	"\t\"process\": {\n"
+	"\t\t\"terminal\": true,\n"
+	"\t\t\"user\": { \"uid\": 0, \"gid\": 0 },\n"
+	"\t\t\"args\": [ \"sh\" ],\n"
+	"\t\t\"env\": [\n"
+	"\t\t\t\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\n"
+	"\t\t\t\"TERM=xterm\"\n"
+	"\t\t],\n"
+	"\t\t\"cwd\": \"/\",\n"
+	"\t\t\"capabilities\": {\n"
+	"\t\t\t\"bounding\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ],\n"
+	"\t\t\t\"effective\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ],\n"
+	"\t\t\t\"permitted\": [ \"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\" ]\n"
+	"\t\t},\n"
+	"\t\t\"rlimits\": [ { \"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024 } ],\n"
+	"\t\t\"noNewPrivileges\": true\n"
+	"\t},\n"
+	"\t\"root\": { \"path\": \"rootfs\", \"readonly\": true },\n"
+	"\t\"hostname\": \"nsrun\",\n"
+	"\t\"mounts\": [\n"
+	"\t\t{ \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" },\n"
+	"\t\t{ \"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
+	"\t\t  \"options\": [ \"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\" ] },\n"
+	"\t\t{ \"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\",\n"
+	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\", \"gid=5\" ] },\n"
+	"\t\t{ \"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\",\n"
+	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=65536k\" ] },\n"
+	"\t\t{ \"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\",\n"
+	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\" ] },\n"
+	"\t\t{ \"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\",\n"
+	"\t\t  \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"ro\" ] }\n"
+	"\t],\n"
+	"\t\"linux\": {\n"
+	"\t\t\"namespaces\": [\n"
+	"\t\t\t{ \"type\": \"pid\" }, { \"type\": \"network\" }, { \"type\": \"ipc\" },\n"
+	"\t\t\t{ \"type\": \"uts\" }, { \"type\": \"mount\" }, { \"type\": \"cgroup\" }\n"
+	"\t\t],\n"
+	"\t\t\"maskedPaths\": [\n"
+	"\t\t\t\"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\", \"/proc/latency_stats\",\n"
+	"\t\t\t\"/proc/timer_list\", \"/proc/timer_stats\", \"/proc/sched_debug\", \"/sys/firmware\",\n"
+	"\t\t\t\"/proc/scsi\"\n"
+	"\t\t],\n"
+	"\t\t\"readonlyPaths\": [\n"
+	"\t\t\t\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\", \"/proc/sysrq-trigger\"\n"
+	"\t\t]\n"
+	"\t}\n"
+	"}\n";
+
+static const char spec_usage[] =
+	"Usage: nsrun spec [--bundle DIR]\n"
+	"\n"
+	"Write a default OCI config.json into DIR (default: the current directory),\n"
+	"for a root filesystem in DIR/rootfs.  An existing config.json is kept.\n";
+
+int cmd_spec(int argc, char **argv)
+{
+	const char *dir = ".";
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(spec_usage, stdout);
+			return 0;
+		}
+		if ((strcmp(argv[i], "--bundle") == 0 || strcmp(argv[i], "-b") == 0) && i + 1 < argc) {
+			dir = argv[++i];
+			continue;
+		}
+		cmd_error("unexpected argument '%s'; see nsrun spec --help", argv[i]);
+		return NSRUN_EXIT_FAILURE;
+	}
+	_cleanup_free_ char *path = xasprintf("%s/config.json", dir);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			cmd_error("%s exists already; remove it first", path);
+		else
+			cmd_error("create %s: %s", path, strerror(errno));
+		return NSRUN_EXIT_FAILURE;
+	}
+	size_t len = strlen(default_config);
+	if (write(fd, default_config, len) != (ssize_t)len) {
+		cmd_error("write %s: %s", path, strerror(errno));
+		return NSRUN_EXIT_FAILURE;
+	}
+	return 0;
+}

@@ -1,0 +1,88 @@
+/* Shared between the executor's files; not part of any API. */
+#ifndef NSRUN_EXEC_INTERNAL_H
+#define NSRUN_EXEC_INTERNAL_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "exec.h"
+
+/* State of the process that becomes the container's PID 1 (and of the
+ * parent for the steps it carries out). */
+struct exec_ctx {
+	struct plan *plan;
+	size_t step_index;
+	int sync_fd;              /* socket to the other side, CLOEXEC */
+	int proc_fd;              /* the host's procfs, verified (SECURITY.md rule 3) */
+	int root_fd;              /* O_PATH of the container's root (after the rootfs bind) */
+	int console_slave;        /* pty slave for the process's stdio, or -1 */
+	pid_t child;              /* parent: host pid of the container's PID 1 */
+	int pidfd;                /* parent: pidfd of it */
+	uint64_t caps_bounding;   /* resolved capability sets (defaults clamped) */
+	uint64_t caps_effective, caps_permitted, caps_inheritable, caps_ambient;
+	int console_master;       /* parent: the pty master received from the child */
+	sigset_t orig_mask;       /* the signal mask to restore before exec */
+};
+
+typedef int (*step_fn)(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+
+/* Messages on the sync socket. */
+enum sync_kind { SYNC_RELEASE = 1, SYNC_CONSOLE, SYNC_ERROR };
+struct sync_msg {
+	int kind;
+	int status;               /* SYNC_ERROR: exit status nsrun should use */
+	char msg[sizeof(((struct nsrun_error *)0)->msg)];
+};
+int sync_send(int fd, const struct sync_msg *m, int pass_fd);
+/* Returns 1 with a message, 0 on EOF, -1 on error; *recv_fd gets a passed fd or -1. */
+int sync_recv(int fd, struct sync_msg *m, int *recv_fd);
+
+/* resolve.c: paths inside the container, always through root_fd.  Both
+ * return an fd, or a negative errno with err filled in. */
+int resolve_in_root(int root_fd, const char *path, int flags, struct nsrun_error *err);
+/* Make the directories of `path` (and the last component as a directory,
+ * or an empty file when `file` is true) inside root; returns an O_PATH fd. */
+int mkpath_in_root(int root_fd, const char *path, bool file, struct nsrun_error *err);
+int open_verified_procfs(struct nsrun_error *err);
+
+/* Steps, by file. */
+int step_join_ns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_unshare(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_id_maps(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_time_offsets(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_hostname(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_domainname(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+
+int step_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_rootfs_bind(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_mount(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_pivot_root(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_mask_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_readonly_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_root_readonly(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_root_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+
+int step_device(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_dev_symlinks(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_console(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+
+int step_sysctl(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_oom_score_adj(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_rlimit(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_personality(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_caps_bounding(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_user(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_caps(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_no_new_privs(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_cwd(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_selinux_label(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_apparmor_profile(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_exec(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+
+/* Checks in the parent before anything is created; may mark steps skipped. */
+int exec_preflight(struct exec_ctx *c, struct nsrun_error *err);
+/* supervise.c: relay terminal and signals until the container ends. */
+int supervise(struct exec_ctx *c, const sigset_t *orig_mask, int *exit_status, struct nsrun_error *err);
+
+#endif

@@ -1,0 +1,296 @@
+/* Root filesystem and mounts, with the new mount API: every mount is made
+ * detached (fsmount/open_tree) and attached onto an fd resolved inside the
+ * root, so no path string ever crosses the rootfs boundary. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+
+#include "exec-internal.h"
+
+static unsigned long long attrs_from_flags(unsigned long flags)
+{
+	unsigned long long a = 0;
+	if (flags & MS_RDONLY)
+		a |= MOUNT_ATTR_RDONLY;
+	if (flags & MS_NOSUID)
+		a |= MOUNT_ATTR_NOSUID;
+	if (flags & MS_NODEV)
+		a |= MOUNT_ATTR_NODEV;
+	if (flags & MS_NOEXEC)
+		a |= MOUNT_ATTR_NOEXEC;
+	if (flags & MS_NODIRATIME)
+		a |= MOUNT_ATTR_NODIRATIME;
+	if (flags & MS_NOSYMFOLLOW)
+		a |= MOUNT_ATTR_NOSYMFOLLOW;
+	if (flags & MS_NOATIME)
+		a |= MOUNT_ATTR_NOATIME;
+	else if (flags & MS_STRICTATIME)
+		a |= MOUNT_ATTR_STRICTATIME;
+	else if (flags & MS_RELATIME)
+		a |= MOUNT_ATTR_RELATIME;
+	return a;
+}
+
+static bool sets_atime(unsigned long flags)
+{
+	return flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME);
+}
+
+static int set_propagation(int mnt_fd, unsigned long prop, struct nsrun_error *err)
+{
+	if (!prop)
+		return 0;
+	struct mount_attr attr = { .propagation = prop & ~(unsigned long)MS_REC };
+	if (mount_setattr(mnt_fd, "", AT_EMPTY_PATH | (prop & MS_REC ? AT_RECURSIVE : 0), &attr,
+			  sizeof(attr)) < 0)
+		return nsrun_error_set(err, errno, "set propagation");
+	return 0;
+}
+
+/* The kernel explains fsconfig() failures in messages read from the fs fd. */
+static void fs_context_message(int fs, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	ssize_t n = read(fs, buf, size - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		char *nl = strchr(buf, '\n');
+		if (nl)
+			*nl = '\0';
+	}
+}
+
+static int configure_fs(int fs, const struct plan_step *s, struct nsrun_error *err)
+{
+	static const struct { unsigned long flag; const char *key; } sb_flags[] = {
+		{ MS_SYNCHRONOUS, "sync" }, { MS_DIRSYNC, "dirsync" }, { MS_LAZYTIME, "lazytime" },
+		{ MS_MANDLOCK, "mand" }, { MS_SILENT, "silent" },
+	};
+	char msg[256];
+	for (size_t i = 0; i < ARRAY_SIZE(sb_flags); i++)
+		if ((s->flags & sb_flags[i].flag) &&
+		    fsconfig(fs, FSCONFIG_SET_FLAG, sb_flags[i].key, NULL, 0) < 0)
+			return nsrun_error_set(err, errno, "option %s", sb_flags[i].key);
+	if (s->source && fsconfig(fs, FSCONFIG_SET_STRING, "source", s->source, 0) < 0)
+		return nsrun_error_set(err, errno, "source %s", s->source);
+	_cleanup_free_ char *data = s->data ? xstrdup(s->data) : NULL;
+	for (char *save = NULL, *opt = data ? strtok_r(data, ",", &save) : NULL; opt;
+	     opt = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(opt, '=');
+		int r;
+		if (eq) {
+			*eq = '\0';
+			r = fsconfig(fs, FSCONFIG_SET_STRING, opt, eq + 1, 0);
+		} else {
+			r = fsconfig(fs, FSCONFIG_SET_FLAG, opt, NULL, 0);
+		}
+		if (r < 0) {
+			int e = errno;
+			fs_context_message(fs, msg, sizeof(msg));
+			return nsrun_error_set(err, e, "option %s%s%s%s%s", opt, eq ? "=" : "",
+					       eq ? eq + 1 : "", msg[0] ? ": " : "", msg);
+		}
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int e = errno;
+		fs_context_message(fs, msg, sizeof(msg));
+		return nsrun_error_set(err, e, "create the %s filesystem%s%s", s->fstype,
+				       msg[0] ? ": " : "", msg);
+	}
+	return 0;
+}
+
+static int attach(int mnt_fd, int target_fd, const char *dest, struct nsrun_error *err)
+{
+	if (move_mount(mnt_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return nsrun_error_set(err, errno, "attach onto %s", dest);
+	return 0;
+}
+
+/* Procfs and sysfs only go onto plain directories (SECURITY.md rule 2). */
+static int check_plain_dir(struct exec_ctx *c, const char *dest, struct nsrun_error *err)
+{
+	_cleanup_close_ int fd = resolve_in_root(c->root_fd, dest, O_PATH | O_NOFOLLOW, err);
+	struct stat st;
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : -1;
+	if (fstat(fd, &st) < 0)
+		return nsrun_error_set(err, errno, "stat %s", dest);
+	if (!S_ISDIR(st.st_mode))
+		return nsrun_error_set(err, 0, "%s in the root filesystem is %s, not a directory: "
+				       "refusing to mount there", dest, S_ISLNK(st.st_mode) ?
+				       "a symlink" : "not a directory");
+	return 0;
+}
+
+static int mount_fs(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	if (strcmp(s->fstype, "proc") == 0 || strcmp(s->fstype, "sysfs") == 0)
+		if (check_plain_dir(c, s->path, err) < 0)
+			return -1;
+	_cleanup_close_ int fs = fsopen(s->fstype, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return nsrun_error_set(err, errno, "fsopen %s", s->fstype);
+	if (configure_fs(fs, s, err) < 0)
+		return -1;
+	_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attrs_from_flags(s->flags));
+	if (mnt < 0)
+		return nsrun_error_set(err, errno, "fsmount %s", s->fstype);
+	_cleanup_close_ int target = mkpath_in_root(c->root_fd, s->path, false, err);
+	if (target < 0)
+		return -1;
+	if (attach(mnt, target, s->path, err) < 0)
+		return -1;
+	return set_propagation(mnt, s->propagation, err);
+}
+
+static int mount_bind(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	_cleanup_close_ int tree = open_tree(AT_FDCWD, s->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					     (s->recursive ? AT_RECURSIVE : 0));
+	struct stat st;
+	if (tree < 0)
+		return nsrun_error_set(err, errno, "open the bind source %s", s->source);
+	if (fstat(tree, &st) < 0)
+		return nsrun_error_set(err, errno, "stat %s", s->source);
+	unsigned long long set = attrs_from_flags(s->flags), clr = attrs_from_flags(s->clear_flags);
+	if (sets_atime(s->flags))
+		clr |= MOUNT_ATTR__ATIME;
+	if (set || clr) {
+		struct mount_attr attr = { .attr_set = set, .attr_clr = clr };
+		if (mount_setattr(tree, "", AT_EMPTY_PATH | (s->recursive ? AT_RECURSIVE : 0), &attr,
+				  sizeof(attr)) < 0)
+			return nsrun_error_set(err, errno, "set the options of the bind mount");
+	}
+	_cleanup_close_ int target = mkpath_in_root(c->root_fd, s->path, !S_ISDIR(st.st_mode), err);
+	if (target < 0)
+		return -1;
+	struct stat tst;
+	if (fstat(target, &tst) < 0)
+		return nsrun_error_set(err, errno, "stat %s", s->path);
+	if (S_ISDIR(st.st_mode) != S_ISDIR(tst.st_mode))
+		return nsrun_error_set(err, 0, "%s is a %s but %s in the container is a %s", s->source,
+				       S_ISDIR(st.st_mode) ? "directory" : "file", s->path,
+				       S_ISDIR(tst.st_mode) ? "directory" : "file");
+	if (attach(tree, target, s->path, err) < 0)
+		return -1;
+	return set_propagation(tree, s->propagation, err);
+}
+
+int step_mount(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	return s->mount_kind == MOUNT_BIND ? mount_bind(c, s, err) : mount_fs(c, s, err);
+}
+
+int step_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)c;
+	if (mount(NULL, "/", NULL, s->propagation, NULL) < 0)
+		return nsrun_error_set(err, errno, "make / rslave");
+	return 0;
+}
+
+int step_rootfs_bind(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	int tree = open_tree(AT_FDCWD, s->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return nsrun_error_set(err, errno, "open the root filesystem %s", s->path);
+	if (move_mount(tree, "", AT_FDCWD, s->path, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		int e = errno;
+		close(tree);
+		return nsrun_error_set(err, e, "bind %s onto itself", s->path);
+	}
+	c->root_fd = tree;
+	return 0;
+}
+
+int step_pivot_root(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)s;
+	/* pivot_root(".", ".") stacks the old root on the new one; detaching
+	 * it leaves no trace and needs no directory for it in the image. */
+	if (fchdir(c->root_fd) < 0)
+		return nsrun_error_set(err, errno, "chdir into the root filesystem");
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return nsrun_error_set(err, errno, "pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		return nsrun_error_set(err, errno, "detach the old root");
+	if (chdir("/") < 0)
+		return nsrun_error_set(err, errno, "chdir /");
+	return 0;
+}
+
+int step_mask_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	struct nsrun_error ignored;
+	_cleanup_close_ int target = resolve_in_root(c->root_fd, s->path, O_PATH, &ignored);
+	struct stat st;
+	if (target == -ENOENT)
+		return 0; /* nothing to hide */
+	if (target < 0) {
+		*err = ignored;
+		return -1;
+	}
+	if (fstat(target, &st) < 0)
+		return nsrun_error_set(err, errno, "stat %s", s->path);
+	if (S_ISDIR(st.st_mode)) {
+		_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+		if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
+		    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
+		    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+			return nsrun_error_set(err, errno, "make an empty tmpfs");
+		_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+						  MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		if (mnt < 0)
+			return nsrun_error_set(err, errno, "fsmount tmpfs");
+		return attach(mnt, target, s->path, err);
+	}
+	/* Files are hidden under the host's /dev/null, verified to be the real
+	 * character device 1:3 (SECURITY.md rule 2). */
+	_cleanup_close_ int null = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	struct stat nst;
+	if (null < 0 || fstat(null, &nst) < 0)
+		return nsrun_error_set(err, errno, "open the host's /dev/null");
+	if (!S_ISCHR(nst.st_mode) || nst.st_rdev != makedev(1, 3))
+		return nsrun_error_set(err, 0, "the host's /dev/null is not the character device 1:3");
+	return attach(null, target, s->path, err);
+}
+
+int step_readonly_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	struct nsrun_error ignored;
+	_cleanup_close_ int target = resolve_in_root(c->root_fd, s->path, O_PATH, &ignored);
+	if (target == -ENOENT)
+		return 0;
+	if (target < 0) {
+		*err = ignored;
+		return -1;
+	}
+	_cleanup_close_ int tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					     AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0)
+		return nsrun_error_set(err, errno, "clone %s", s->path);
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+				   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return nsrun_error_set(err, errno, "make %s read-only", s->path);
+	return attach(tree, target, s->path, err);
+}
+
+int step_root_readonly(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)s;
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	if (mount_setattr(c->root_fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return nsrun_error_set(err, errno, "make the root read-only");
+	return 0;
+}
+
+int step_root_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	return set_propagation(c->root_fd, s->propagation, err);
+}

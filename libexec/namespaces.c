@@ -1,0 +1,115 @@
+/* Namespaces joined by path, made after joining a user namespace, time
+ * offsets, id maps, and the names of the uts namespace. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "exec-internal.h"
+
+int step_join_ns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)c;
+	_cleanup_close_ int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "open %s", s->path);
+	/* Check that the path is a namespace, and of the right type. */
+	int type = ioctl(fd, NS_GET_NSTYPE);
+	if (type < 0)
+		return nsrun_error_set(err, errno, "%s is not a namespace", s->path);
+	if (type != s->ns_flags)
+		return nsrun_error_set(err, 0, "%s is a %s namespace, not a %s namespace", s->path,
+				       spec_namespace_name(type) ? spec_namespace_name(type) : "?",
+				       spec_namespace_name(s->ns_flags));
+	if (setns(fd, s->ns_flags) < 0)
+		return nsrun_error_set(err, errno, "setns %s", s->path);
+	return 0;
+}
+
+int step_unshare(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)c;
+	if (unshare(s->ns_flags) < 0)
+		return nsrun_error_set(err, errno, "unshare");
+	return 0;
+}
+
+static int write_proc(int proc_fd, const char *rel, const char *data, struct nsrun_error *err)
+{
+	_cleanup_close_ int fd = openat(proc_fd, rel, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "open /proc/%s", rel);
+	size_t len = strlen(data);
+	ssize_t n = write(fd, data, len);
+	if (n < 0 || (size_t)n != len)
+		return nsrun_error_set(err, n < 0 ? errno : EIO, "write /proc/%s", rel);
+	return 0;
+}
+
+static char *format_map(const struct spec_idmap *m, size_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+	fclose(f);
+	return buf;
+}
+
+int step_id_maps(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)s;
+	const struct spec_linux *l = &c->plan->spec->linux_;
+	_cleanup_free_ char *uid = format_map(l->uid_mappings, l->n_uid_mappings);
+	_cleanup_free_ char *gid = format_map(l->gid_mappings, l->n_gid_mappings);
+	char path[64];
+	snprintf(path, sizeof(path), "%d/uid_map", (int)c->child);
+	if (write_proc(c->proc_fd, path, uid, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%d/gid_map", (int)c->child);
+	return write_proc(c->proc_fd, path, gid, err);
+}
+
+/* Offsets can only be written before a process enters the namespace, so
+ * unshare (which affects children), write, then enter it ourselves. */
+int step_time_offsets(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	if (unshare(CLONE_NEWTIME) < 0)
+		return nsrun_error_set(err, errno, "unshare the time namespace");
+	char buf[256];
+	size_t len = 0;
+	for (size_t i = 0; i < s->n_offsets; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %lld %u\n",
+					s->offsets[i].clock == CLOCK_MONOTONIC ? "monotonic" : "boottime",
+					(long long)s->offsets[i].secs, s->offsets[i].nanosecs);
+	if (len && write_proc(c->proc_fd, "self/timens_offsets", buf, err) < 0)
+		return -1;
+	_cleanup_close_ int fd = openat(c->proc_fd, "self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "open the new time namespace");
+	if (setns(fd, CLONE_NEWTIME) < 0)
+		return nsrun_error_set(err, errno, "enter the new time namespace");
+	return 0;
+}
+
+int step_hostname(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)c;
+	if (sethostname(s->value, strlen(s->value)) < 0)
+		return nsrun_error_set(err, errno, "sethostname");
+	return 0;
+}
+
+int step_domainname(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)c;
+	if (setdomainname(s->value, strlen(s->value)) < 0)
+		return nsrun_error_set(err, errno, "setdomainname");
+	return 0;
+}

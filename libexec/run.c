@@ -1,0 +1,367 @@
+/* exec_run_plan: the walk over the plan.  The parent (nsrun) checks what
+ * it can before creating anything, makes the container's PID 1 with one
+ * clone3(), carries out its own steps, and then supervises.  The child
+ * runs its steps in order and execs; on any failure it reports the step
+ * over the sync socket and exits, taking its namespaces and every mount it
+ * made with it, so the host is left as it was. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "exec-internal.h"
+
+static const step_fn step_table[STEP__MAX] = {
+	[STEP_JOIN_NS_EARLY] = step_join_ns,
+	[STEP_JOIN_NS] = step_join_ns,
+	[STEP_UNSHARE] = step_unshare,
+	[STEP_ID_MAPS] = step_id_maps,
+	[STEP_TIME_OFFSETS] = step_time_offsets,
+	[STEP_HOSTNAME] = step_hostname,
+	[STEP_DOMAINNAME] = step_domainname,
+	[STEP_PROPAGATION] = step_propagation,
+	[STEP_ROOTFS_BIND] = step_rootfs_bind,
+	[STEP_MOUNT] = step_mount,
+	[STEP_DEVICE] = step_device,
+	[STEP_DEV_SYMLINKS] = step_dev_symlinks,
+	[STEP_CONSOLE] = step_console,
+	[STEP_PIVOT_ROOT] = step_pivot_root,
+	[STEP_MASK_PATH] = step_mask_path,
+	[STEP_READONLY_PATH] = step_readonly_path,
+	[STEP_ROOT_READONLY] = step_root_readonly,
+	[STEP_ROOT_PROPAGATION] = step_root_propagation,
+	[STEP_SYSCTL] = step_sysctl,
+	[STEP_OOM_SCORE_ADJ] = step_oom_score_adj,
+	[STEP_RLIMIT] = step_rlimit,
+	[STEP_PERSONALITY] = step_personality,
+	[STEP_CAPS_BOUNDING] = step_caps_bounding,
+	[STEP_USER] = step_user,
+	[STEP_CAPS] = step_caps,
+	[STEP_NO_NEW_PRIVS] = step_no_new_privs,
+	[STEP_CWD] = step_cwd,
+	[STEP_SELINUX_LABEL] = step_selinux_label,
+	[STEP_APPARMOR_PROFILE] = step_apparmor_profile,
+	[STEP_EXEC] = step_exec,
+};
+
+int sync_send(int fd, const struct sync_msg *m, int pass_fd)
+{
+	struct iovec iov = { .iov_base = (void *)m, .iov_len = sizeof(*m) };
+	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (pass_fd >= 0) {
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
+	}
+	ssize_t n;
+	do
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(*m) ? 0 : -1;
+}
+
+int sync_recv(int fd, struct sync_msg *m, int *recv_fd)
+{
+	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf) };
+	*recv_fd = -1;
+	ssize_t n;
+	do
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	if (n != (ssize_t)sizeof(*m))
+		return -1;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(recv_fd, CMSG_DATA(cm), sizeof(int));
+	m->msg[sizeof(m->msg) - 1] = '\0';
+	return 1;
+}
+
+static int run_step(struct exec_ctx *c, size_t i, struct nsrun_error *err)
+{
+	const struct plan_step *s = &c->plan->steps[i];
+	if (s->skip_reason || !step_table[s->kind])
+		return 0;
+	c->step_index = i;
+	if (step_table[s->kind](c, s, err) < 0) {
+		char what[256];
+		FILE *f = fmemopen(what, sizeof(what), "w");
+		if (f) {
+			plan_step_describe(c->plan, s, f);
+			fclose(f);
+			what[sizeof(what) - 1] = '\0';
+		} else {
+			snprintf(what, sizeof(what), "%s", plan_step_name(s->kind));
+		}
+		/* squeeze the padding of the step name */
+		char *sp = strchr(what, ' ');
+		if (sp) {
+			char *q = sp;
+			while (*q == ' ')
+				q++;
+			memmove(sp + 1, q, strlen(q) + 1);
+		}
+		return nsrun_error_prefix(err, "step %zu %s: ", i + 1, what);
+	}
+	return 0;
+}
+
+/* The container's PID 1 until exec. */
+static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
+{
+	struct nsrun_error err = { 0 };
+	/* Nothing inside may ptrace or open /proc/PID/exe of nsrun (rule 5). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	umask(0);
+	for (size_t i = 0; i < c->plan->n_steps; i++) {
+		const struct plan_step *s = &c->plan->steps[i];
+		if (s->in_parent)
+			continue;
+		if (s->kind == STEP_WAIT_PARENT) {
+			struct sync_msg m;
+			int fd;
+			if (sync_recv(c->sync_fd, &m, &fd) != 1 || m.kind != SYNC_RELEASE)
+				_exit(NSRUN_EXIT_FAILURE);
+			continue;
+		}
+		if (run_step(c, i, &err) < 0)
+			break;
+	}
+	struct sync_msg m = { .kind = SYNC_ERROR, .status = err.status ? err.status : NSRUN_EXIT_FAILURE };
+	memcpy(m.msg, err.msg, sizeof(m.msg));
+	sync_send(c->sync_fd, &m, -1);
+	_exit(m.status);
+}
+
+static int read_bounding(uint64_t *mask)
+{
+	*mask = 0;
+	for (int cap = 0; cap <= SPEC_CAP_LAST; cap++) {
+		int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+		if (r > 0)
+			*mask |= 1ULL << cap;
+	}
+	return 0;
+}
+
+int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
+{
+	const struct plan *p = c->plan;
+	struct stat st;
+	if (lstat(p->rootfs, &st) < 0)
+		return nsrun_error_set(err, errno, "%s: root.path %s", p->spec->file, p->rootfs);
+	if (S_ISLNK(st.st_mode))
+		return nsrun_error_set(err, 0, "%s: root.path %s is a symlink; give the directory itself",
+				       p->spec->file, p->rootfs);
+	if (!S_ISDIR(st.st_mode))
+		return nsrun_error_set(err, 0, "%s: root.path %s is not a directory", p->spec->file,
+				       p->rootfs);
+	uint64_t bounding;
+	read_bounding(&bounding);
+	c->caps_bounding = p->caps.bounding;
+	c->caps_effective = p->caps.effective;
+	c->caps_permitted = p->caps.permitted;
+	c->caps_inheritable = p->caps.inheritable;
+	c->caps_ambient = p->caps.ambient;
+	if (p->caps_from_defaults) {
+		c->caps_bounding &= bounding;
+		c->caps_effective &= bounding;
+		c->caps_permitted &= bounding;
+	} else if (p->caps.given) {
+		uint64_t wanted = p->caps.permitted | p->caps.effective | p->caps.inheritable |
+				  p->caps.ambient;
+		uint64_t missing = wanted & ~bounding;
+		for (int cap = 0; cap <= SPEC_CAP_LAST; cap++)
+			if (missing & (1ULL << cap))
+				return nsrun_error_set(err, 0, "%s: /process/capabilities: %s is not in "
+						       "nsrun's own bounding set, so the container "
+						       "cannot have it", p->spec->file, spec_cap_name(cap));
+	}
+	/* A hard limit above ours needs CAP_SYS_RESOURCE, which this host may
+	 * not give: say so now rather than failing half-way. */
+	bool can_raise = bounding & (1ULL << CAP_SYS_RESOURCE);
+	if (can_raise) {
+		cap_t self = cap_get_proc();
+		cap_flag_value_t v = CAP_CLEAR;
+		if (self)
+			cap_get_flag(self, CAP_SYS_RESOURCE, CAP_EFFECTIVE, &v);
+		cap_free(self);
+		can_raise = v == CAP_SET;
+	}
+	for (size_t i = 0; i < p->n_steps; i++) {
+		const struct plan_step *s = &p->steps[i];
+		struct rlimit cur;
+		if (s->kind != STEP_RLIMIT || can_raise || getrlimit(s->resource, &cur) < 0)
+			continue;
+		if (cur.rlim_max != RLIM_INFINITY && (s->hard > cur.rlim_max || s->hard == RLIM_INFINITY))
+			return nsrun_error_set(err, 0, "%s: /process/rlimits: the hard limit of %s (%llu) "
+					       "is above nsrun's own (%llu), and nsrun lacks "
+					       "CAP_SYS_RESOURCE to raise it", p->spec->file,
+					       spec_rlimit_name(s->resource), (unsigned long long)s->hard,
+					       (unsigned long long)cur.rlim_max);
+	}
+	return 0;
+}
+
+static pid_t clone_child(int flags, int *pidfd)
+{
+	struct clone_args args = {
+		.flags = (uint64_t)flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct nsrun_error *err)
+{
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "write the pid file %s", path);
+	dprintf(fd, "%d", (int)pid);
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return nsrun_error_set(err, e, "rename the pid file to %s", path);
+	}
+	return 0;
+}
+
+/* Parent: after clone, run the parent's steps and wait for the child to
+ * exec (the sync socket closes) or to report a failure. */
+static int parent_setup(struct exec_ctx *c, const struct exec_options *o, struct nsrun_error *err)
+{
+	for (size_t i = 0; i < c->plan->n_steps; i++) {
+		const struct plan_step *s = &c->plan->steps[i];
+		if (!s->in_parent || s->kind == STEP_CLONE || s->kind == STEP_JOIN_NS_EARLY)
+			continue;
+		if (s->kind == STEP_RELEASE) {
+			struct sync_msg m = { .kind = SYNC_RELEASE };
+			if (sync_send(c->sync_fd, &m, -1) < 0)
+				return nsrun_error_set(err, errno, "step %zu release: the container's "
+						       "PID 1 is gone", i + 1);
+			continue;
+		}
+		if (run_step(c, i, err) < 0)
+			return -1;
+	}
+	if (o && o->pid_file && write_pid_file(o->pid_file, c->child, err) < 0)
+		return -1;
+	for (;;) {
+		struct sync_msg m;
+		int fd;
+		int r = sync_recv(c->sync_fd, &m, &fd);
+		if (r == 0)
+			return 0; /* exec happened */
+		if (r < 0)
+			return nsrun_error_set(err, errno, "read from the container's PID 1");
+		if (m.kind == SYNC_CONSOLE && fd >= 0) {
+			c->console_master = fd;
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (m.kind == SYNC_ERROR) {
+			nsrun_error_set(err, 0, "%s", m.msg);
+			err->status = m.status;
+			return -1;
+		}
+	}
+}
+
+static void reap(struct exec_ctx *c)
+{
+	if (c->child <= 0)
+		return;
+	syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+	while (waitpid(c->child, NULL, 0) < 0 && errno == EINTR)
+		;
+	c->child = -1;
+}
+
+int exec_run_plan(struct plan *p, const struct exec_options *o, int *exit_status,
+		  struct nsrun_error *err)
+{
+	struct exec_ctx c = { .plan = p, .sync_fd = -1, .proc_fd = -1, .root_fd = -1,
+			      .console_slave = -1, .child = -1, .pidfd = -1, .console_master = -1 };
+	int sv[2] = { -1, -1 };
+	int r = -1;
+	if (exec_preflight(&c, err) < 0)
+		return -1;
+	c.proc_fd = open_verified_procfs(err);
+	if (c.proc_fd < 0)
+		return -1;
+	for (size_t i = 0; i < p->n_steps && p->steps[i].kind == STEP_JOIN_NS_EARLY; i++)
+		if (run_step(&c, i, err) < 0)
+			goto out;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		nsrun_error_set(err, errno, "socketpair");
+		goto out;
+	}
+	/* Signals wait in the queue for supervise(); the child restores the
+	 * mask right before exec. */
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &c.orig_mask);
+	fflush(NULL);
+	c.child = clone_child(p->clone_flags, &c.pidfd);
+	if (c.child < 0) {
+		int e = errno;
+		size_t i = 0;
+		while (i < p->n_steps && p->steps[i].kind != STEP_CLONE)
+			i++;
+		nsrun_error_set(err, e, "step %zu clone", i + 1);
+		sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
+		goto out;
+	}
+	if (c.child == 0) {
+		close(sv[0]);
+		c.sync_fd = sv[1];
+		child_main(&c);
+	}
+	close(sv[1]);
+	sv[1] = -1;
+	c.sync_fd = sv[0];
+	if (parent_setup(&c, o, err) < 0) {
+		reap(&c);
+		sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
+		goto out;
+	}
+	r = supervise(&c, &c.orig_mask, exit_status, err);
+	c.child = -1;
+	sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
+out:
+	if (c.child > 0)
+		reap(&c);
+	for (int i = 0; i < 2; i++)
+		if (sv[i] >= 0)
+			close(sv[i]);
+	if (c.proc_fd >= 0)
+		close(c.proc_fd);
+	if (c.pidfd >= 0)
+		close(c.pidfd);
+	if (c.console_master >= 0)
+		close(c.console_master);
+	return r;
+}

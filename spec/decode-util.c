@@ -1,0 +1,300 @@
+/* The decoding cursor: pointer bookkeeping, typed getters, warnings for
+ * unknown members.  See decode.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "decode.h"
+
+/* JSON pointer escaping (RFC 6901): '~' -> "~0", '/' -> "~1". */
+size_t dec_push_key(struct dec *d, const char *key)
+{
+	size_t old = d->ptr_len;
+	if (d->ptr_len + 2 < sizeof(d->ptr))
+		d->ptr[d->ptr_len++] = '/';
+	for (const char *p = key; *p && d->ptr_len + 3 < sizeof(d->ptr); p++) {
+		if (*p == '~' || *p == '/') {
+			d->ptr[d->ptr_len++] = '~';
+			d->ptr[d->ptr_len++] = *p == '~' ? '0' : '1';
+		} else {
+			d->ptr[d->ptr_len++] = *p;
+		}
+	}
+	d->ptr[d->ptr_len] = '\0';
+	return old;
+}
+
+size_t dec_push_index(struct dec *d, size_t i)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%zu", i);
+	return dec_push_key(d, buf);
+}
+
+static int dec_vfail(struct dec *d, unsigned line, unsigned col, const char *ptr,
+		     const char *fmt, va_list ap)
+{
+	char what[1200];
+	vsnprintf(what, sizeof(what), fmt, ap);
+	if (line)
+		nsrun_error_set(d->err, 0, "%s:%u:%u: %s: %s", d->file, line, col,
+				ptr[0] ? ptr : "/", what);
+	else
+		nsrun_error_set(d->err, 0, "%s: %s: %s", d->file, ptr[0] ? ptr : "/", what);
+	return -1;
+}
+
+int dec_fail(struct dec *d, const struct json_node *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	dec_vfail(d, n ? n->line : 0, n ? n->col : 0, d->ptr, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int dec_fail_at(struct dec *d, struct spec_pos pos, const char *ptr, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	dec_vfail(d, pos.line, pos.col, ptr, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void dec_warn(struct dec *d, unsigned line, unsigned col, const char *fmt, ...)
+{
+	if (d->n_warnings)
+		(*d->n_warnings)++;
+	if (!d->warn)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(d->warn, "%s:%u:%u: warning: ", d->file, line, col);
+	vfprintf(d->warn, fmt, ap);
+	fputc('\n', d->warn);
+	va_end(ap);
+}
+
+/* How a wrong value is shown in a message: strings quoted (cut short),
+ * numbers as written, other types by name. */
+static const char *describe(const struct json_node *n, char *buf, size_t size)
+{
+	if (n->type == JSON_STRING)
+		snprintf(buf, size, "\"%.40s%s\"", n->text, n->len > 40 ? "..." : "");
+	else if (n->type == JSON_NUMBER)
+		snprintf(buf, size, "%.40s", n->text);
+	else if (n->type == JSON_BOOL)
+		snprintf(buf, size, "%s", n->boolean ? "true" : "false");
+	else
+		snprintf(buf, size, "%s %s", n->type == JSON_NULL ? "" : n->type == JSON_ARRAY ||
+			 n->type == JSON_OBJECT ? "an" : "a", json_type_name(n->type));
+	if (n->type == JSON_NULL)
+		snprintf(buf, size, "null");
+	return buf;
+}
+#define DESCRIBE(n) describe((n), (char[64]){0}, 64)
+
+int dec_object(struct dec *d, const struct json_node *n, struct dec_obj *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (n->type != JSON_OBJECT)
+		return dec_fail(d, n, "expected an object, got %s", DESCRIBE(n));
+	o->node = n;
+	return 0;
+}
+
+const struct json_node *dec_member(struct dec_obj *o, const char *key)
+{
+	if (o->n_known < ARRAY_SIZE(o->known))
+		o->known[o->n_known++] = key;
+	struct json_member *m = json_object_member(o->node, key);
+	if (!m)
+		return NULL;
+	m->used = true;
+	return m->value;
+}
+
+void dec_object_done(struct dec *d, struct dec_obj *o)
+{
+	for (size_t i = 0; i < o->node->count; i++) {
+		struct json_member *m = &o->node->members[i];
+		if (m->used)
+			continue;
+		size_t old = dec_push_key(d, m->key);
+		const char *s = spec_suggest(m->key, o->known, o->n_known);
+		if (s)
+			dec_warn(d, m->line, m->col, "%s: unknown member, ignored (did you mean \"%s\"?)",
+				 d->ptr, s);
+		else
+			dec_warn(d, m->line, m->col, "%s: unknown member, ignored", d->ptr);
+		dec_pop(d, old);
+	}
+}
+
+int dec_string(struct dec *d, const struct json_node *n, char **out)
+{
+	if (n->type != JSON_STRING)
+		return dec_fail(d, n, "expected a string, got %s", DESCRIBE(n));
+	free(*out);
+	*out = xstrdup(n->text);
+	return 0;
+}
+
+int dec_bool(struct dec *d, const struct json_node *n, bool *out)
+{
+	if (n->type != JSON_BOOL)
+		return dec_fail(d, n, "expected true or false, got %s", DESCRIBE(n));
+	*out = n->boolean;
+	return 0;
+}
+
+/* Numbers are kept as written, so "1.0", "1e3" and "-0" can be told
+ * apart from integers and refused where an integer is meant. */
+static int parse_integer_text(const char *t, bool *neg, uint64_t *mag)
+{
+	*neg = false;
+	if (*t == '-') {
+		*neg = true;
+		t++;
+	}
+	if (!*t)
+		return -1;
+	uint64_t v = 0;
+	for (; *t; t++) {
+		if (*t < '0' || *t > '9')
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)(*t - '0')) / 10)
+			return -2;
+		v = v * 10 + (uint64_t)(*t - '0');
+	}
+	*mag = v;
+	return 0;
+}
+
+int dec_uint(struct dec *d, const struct json_node *n, uint64_t max, uint64_t *out)
+{
+	bool neg;
+	uint64_t v;
+	if (n->type != JSON_NUMBER || parse_integer_text(n->text, &neg, &v) < 0 || neg || v > max)
+		return dec_fail(d, n, "expected an integer from 0 to %llu, got %s",
+				(unsigned long long)max, DESCRIBE(n));
+	*out = v;
+	return 0;
+}
+
+int dec_int(struct dec *d, const struct json_node *n, int64_t min, int64_t max, int64_t *out)
+{
+	bool neg;
+	uint64_t v;
+	if (n->type != JSON_NUMBER)
+		return dec_fail(d, n, "expected an integer from %lld to %lld, got %s",
+				(long long)min, (long long)max, DESCRIBE(n));
+	int r = parse_integer_text(n->text, &neg, &v);
+	if (r == 0 && !neg && v <= (uint64_t)INT64_MAX && (int64_t)v <= max && (int64_t)v >= min) {
+		*out = (int64_t)v;
+		return 0;
+	}
+	if (r == 0 && neg && v <= (uint64_t)INT64_MAX + 1 &&
+	    (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) >= min &&
+	    (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) <= max) {
+		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+		return 0;
+	}
+	return dec_fail(d, n, "expected an integer from %lld to %lld, got %s",
+			(long long)min, (long long)max, DESCRIBE(n));
+}
+
+int dec_array(struct dec *d, const struct json_node *n)
+{
+	if (n->type != JSON_ARRAY)
+		return dec_fail(d, n, "expected an array, got %s", DESCRIBE(n));
+	return 0;
+}
+
+int dec_strv(struct dec *d, const struct json_node *n, struct spec_strv *out)
+{
+	if (dec_array(d, n) < 0)
+		return -1;
+	spec_strv_free(out);
+	out->v = xcalloc(n->count + 1, sizeof(char *));
+	for (size_t i = 0; i < n->count; i++) {
+		size_t old = dec_push_index(d, i);
+		if (dec_string(d, n->items[i], &out->v[i]) < 0)
+			return -1;
+		out->n = i + 1;
+		dec_pop(d, old);
+	}
+	return 0;
+}
+
+int dec_get_string(struct dec *d, struct dec_obj *o, const char *key, char **out)
+{
+	const struct json_node *n = dec_member(o, key);
+	if (!n)
+		return 0;
+	size_t old = dec_push_key(d, key);
+	if (dec_string(d, n, out) < 0)
+		return -1;
+	dec_pop(d, old);
+	return 0;
+}
+
+int dec_get_bool(struct dec *d, struct dec_obj *o, const char *key, bool *out)
+{
+	const struct json_node *n = dec_member(o, key);
+	if (!n)
+		return 0;
+	size_t old = dec_push_key(d, key);
+	if (dec_bool(d, n, out) < 0)
+		return -1;
+	dec_pop(d, old);
+	return 0;
+}
+
+int dec_get_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out,
+		 bool *found)
+{
+	const struct json_node *n = dec_member(o, key);
+	if (found)
+		*found = n != NULL;
+	if (!n)
+		return 0;
+	size_t old = dec_push_key(d, key);
+	if (dec_uint(d, n, max, out) < 0)
+		return -1;
+	dec_pop(d, old);
+	return 0;
+}
+
+int dec_get_strv(struct dec *d, struct dec_obj *o, const char *key, struct spec_strv *out)
+{
+	const struct json_node *n = dec_member(o, key);
+	if (!n)
+		return 0;
+	size_t old = dec_push_key(d, key);
+	if (dec_strv(d, n, out) < 0)
+		return -1;
+	dec_pop(d, old);
+	return 0;
+}
+
+void spec_strv_free(struct spec_strv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->v[i]);
+	free(v->v);
+	v->v = NULL;
+	v->n = 0;
+}
+
+bool spec_path_has_dotdot(const char *path)
+{
+	for (const char *p = path; (p = strstr(p, "..")); p += 2) {
+		bool start = p == path || p[-1] == '/';
+		bool end = p[2] == '\0' || p[2] == '/';
+		if (start && end)
+			return true;
+	}
+	return false;
+}

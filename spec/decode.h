@@ -1,0 +1,68 @@
+/* Internal to spec/: a cursor over the JSON tree that knows the file name
+ * and the JSON pointer of where it is, so every error and warning can say
+ * "FILE:LINE:COL: /pointer: message". */
+#ifndef NSRUN_DECODE_H
+#define NSRUN_DECODE_H
+
+#include <stdint.h>
+
+#include "spec.h"
+
+struct dec {
+	const char *file;
+	char ptr[1024];           /* JSON pointer of the current value */
+	size_t ptr_len;
+	struct nsrun_error *err;
+	FILE *warn;
+	unsigned *n_warnings;
+};
+
+/* Push "/key" or "/index" onto the pointer; dec_pop restores the old length. */
+size_t dec_push_key(struct dec *d, const char *key);
+size_t dec_push_index(struct dec *d, size_t i);
+static inline void dec_pop(struct dec *d, size_t old) { d->ptr_len = old; d->ptr[old] = '\0'; }
+
+/* Error at node n (or at the pointer only if n is NULL); returns -1. */
+int dec_fail(struct dec *d, const struct json_node *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int dec_fail_at(struct dec *d, struct spec_pos pos, const char *ptr, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void dec_warn(struct dec *d, unsigned line, unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static inline struct spec_pos dec_pos(const struct json_node *n)
+{
+	return (struct spec_pos){ n ? n->line : 0, n ? n->col : 0 };
+}
+
+/* Member access.  Each getter marks the member used, records the key as
+ * known for suggestions, and fails with a typed message on a wrong type.
+ * Absent members leave *out untouched and return 0 with *found = false
+ * when `found` is non-NULL.  Callers push the key themselves only when
+ * they descend (dec_member does the push for them). */
+struct dec_obj {
+	const struct json_node *node;
+	const char *known[64];
+	size_t n_known;
+};
+int dec_object(struct dec *d, const struct json_node *n, struct dec_obj *o);
+const struct json_node *dec_member(struct dec_obj *o, const char *key);
+/* Warn about members nobody consumed, with a "did you mean" suggestion. */
+void dec_object_done(struct dec *d, struct dec_obj *o);
+
+int dec_string(struct dec *d, const struct json_node *n, char **out);
+int dec_bool(struct dec *d, const struct json_node *n, bool *out);
+int dec_uint(struct dec *d, const struct json_node *n, uint64_t max, uint64_t *out);
+int dec_int(struct dec *d, const struct json_node *n, int64_t min, int64_t max, int64_t *out);
+int dec_strv(struct dec *d, const struct json_node *n, struct spec_strv *out);
+int dec_array(struct dec *d, const struct json_node *n);
+
+/* Getters by member name: pushes the key, decodes, pops. */
+int dec_get_string(struct dec *d, struct dec_obj *o, const char *key, char **out);
+int dec_get_bool(struct dec *d, struct dec_obj *o, const char *key, bool *out);
+int dec_get_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out, bool *found);
+int dec_get_strv(struct dec *d, struct dec_obj *o, const char *key, struct spec_strv *out);
+
+void spec_strv_free(struct spec_strv *v);
+bool spec_path_has_dotdot(const char *path);
+
+#endif

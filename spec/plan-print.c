@@ -1,0 +1,335 @@
+/* `nsrun plan`: the plan as numbered lines for people, or JSON for tools. */
+#include <sched.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <time.h>
+
+#include "plan.h"
+
+static const char *const step_names[STEP__MAX] = {
+	[STEP_JOIN_NS_EARLY] = "join-namespace", [STEP_CLONE] = "clone",
+	[STEP_ID_MAPS] = "id-maps", [STEP_RELEASE] = "release",
+	[STEP_WAIT_PARENT] = "wait-parent", [STEP_JOIN_NS] = "join-namespace",
+	[STEP_UNSHARE] = "unshare", [STEP_TIME_OFFSETS] = "time-offsets",
+	[STEP_HOSTNAME] = "hostname", [STEP_DOMAINNAME] = "domainname",
+	[STEP_PROPAGATION] = "propagation", [STEP_ROOTFS_BIND] = "rootfs",
+	[STEP_MOUNT] = "mount", [STEP_DEVICE] = "device", [STEP_DEV_SYMLINKS] = "dev-symlinks",
+	[STEP_CONSOLE] = "console", [STEP_PIVOT_ROOT] = "pivot-root",
+	[STEP_MASK_PATH] = "mask", [STEP_READONLY_PATH] = "readonly",
+	[STEP_ROOT_READONLY] = "root-readonly", [STEP_ROOT_PROPAGATION] = "root-propagation",
+	[STEP_SYSCTL] = "sysctl", [STEP_OOM_SCORE_ADJ] = "oom-score-adj",
+	[STEP_RLIMIT] = "rlimit", [STEP_PERSONALITY] = "personality",
+	[STEP_CAPS_BOUNDING] = "bounding-set", [STEP_USER] = "user",
+	[STEP_CAPS] = "capabilities", [STEP_NO_NEW_PRIVS] = "no-new-privs", [STEP_CWD] = "cwd",
+	[STEP_SELINUX_LABEL] = "selinux-label", [STEP_APPARMOR_PROFILE] = "apparmor-profile",
+	[STEP_EXEC] = "exec",
+};
+
+const char *plan_step_name(enum plan_step_kind kind)
+{
+	return kind < STEP__MAX ? step_names[kind] : "?";
+}
+
+static void print_ns_flags(FILE *f, int flags)
+{
+	static const int order[] = { CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS,
+				     CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWCGROUP, CLONE_NEWTIME };
+	bool any = false;
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+		if (flags & order[i]) {
+			fprintf(f, "%s%s", any ? " " : "", spec_namespace_name(order[i]));
+			any = true;
+		}
+	if (!any)
+		fputs("(none)", f);
+}
+
+/* Comma-separated option words; *sep is "" before the first one. */
+static void print_flags(FILE *f, unsigned long set, unsigned long clear, unsigned long prop,
+			const char **sep)
+{
+	static const struct { unsigned long flag; const char *on, *off; } names[] = {
+		{ MS_RDONLY, "ro", "rw" }, { MS_NOSUID, "nosuid", "suid" }, { MS_NODEV, "nodev", "dev" },
+		{ MS_NOEXEC, "noexec", "exec" }, { MS_SYNCHRONOUS, "sync", "async" },
+		{ MS_DIRSYNC, "dirsync", NULL }, { MS_MANDLOCK, "mand", "nomand" },
+		{ MS_NOATIME, "noatime", "atime" }, { MS_NODIRATIME, "nodiratime", "diratime" },
+		{ MS_RELATIME, "relatime", "norelatime" }, { MS_STRICTATIME, "strictatime", "nostrictatime" },
+		{ MS_LAZYTIME, "lazytime", "nolazytime" }, { MS_NOSYMFOLLOW, "nosymfollow", NULL },
+		{ MS_SILENT, "silent", "loud" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (set & names[i].flag) {
+			fprintf(f, "%s%s", *sep, names[i].on);
+			*sep = ",";
+		}
+		if ((clear & names[i].flag) && names[i].off) {
+			fprintf(f, "%s%s", *sep, names[i].off);
+			*sep = ",";
+		}
+	}
+	if (prop) {
+		const char *r = prop & MS_REC ? "r" : "";
+		const char *k = prop & MS_SHARED ? "shared" : prop & MS_SLAVE ? "slave" :
+				prop & MS_PRIVATE ? "private" : "unbindable";
+		fprintf(f, "%s%s%s", *sep, r, k);
+		*sep = ",";
+	}
+}
+
+static void print_caps(FILE *f, uint64_t mask)
+{
+	if (!mask) {
+		fputs("(none)", f);
+		return;
+	}
+	bool first = true;
+	for (int c = 0; c <= SPEC_CAP_LAST; c++)
+		if (mask & (1ULL << c)) {
+			fprintf(f, "%s%s", first ? "" : ",", spec_cap_name(c) + 4);
+			first = false;
+		}
+}
+
+static void print_strv(FILE *f, char *const *v)
+{
+	for (size_t i = 0; v && v[i]; i++) {
+		fputs(i ? " " : "", f);
+		json_write_string(f, v[i]);
+	}
+}
+
+void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f)
+{
+	fprintf(f, "%-16s ", plan_step_name(s->kind));
+	switch (s->kind) {
+	case STEP_JOIN_NS_EARLY:
+	case STEP_JOIN_NS:
+		fprintf(f, "setns %s %s%s", spec_namespace_name(s->ns_flags), s->path,
+			s->kind == STEP_JOIN_NS_EARLY ? " (for the container's PID 1, before clone)" : "");
+		break;
+	case STEP_CLONE:
+		fputs("new namespaces: ", f);
+		print_ns_flags(f, s->ns_flags);
+		break;
+	case STEP_UNSHARE:
+		fputs("unshare ", f);
+		print_ns_flags(f, s->ns_flags);
+		break;
+	case STEP_ID_MAPS: {
+		const struct spec_linux *l = &p->spec->linux_;
+		fputs("uid_map", f);
+		for (size_t i = 0; i < l->n_uid_mappings; i++)
+			fprintf(f, " %u:%u:%u", l->uid_mappings[i].container_id, l->uid_mappings[i].host_id,
+				l->uid_mappings[i].size);
+		fputs(", gid_map", f);
+		for (size_t i = 0; i < l->n_gid_mappings; i++)
+			fprintf(f, " %u:%u:%u", l->gid_mappings[i].container_id, l->gid_mappings[i].host_id,
+				l->gid_mappings[i].size);
+		fputs(" (container:host:size)", f);
+		break;
+	}
+	case STEP_RELEASE:
+		fputs("let the container's PID 1 go on", f);
+		break;
+	case STEP_WAIT_PARENT:
+		fputs("wait until the id maps are written", f);
+		break;
+	case STEP_TIME_OFFSETS:
+		fputs("new time namespace", f);
+		for (size_t i = 0; i < s->n_offsets; i++)
+			fprintf(f, ", %s %+llds %uns", s->offsets[i].clock == CLOCK_MONOTONIC ?
+				"monotonic" : "boottime", (long long)s->offsets[i].secs,
+				s->offsets[i].nanosecs);
+		break;
+	case STEP_HOSTNAME:
+	case STEP_DOMAINNAME:
+		fputs(s->value, f);
+		break;
+	case STEP_PROPAGATION:
+		fputs("make / rslave (mounts never propagate to the host)", f);
+		break;
+	case STEP_ROOTFS_BIND:
+		fprintf(f, "bind %s onto itself", s->path);
+		break;
+	case STEP_MOUNT:
+		if (s->mount_kind == MOUNT_BIND)
+			fprintf(f, "%s %s -> %s", s->recursive ? "rbind" : "bind", s->source, s->path);
+		else
+			fprintf(f, "%s %s -> %s", s->fstype, s->source, s->path);
+		if (s->flags || s->clear_flags || s->propagation || s->data) {
+			const char *sep = "";
+			fputs(" [", f);
+			print_flags(f, s->flags, s->clear_flags, s->propagation, &sep);
+			if (s->data)
+				fprintf(f, "%s%s", sep, s->data);
+			fputs("]", f);
+		}
+		break;
+	case STEP_DEVICE:
+		fprintf(f, "%s %c %u:%u mode %04o uid %u gid %u%s", s->path, s->dev_type, s->dev_major,
+			s->dev_minor, s->mode, s->uid, s->gid, s->dev_bind ? " (bind the host's node)" : "");
+		break;
+	case STEP_DEV_SYMLINKS:
+		fputs("/dev/fd /dev/stdin /dev/stdout /dev/stderr /dev/core /dev/ptmx", f);
+		break;
+	case STEP_CONSOLE:
+		fputs("new pty from /dev/pts/ptmx; slave on stdio and /dev/console", f);
+		break;
+	case STEP_PIVOT_ROOT:
+		fprintf(f, "%s becomes /, the old root is detached", p->rootfs);
+		break;
+	case STEP_MASK_PATH:
+		fprintf(f, "%s (files: /dev/null, directories: empty read-only tmpfs)", s->path);
+		break;
+	case STEP_READONLY_PATH:
+		fprintf(f, "%s", s->path);
+		break;
+	case STEP_ROOT_READONLY:
+		fputs("remount / read-only", f);
+		break;
+	case STEP_ROOT_PROPAGATION: {
+		const char *sep = "";
+		fputs("/ ", f);
+		print_flags(f, 0, 0, s->propagation, &sep);
+		break;
+	}
+	case STEP_SYSCTL:
+		fprintf(f, "%s = %s", s->path, s->value);
+		break;
+	case STEP_OOM_SCORE_ADJ:
+		fprintf(f, "%lld", (long long)s->num);
+		break;
+	case STEP_RLIMIT:
+		fprintf(f, "%s soft %llu hard %llu", spec_rlimit_name(s->resource),
+			(unsigned long long)s->soft, (unsigned long long)s->hard);
+		break;
+	case STEP_PERSONALITY:
+		fputs(s->num == PER_LINUX32 ? "LINUX32" : "LINUX", f);
+		break;
+	case STEP_CAPS_BOUNDING:
+		fputs("keep ", f);
+		print_caps(f, p->caps.bounding);
+		if (p->caps_from_defaults)
+			fputs(" (nspawn's default set, less what nsrun itself lacks)", f);
+		break;
+	case STEP_USER:
+		fprintf(f, "uid %u gid %u groups", p->uid, p->gid);
+		if (!p->n_gids)
+			fputs(" (none)", f);
+		for (size_t i = 0; i < p->n_gids; i++)
+			fprintf(f, "%s%u", i ? "," : " ", p->gids[i]);
+		if (p->has_umask)
+			fprintf(f, " umask %04o", p->umask);
+		break;
+	case STEP_CAPS:
+		fputs("effective ", f);
+		print_caps(f, p->caps.effective);
+		fputs("; permitted ", f);
+		print_caps(f, p->caps.permitted);
+		fputs("; inheritable ", f);
+		print_caps(f, p->caps.inheritable);
+		fputs("; ambient ", f);
+		print_caps(f, p->caps.ambient);
+		break;
+	case STEP_NO_NEW_PRIVS:
+		fputs("prctl(PR_SET_NO_NEW_PRIVS)", f);
+		break;
+	case STEP_CWD:
+		fputs(s->path, f);
+		break;
+	case STEP_SELINUX_LABEL:
+	case STEP_APPARMOR_PROFILE:
+		fputs(s->value, f);
+		break;
+	case STEP_EXEC:
+		print_strv(f, p->argv);
+		fputs(" env ", f);
+		print_strv(f, p->envp);
+		if (p->terminal)
+			fputs(" (terminal)", f);
+		break;
+	case STEP__MAX:
+		break;
+	}
+	if (s->skip_reason)
+		fprintf(f, " -- skipped: %s", s->skip_reason);
+}
+
+void plan_print(const struct plan *p, FILE *f)
+{
+	fprintf(f, "# %s: %s spec, root %s%s\n", p->spec->file,
+		p->spec->minimal ? "nsrun (minimal; defaults filled in)" : "OCI", p->rootfs,
+		p->spec->root_readonly ? " (read-only)" : "");
+	for (size_t i = 0; i < p->n_steps; i++) {
+		fprintf(f, "%2zu. %s ", i + 1, p->steps[i].in_parent ? "[nsrun]    " : "[container]");
+		plan_step_describe(p, &p->steps[i], f);
+		fputc('\n', f);
+	}
+}
+
+static void json_kv_str(FILE *f, const char *key, const char *val)
+{
+	fprintf(f, ",");
+	json_write_string(f, key);
+	fputc(':', f);
+	json_write_string(f, val);
+}
+
+void plan_print_json(const struct plan *p, FILE *f)
+{
+	fputs("{\"spec\":", f);
+	json_write_string(f, p->spec->file);
+	fprintf(f, ",\"minimal\":%s", p->spec->minimal ? "true" : "false");
+	json_kv_str(f, "rootfs", p->rootfs);
+	fputs(",\"steps\":[", f);
+	for (size_t i = 0; i < p->n_steps; i++) {
+		const struct plan_step *s = &p->steps[i];
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
+		if (!m)
+			abort();
+		plan_step_describe(p, s, m);
+		fclose(m);
+		/* the description without the padded kind */
+		const char *desc = text + strlen(plan_step_name(s->kind));
+		while (*desc == ' ')
+			desc++;
+		fprintf(f, "%s{\"n\":%zu,\"kind\":", i ? "," : "", i + 1);
+		json_write_string(f, plan_step_name(s->kind));
+		fprintf(f, ",\"where\":\"%s\"", s->in_parent ? "nsrun" : "container");
+		json_kv_str(f, "description", desc);
+		if (s->path)
+			json_kv_str(f, "path", s->path);
+		if (s->source)
+			json_kv_str(f, "source", s->source);
+		if (s->fstype)
+			json_kv_str(f, "type", s->fstype);
+		if (s->data)
+			json_kv_str(f, "data", s->data);
+		if (s->value)
+			json_kv_str(f, "value", s->value);
+		if (s->skip_reason)
+			json_kv_str(f, "skipped", s->skip_reason);
+		fputc('}', f);
+		free(text);
+	}
+	fputs("],\"process\":{\"args\":[", f);
+	for (size_t i = 0; p->argv[i]; i++) {
+		fputs(i ? "," : "", f);
+		json_write_string(f, p->argv[i]);
+	}
+	fputs("],\"env\":[", f);
+	for (size_t i = 0; p->envp[i]; i++) {
+		fputs(i ? "," : "", f);
+		json_write_string(f, p->envp[i]);
+	}
+	fprintf(f, "],\"uid\":%u,\"gid\":%u,\"terminal\":%s,\"noNewPrivileges\":%s,"
+		"\"capabilities\":{\"bounding\":\"%016llx\",\"effective\":\"%016llx\","
+		"\"permitted\":\"%016llx\",\"inheritable\":\"%016llx\",\"ambient\":\"%016llx\"}}}\n",
+		p->uid, p->gid, p->terminal ? "true" : "false", p->no_new_privileges ? "true" : "false",
+		(unsigned long long)p->caps.bounding, (unsigned long long)p->caps.effective,
+		(unsigned long long)p->caps.permitted, (unsigned long long)p->caps.inheritable,
+		(unsigned long long)p->caps.ambient);
+}

@@ -1,0 +1,442 @@
+/* From a validated spec to the plan: every decision is made here. */
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "config.h"
+#include "plan.h"
+
+struct mount_opt { const char *name; unsigned long set, clear, propagation; };
+
+/* Flags with their opposites; "bind"/"rbind" are handled by name. */
+static const struct mount_opt mount_opts[] = {
+	{ "ro", MS_RDONLY, 0, 0 },            { "rw", 0, MS_RDONLY, 0 },
+	{ "nosuid", MS_NOSUID, 0, 0 },        { "suid", 0, MS_NOSUID, 0 },
+	{ "nodev", MS_NODEV, 0, 0 },          { "dev", 0, MS_NODEV, 0 },
+	{ "noexec", MS_NOEXEC, 0, 0 },        { "exec", 0, MS_NOEXEC, 0 },
+	{ "sync", MS_SYNCHRONOUS, 0, 0 },     { "async", 0, MS_SYNCHRONOUS, 0 },
+	{ "dirsync", MS_DIRSYNC, 0, 0 },
+	{ "mand", MS_MANDLOCK, 0, 0 },        { "nomand", 0, MS_MANDLOCK, 0 },
+	{ "noatime", MS_NOATIME, 0, 0 },      { "atime", 0, MS_NOATIME, 0 },
+	{ "nodiratime", MS_NODIRATIME, 0, 0 },{ "diratime", 0, MS_NODIRATIME, 0 },
+	{ "relatime", MS_RELATIME, 0, 0 },    { "norelatime", 0, MS_RELATIME, 0 },
+	{ "strictatime", MS_STRICTATIME, 0, 0 }, { "nostrictatime", 0, MS_STRICTATIME, 0 },
+	{ "lazytime", MS_LAZYTIME, 0, 0 },    { "nolazytime", 0, MS_LAZYTIME, 0 },
+	{ "nosymfollow", MS_NOSYMFOLLOW, 0, 0 },
+	{ "silent", MS_SILENT, 0, 0 },        { "loud", 0, MS_SILENT, 0 },
+	{ "private", 0, 0, MS_PRIVATE },      { "rprivate", 0, 0, MS_PRIVATE | MS_REC },
+	{ "shared", 0, 0, MS_SHARED },        { "rshared", 0, 0, MS_SHARED | MS_REC },
+	{ "slave", 0, 0, MS_SLAVE },          { "rslave", 0, 0, MS_SLAVE | MS_REC },
+	{ "unbindable", 0, 0, MS_UNBINDABLE },{ "runbindable", 0, 0, MS_UNBINDABLE | MS_REC },
+	{ "defaults", 0, 0, 0 },
+};
+
+static const char *const refused_opts[] = { "remount", "move", "tmpcopyup", "idmap", "ridmap",
+					    "copy-symlink", "z", "Z", "userxattr" };
+
+int plan_parse_mount_options(const struct spec_strv *opts, struct plan_step *step,
+			     struct nsrun_error *err)
+{
+	unsigned long set = 0, clear = 0;
+	size_t data_len = 0;
+	for (size_t i = 0; i < opts->n; i++) {
+		const char *o = opts->v[i];
+		if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0) {
+			step->mount_kind = MOUNT_BIND;
+			step->recursive |= o[0] == 'r';
+			continue;
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(refused_opts); k++)
+			if (strcmp(o, refused_opts[k]) == 0)
+				return nsrun_error_set(err, 0, "option \"%s\" is not supported", o);
+		size_t k;
+		for (k = 0; k < ARRAY_SIZE(mount_opts); k++)
+			if (strcmp(o, mount_opts[k].name) == 0)
+				break;
+		if (k < ARRAY_SIZE(mount_opts)) {
+			const struct mount_opt *m = &mount_opts[k];
+			if ((m->set & clear) || (m->clear & set))
+				return nsrun_error_set(err, 0, "option \"%s\" contradicts an earlier one", o);
+			if (m->propagation && step->propagation && step->propagation != m->propagation)
+				return nsrun_error_set(err, 0, "option \"%s\" contradicts an earlier "
+						       "propagation option", o);
+			set |= m->set;
+			clear |= m->clear;
+			step->propagation |= m->propagation;
+			continue;
+		}
+		if (!*o || strchr(o, ','))
+			return nsrun_error_set(err, 0, "option \"%s\" is empty or holds a comma", o);
+		/* Anything else is a filesystem option passed through (mode=, size=, gid=, ...). */
+		size_t len = strlen(o);
+		step->data = xrealloc(step->data, data_len + len + 2);
+		if (data_len)
+			step->data[data_len++] = ',';
+		memcpy(step->data + data_len, o, len + 1);
+		data_len += len;
+	}
+	step->flags = set;
+	step->clear_flags = clear;
+	return 0;
+}
+
+static struct plan_step *add_step(struct plan *p, enum plan_step_kind kind)
+{
+	p->steps = xrealloc(p->steps, (p->n_steps + 1) * sizeof(*p->steps));
+	struct plan_step *s = &p->steps[p->n_steps++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->in_parent = kind == STEP_JOIN_NS_EARLY || kind == STEP_CLONE || kind == STEP_ID_MAPS ||
+		       kind == STEP_RELEASE;
+	return s;
+}
+
+static char *join_path(const char *dir, const char *rel)
+{
+	if (rel[0] == '/')
+		return xstrdup(rel);
+	if (strcmp(dir, ".") == 0)
+		return xstrdup(rel);
+	return xasprintf("%s/%s", dir, rel);
+}
+
+/* Lexically normalise an absolute container path: collapse "//" and "/./",
+ * drop a trailing '/'.  ".." was refused by the validator. */
+static char *normalise(const char *path)
+{
+	char *out = xmalloc(strlen(path) + 2);
+	size_t n = 0;
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		const char *end = strchrnul(p, '/');
+		if (!(end - p == 1 && p[0] == '.')) {
+			out[n++] = '/';
+			memcpy(out + n, p, (size_t)(end - p));
+			n += (size_t)(end - p);
+		}
+		p = end;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	return out;
+}
+
+static const struct spec_namespace *find_ns(const struct spec *s, int type)
+{
+	for (size_t i = 0; i < s->linux_.n_namespaces; i++)
+		if (s->linux_.namespaces[i].type == type)
+			return &s->linux_.namespaces[i];
+	return NULL;
+}
+
+static void plan_namespaces(struct plan *p, const struct spec *s)
+{
+	const struct spec_namespace *user = find_ns(s, CLONE_NEWUSER);
+	bool join_user = user && user->path;
+	int new_flags = 0;
+	/* pid and time are joined "for children": the parent does it before clone. */
+	for (size_t i = 0; i < s->linux_.n_namespaces; i++) {
+		const struct spec_namespace *ns = &s->linux_.namespaces[i];
+		if (ns->path && (ns->type == CLONE_NEWPID || ns->type == CLONE_NEWTIME)) {
+			struct plan_step *st = add_step(p, STEP_JOIN_NS_EARLY);
+			st->ns_flags = ns->type;
+			st->path = xstrdup(ns->path);
+		} else if (!ns->path && ns->type != CLONE_NEWTIME) {
+			new_flags |= ns->type;
+		}
+	}
+	p->new_userns = (new_flags & CLONE_NEWUSER) != 0;
+	p->new_pidns = (new_flags & CLONE_NEWPID) != 0;
+	/* After joining a user namespace, new namespaces must be owned by it,
+	 * so they are made by unshare() in the child instead of by clone(). */
+	p->clone_flags = join_user ? 0 : new_flags;
+	struct plan_step *st = add_step(p, STEP_CLONE);
+	st->ns_flags = p->clone_flags;
+	if (p->new_userns) {
+		add_step(p, STEP_ID_MAPS);
+		add_step(p, STEP_RELEASE);
+		add_step(p, STEP_WAIT_PARENT);
+	}
+	if (join_user) {
+		st = add_step(p, STEP_JOIN_NS);
+		st->ns_flags = CLONE_NEWUSER;
+		st->path = xstrdup(user->path);
+	}
+	for (size_t i = 0; i < s->linux_.n_namespaces; i++) {
+		const struct spec_namespace *ns = &s->linux_.namespaces[i];
+		if (ns->path && ns->type != CLONE_NEWUSER && ns->type != CLONE_NEWPID &&
+		    ns->type != CLONE_NEWTIME) {
+			st = add_step(p, STEP_JOIN_NS);
+			st->ns_flags = ns->type;
+			st->path = xstrdup(ns->path);
+		}
+	}
+	if (join_user && new_flags) {
+		st = add_step(p, STEP_UNSHARE);
+		st->ns_flags = new_flags;
+	}
+	const struct spec_namespace *t = find_ns(s, CLONE_NEWTIME);
+	if (t && !t->path) {
+		st = add_step(p, STEP_TIME_OFFSETS);
+		st->n_offsets = s->linux_.n_time_offsets;
+		memcpy(st->offsets, s->linux_.time_offsets, sizeof(st->offsets));
+	}
+}
+
+static bool mounts_dev(const struct spec *s, bool *is_tmpfs)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		_cleanup_free_ char *d = normalise(s->mounts[i].destination);
+		if (strcmp(d, "/dev") == 0) {
+			*is_tmpfs = s->mounts[i].type && strcmp(s->mounts[i].type, "tmpfs") == 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int plan_mount(struct plan *p, const struct spec *s, const struct spec_mount *m, size_t idx,
+		      struct nsrun_error *err)
+{
+	struct plan_step *st = add_step(p, STEP_MOUNT);
+	st->path = normalise(m->destination);
+	st->mount_kind = MOUNT_FS;
+	if (plan_parse_mount_options(&m->options, st, err) < 0)
+		return nsrun_error_prefix(err, "%s:%u:%u: /mounts/%zu/options: ", s->file, m->pos.line,
+					  m->pos.col, idx);
+	const char *type = m->type;
+	if (type && (strcmp(type, "bind") == 0 || strcmp(type, "rbind") == 0)) {
+		st->mount_kind = MOUNT_BIND;
+		st->recursive |= type[0] == 'r';
+	} else if (type && strcmp(type, "none") == 0 && st->mount_kind != MOUNT_BIND) {
+		return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/type: \"none\" needs a \"bind\" "
+				       "or \"rbind\" option", s->file, m->pos.line, m->pos.col, idx);
+	}
+	if (st->mount_kind == MOUNT_BIND) {
+		if (!m->source || !m->source[0])
+			return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/source: a bind mount needs "
+					       "a source", s->file, m->pos.line, m->pos.col, idx);
+		if (st->data)
+			return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/options: \"%s\" has no "
+					       "meaning for a bind mount", s->file, m->pos.line,
+					       m->pos.col, idx, st->data);
+		st->source = join_path(s->dir, m->source);
+		return 0;
+	}
+	if (!type || !type[0])
+		return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/type: a filesystem type is "
+				       "required (or the \"bind\" option)", s->file, m->pos.line,
+				       m->pos.col, idx);
+	st->fstype = xstrdup(type);
+	st->source = xstrdup(m->source && m->source[0] ? m->source : type);
+	/* sysfs can only be mounted by the owner of the network namespace:
+	 * in a new user namespace without a new network namespace, bind the
+	 * host's /sys instead, read-only. */
+	if (strcmp(type, "sysfs") == 0 && p->new_userns && !(p->clone_flags & CLONE_NEWNET)) {
+		free(st->fstype);
+		free(st->source);
+		st->fstype = NULL;
+		st->source = xstrdup("/sys");
+		st->mount_kind = MOUNT_BIND;
+		st->recursive = true;
+		st->flags |= MS_RDONLY;
+		free(st->data);
+		st->data = NULL;
+	}
+	return 0;
+}
+
+static void plan_devices(struct plan *p, const struct spec *s)
+{
+	static const struct { const char *path; uint32_t major, minor; } defaults[] = {
+		{ "/dev/null", 1, 3 }, { "/dev/zero", 1, 5 }, { "/dev/full", 1, 7 },
+		{ "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
+		bool overridden = false;
+		for (size_t k = 0; k < s->linux_.n_devices; k++)
+			overridden |= strcmp(s->linux_.devices[k].path, defaults[i].path) == 0;
+		if (overridden)
+			continue;
+		struct plan_step *st = add_step(p, STEP_DEVICE);
+		st->path = xstrdup(defaults[i].path);
+		st->dev_type = 'c';
+		st->dev_major = defaults[i].major;
+		st->dev_minor = defaults[i].minor;
+		st->mode = 0666;
+		st->dev_bind = p->new_userns;
+	}
+	for (size_t k = 0; k < s->linux_.n_devices; k++) {
+		const struct spec_device *d = &s->linux_.devices[k];
+		struct plan_step *st = add_step(p, STEP_DEVICE);
+		st->path = normalise(d->path);
+		st->dev_type = d->type == 'u' ? 'c' : d->type;
+		st->dev_major = (uint32_t)(d->major < 0 ? 0 : d->major);
+		st->dev_minor = (uint32_t)(d->minor < 0 ? 0 : d->minor);
+		st->mode = d->has_mode ? d->mode : 0666;
+		st->uid = d->has_uid ? d->uid : 0;
+		st->gid = d->has_gid ? d->gid : 0;
+		st->dev_bind = p->new_userns;
+	}
+	add_step(p, STEP_DEV_SYMLINKS);
+}
+
+static void plan_filesystem(struct plan *p)
+{
+	add_step(p, STEP_PROPAGATION)->propagation = MS_SLAVE | MS_REC;
+	struct plan_step *st = add_step(p, STEP_ROOTFS_BIND);
+	st->path = xstrdup(p->rootfs);
+}
+
+int plan_build(struct spec *spec, int argc, char **args_override, struct plan **out,
+	       struct nsrun_error *err)
+{
+	_cleanup_plan_ struct plan *p = xcalloc(1, sizeof(*p));
+	p->spec = spec;
+	const struct spec *s = spec;
+	p->rootfs = join_path(s->dir, s->root_path);
+
+	plan_namespaces(p, s);
+	if (s->hostname)
+		add_step(p, STEP_HOSTNAME)->value = xstrdup(s->hostname);
+	if (s->domainname)
+		add_step(p, STEP_DOMAINNAME)->value = xstrdup(s->domainname);
+
+	bool dev_tmpfs = false, has_dev = mounts_dev(s, &dev_tmpfs);
+	bool has_mntns = p->clone_flags & CLONE_NEWNS || find_ns(s, CLONE_NEWNS);
+	if (!has_mntns)
+		return nsrun_error_set(err, 0, "%s: /linux/namespaces: nsrun needs a mount namespace "
+				       "(add {\"type\": \"mount\"}) to set up the root filesystem", s->file);
+	plan_filesystem(p);
+	if (!has_dev) {
+		/* OCI requires the default devices; nsrun never writes them into the
+		 * image, so /dev gets a tmpfs of its own. */
+		struct plan_step *st = add_step(p, STEP_MOUNT);
+		st->path = xstrdup("/dev");
+		st->mount_kind = MOUNT_FS;
+		st->fstype = xstrdup("tmpfs");
+		st->source = xstrdup("tmpfs");
+		st->flags = MS_NOSUID | MS_STRICTATIME;
+		st->data = xstrdup("mode=755,size=65536k");
+		dev_tmpfs = true;
+	}
+	bool devices_done = false;
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		if (plan_mount(p, s, &s->mounts[i], i, err) < 0)
+			return -1;
+		/* Nodes go in right after /dev and before anything mounted below it
+		 * that is not devpts/shm/mqueue: simplest is right after /dev itself. */
+		if (dev_tmpfs && !devices_done && strcmp(p->steps[p->n_steps - 1].path, "/dev") == 0) {
+			plan_devices(p, s);
+			devices_done = true;
+		}
+	}
+	if (dev_tmpfs && !devices_done)
+		plan_devices(p, s);
+	const struct spec_process *proc = &s->process;
+	if (proc->terminal)
+		add_step(p, STEP_CONSOLE);
+	/* Everything under the root is resolved through its fd, so masks and
+	 * read-only paths come before pivot_root, the last filesystem step. */
+	for (size_t i = 0; i < s->linux_.masked_paths.n; i++)
+		add_step(p, STEP_MASK_PATH)->path = normalise(s->linux_.masked_paths.v[i]);
+	for (size_t i = 0; i < s->linux_.readonly_paths.n; i++)
+		add_step(p, STEP_READONLY_PATH)->path = normalise(s->linux_.readonly_paths.v[i]);
+	if (s->root_readonly)
+		add_step(p, STEP_ROOT_READONLY);
+	if (s->linux_.rootfs_propagation)
+		add_step(p, STEP_ROOT_PROPAGATION)->propagation = s->linux_.rootfs_propagation_flags;
+	add_step(p, STEP_PIVOT_ROOT);
+	for (size_t i = 0; i < s->linux_.n_sysctl; i++) {
+		struct plan_step *st = add_step(p, STEP_SYSCTL);
+		st->path = xstrdup(s->linux_.sysctl[i].key);
+		st->value = xstrdup(s->linux_.sysctl[i].value);
+	}
+	if (proc->has_oom_score_adj)
+		add_step(p, STEP_OOM_SCORE_ADJ)->num = proc->oom_score_adj;
+	for (size_t i = 0; i < proc->n_rlimits; i++) {
+		struct plan_step *st = add_step(p, STEP_RLIMIT);
+		st->resource = proc->rlimits[i].resource;
+		st->soft = proc->rlimits[i].soft;
+		st->hard = proc->rlimits[i].hard;
+	}
+	if (s->linux_.has_personality)
+		add_step(p, STEP_PERSONALITY)->num = (int64_t)s->linux_.personality;
+
+	/* The process. */
+	p->caps = proc->caps;
+	p->caps_from_defaults = proc->caps.defaulted;
+	if (proc->caps.given)
+		add_step(p, STEP_CAPS_BOUNDING);
+	add_step(p, STEP_USER);
+	if (proc->caps.given)
+		add_step(p, STEP_CAPS);
+	if (proc->no_new_privileges)
+		add_step(p, STEP_NO_NEW_PRIVS);
+	add_step(p, STEP_CWD)->path = normalise(proc->cwd);
+	if (proc->selinux_label) {
+		struct plan_step *st = add_step(p, STEP_SELINUX_LABEL);
+		st->value = xstrdup(proc->selinux_label);
+	}
+	if (proc->apparmor_profile) {
+		struct plan_step *st = add_step(p, STEP_APPARMOR_PROFILE);
+		st->value = xstrdup(proc->apparmor_profile);
+	}
+	add_step(p, STEP_EXEC);
+
+	const struct spec_strv *args = &proc->args;
+	size_t n = argc > 0 ? (size_t)argc : args->n;
+	p->argv = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		p->argv[i] = xstrdup(argc > 0 ? args_override[i] : args->v[i]);
+	p->envp = xcalloc(proc->env.n + 1, sizeof(char *));
+	for (size_t i = 0; i < proc->env.n; i++)
+		p->envp[i] = xstrdup(proc->env.v[i]);
+	p->cwd = normalise(proc->cwd);
+	p->uid = proc->user.uid;
+	p->gid = proc->user.gid;
+	p->n_gids = proc->user.n_additional_gids;
+	p->gids = xcalloc(p->n_gids, sizeof(uint32_t));
+	if (p->n_gids)
+		memcpy(p->gids, proc->user.additional_gids, p->n_gids * sizeof(uint32_t));
+	p->has_umask = proc->user.has_umask;
+	p->umask = proc->user.umask;
+	p->terminal = proc->terminal;
+	p->console_height = proc->console_height;
+	p->console_width = proc->console_width;
+	p->no_new_privileges = proc->no_new_privileges;
+	*out = TAKE_PTR(p);
+	return 0;
+}
+
+void plan_free(struct plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_steps; i++) {
+		struct plan_step *s = &p->steps[i];
+		free(s->skip_reason);
+		free(s->path);
+		free(s->source);
+		free(s->fstype);
+		free(s->data);
+		free(s->value);
+	}
+	free(p->steps);
+	for (char **a = p->argv; a && *a; a++)
+		free(*a);
+	free(p->argv);
+	for (char **e = p->envp; e && *e; e++)
+		free(*e);
+	free(p->envp);
+	free(p->cwd);
+	free(p->gids);
+	free(p->rootfs);
+	spec_free(p->spec);
+	free(p);
+}

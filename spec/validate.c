@@ -1,0 +1,293 @@
+/* Rules that relate several members, and the defaults of a minimal spec.
+ *
+ * The rule (README "Minimal specs"): a file WITH "ociVersion" is an OCI
+ * config and means exactly what the runtime-spec says; nothing is added.  A
+ * file WITHOUT "ociVersion" is an nsrun spec: every member it leaves out
+ * gets an nspawn-like default (private mount/pid/uts/ipc namespaces, the
+ * host network, nspawn's capability set, /proc /sys /dev /run /tmp mounts,
+ * masked and read-only /proc paths, PATH in the environment, cwd /). */
+#include <ctype.h>
+#include <sched.h>
+#include <string.h>
+
+#include "config.h"
+#include "decode.h"
+
+static bool has_ns(const struct spec *s, int type)
+{
+	for (size_t i = 0; i < s->linux_.n_namespaces; i++)
+		if (s->linux_.namespaces[i].type == type)
+			return true;
+	return false;
+}
+
+static const struct spec_namespace *find_ns(const struct spec *s, int type)
+{
+	for (size_t i = 0; i < s->linux_.n_namespaces; i++)
+		if (s->linux_.namespaces[i].type == type)
+			return &s->linux_.namespaces[i];
+	return NULL;
+}
+
+/* RFC 1123 labels: letters, digits, '-', separated by single dots. */
+static const char *check_hostname(const char *h)
+{
+	size_t len = strlen(h);
+	if (len == 0)
+		return "must not be empty";
+	if (len > SPEC_HOSTNAME_MAX)
+		return "is longer than 64 bytes";
+	if (h[0] == '-' || h[0] == '.' || h[len - 1] == '-' || h[len - 1] == '.')
+		return "must not start or end with '-' or '.'";
+	for (const char *p = h; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return "may hold only letters, digits, '-' and '.'";
+		if (p[0] == '.' && p[1] == '.')
+			return "must not hold empty labels (\"..\")";
+	}
+	return NULL;
+}
+
+static int check_oci_version(struct dec *d, const struct spec *s)
+{
+	const char *v = s->oci_version;
+	unsigned major, minor;
+	char rest;
+	if (!v)
+		return 0;
+	if (sscanf(v, "%u.%u%c", &major, &minor, &rest) < 2 || major != 1 || minor > 3)
+		return dec_fail_at(d, (struct spec_pos){ 0, 0 }, "/ociVersion",
+				   "unsupported version \"%s\", expected 1.0.x to 1.3.x", v);
+	return 0;
+}
+
+/* Sysctls must be namespaced (SECURITY.md rule 10 and issue 4): a key
+ * that names a host-wide setting is refused, as is anything that could
+ * walk out of /proc/sys. */
+static int check_sysctl(struct dec *d, const struct spec *s, const struct spec_sysctl *sc)
+{
+	char ptr[512];
+	snprintf(ptr, sizeof(ptr), "/linux/sysctl/%s", sc->key);
+	const char *k = sc->key;
+	if (!*k || strchr(k, '/') || strstr(k, "..") || k[0] == '.' || k[strlen(k) - 1] == '.')
+		return dec_fail_at(d, sc->pos, ptr, "invalid sysctl key (no '/', no empty components)");
+	for (const char *p = k; *p; p++)
+		if (isspace((unsigned char)*p) || !isprint((unsigned char)*p))
+			return dec_fail_at(d, sc->pos, ptr, "invalid sysctl key: whitespace or control character");
+	if (strchr(sc->value, '\n') || strchr(sc->value, '\r'))
+		return dec_fail_at(d, sc->pos, ptr, "the value must not contain a newline");
+	static const char *const ipc_prefixes[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+		"kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced" };
+	for (size_t i = 0; i < ARRAY_SIZE(ipc_prefixes); i++)
+		if (strcmp(k, ipc_prefixes[i]) == 0) {
+			if (!has_ns(s, CLONE_NEWIPC))
+				return dec_fail_at(d, sc->pos, ptr, "needs an ipc namespace");
+			return 0;
+		}
+	if (strncmp(k, "fs.mqueue.", 10) == 0) {
+		if (!has_ns(s, CLONE_NEWIPC))
+			return dec_fail_at(d, sc->pos, ptr, "needs an ipc namespace");
+		return 0;
+	}
+	if (strncmp(k, "net.", 4) == 0) {
+		const struct spec_namespace *ns = find_ns(s, CLONE_NEWNET);
+		if (!ns || ns->path)
+			return dec_fail_at(d, sc->pos, ptr, "needs a new network namespace");
+		return 0;
+	}
+	if (strcmp(k, "kernel.hostname") == 0 || strcmp(k, "kernel.domainname") == 0) {
+		if (!has_ns(s, CLONE_NEWUTS))
+			return dec_fail_at(d, sc->pos, ptr, "needs a uts namespace");
+		return 0;
+	}
+	return dec_fail_at(d, sc->pos, ptr, "not a namespaced sysctl: only kernel.shm*, kernel.msg*, "
+			   "kernel.sem, fs.mqueue.*, net.* (with a network namespace), "
+			   "kernel.hostname and kernel.domainname can be set");
+}
+
+static int check_namespaces(struct dec *d, const struct spec *s)
+{
+	const struct spec_linux *l = &s->linux_;
+	const struct spec_namespace *user = find_ns(s, CLONE_NEWUSER);
+	if ((l->n_uid_mappings || l->n_gid_mappings) && (!user || user->path))
+		return dec_fail_at(d, l->n_uid_mappings ? l->uid_mappings_pos : l->gid_mappings_pos,
+				   l->n_uid_mappings ? "/linux/uidMappings" : "/linux/gidMappings",
+				   "mappings need a new user namespace in /linux/namespaces");
+	if (user && !user->path && (!l->n_uid_mappings || !l->n_gid_mappings))
+		return dec_fail_at(d, user->pos, "/linux/namespaces",
+				   "a new user namespace needs both /linux/uidMappings and /linux/gidMappings");
+	if (l->n_time_offsets) {
+		const struct spec_namespace *t = find_ns(s, CLONE_NEWTIME);
+		if (!t || t->path)
+			return dec_fail_at(d, l->time_offsets_pos, "/linux/timeOffsets",
+					   "offsets need a new time namespace in /linux/namespaces");
+	}
+	if (user && user->path) {
+		for (size_t i = 0; i < l->n_namespaces; i++)
+			if (l->namespaces[i].type == CLONE_NEWPID && !l->namespaces[i].path)
+				return dec_fail_at(d, user->pos, "/linux/namespaces",
+						   "joining a user namespace by path together with a new pid "
+						   "namespace is not supported yet");
+	}
+	return 0;
+}
+
+static int check_names(struct dec *d, const struct spec *s)
+{
+	const char *why;
+	if (s->hostname) {
+		if ((why = check_hostname(s->hostname)))
+			return dec_fail_at(d, s->hostname_pos, "/hostname", "%s, got \"%s\"", why, s->hostname);
+		if (!has_ns(s, CLONE_NEWUTS))
+			return dec_fail_at(d, s->hostname_pos, "/hostname",
+					   "setting the hostname needs a uts namespace in /linux/namespaces");
+	}
+	if (s->domainname) {
+		if ((why = check_hostname(s->domainname)))
+			return dec_fail_at(d, s->domainname_pos, "/domainname", "%s, got \"%s\"", why,
+					   s->domainname);
+		if (!has_ns(s, CLONE_NEWUTS))
+			return dec_fail_at(d, s->domainname_pos, "/domainname",
+					   "setting the domain name needs a uts namespace in /linux/namespaces");
+	}
+	return 0;
+}
+
+static void add_ns(struct spec *s, int type)
+{
+	struct spec_linux *l = &s->linux_;
+	l->namespaces = xrealloc(l->namespaces, (l->n_namespaces + 1) * sizeof(*l->namespaces));
+	l->namespaces[l->n_namespaces++] = (struct spec_namespace){ .type = type,
+		.name = spec_namespace_name(type) };
+}
+
+static void strv_add(struct spec_strv *v, const char *s)
+{
+	v->v = xrealloc(v->v, (v->n + 2) * sizeof(char *));
+	v->v[v->n++] = xstrdup(s);
+	v->v[v->n] = NULL;
+}
+
+static void add_mount(struct spec *s, const char *dst, const char *type, const char *src,
+		      const char *const *opts)
+{
+	s->mounts = xrealloc(s->mounts, (s->n_mounts + 1) * sizeof(*s->mounts));
+	struct spec_mount *m = &s->mounts[s->n_mounts++];
+	*m = (struct spec_mount){ .destination = xstrdup(dst), .type = xstrdup(type),
+				  .source = xstrdup(src) };
+	for (; *opts; opts++)
+		strv_add(&m->options, *opts);
+}
+
+/* nspawn's default capability set (systemd 252). */
+static const int nspawn_caps[] = {
+	1 /* DAC_OVERRIDE */, 0 /* CHOWN */, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 18, 19, 22,
+	23, 24, 26, 27, 28, 29, 30, 31, 21 /* SYS_ADMIN */,
+};
+
+const char *const spec_default_masked[] = { "/proc/acpi", "/proc/kcore", "/proc/keys",
+	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+	"/proc/scsi", "/sys/firmware", NULL };
+const char *const spec_default_readonly[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+	"/proc/sysrq-trigger", NULL };
+
+static void fill_minimal_defaults(struct spec *s)
+{
+	struct spec_linux *l = &s->linux_;
+	if (!l->namespaces_given) {
+		add_ns(s, CLONE_NEWNS);
+		add_ns(s, CLONE_NEWPID);
+		add_ns(s, CLONE_NEWUTS);
+		add_ns(s, CLONE_NEWIPC);
+	}
+	if (!s->mounts_given) {
+		add_mount(s, "/proc", "proc", "proc", (const char *[]){ "nosuid", "noexec", "nodev", NULL });
+		add_mount(s, "/dev", "tmpfs", "tmpfs", (const char *[]){ "nosuid", "strictatime",
+			  "mode=755", "size=65536k", NULL });
+		add_mount(s, "/dev/pts", "devpts", "devpts", (const char *[]){ "nosuid", "noexec",
+			  "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL });
+		add_mount(s, "/dev/shm", "tmpfs", "shm", (const char *[]){ "nosuid", "noexec", "nodev",
+			  "mode=1777", "size=65536k", NULL });
+		add_mount(s, "/dev/mqueue", "mqueue", "mqueue", (const char *[]){ "nosuid", "noexec",
+			  "nodev", NULL });
+		add_mount(s, "/sys", "sysfs", "sysfs", (const char *[]){ "nosuid", "noexec", "nodev",
+			  "ro", NULL });
+		add_mount(s, "/run", "tmpfs", "tmpfs", (const char *[]){ "nosuid", "nodev", "mode=755",
+			  NULL });
+		add_mount(s, "/tmp", "tmpfs", "tmpfs", (const char *[]){ "nosuid", "nodev", "mode=1777",
+			  NULL });
+	}
+	struct spec_process *p = &s->process;
+	if (!p->caps.given) {
+		for (size_t i = 0; i < ARRAY_SIZE(nspawn_caps); i++)
+			p->caps.bounding |= 1ULL << nspawn_caps[i];
+		p->caps.effective = p->caps.permitted = p->caps.bounding;
+		p->caps.given = true;
+		p->caps.defaulted = true;
+	}
+	if (!l->masked_given)
+		for (const char *const *m = spec_default_masked; *m; m++)
+			strv_add(&l->masked_paths, *m);
+	if (!l->readonly_given)
+		for (const char *const *m = spec_default_readonly; *m; m++)
+			strv_add(&l->readonly_paths, *m);
+	if (!p->env.n) {
+		strv_add(&p->env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+		strv_add(&p->env, "container=nsrun");
+		if (p->terminal)
+			strv_add(&p->env, "TERM=xterm");
+	}
+	if (!p->cwd)
+		p->cwd = xstrdup("/");
+	const struct spec_namespace *uts = find_ns(s, CLONE_NEWUTS);
+	if (!s->hostname && uts && !uts->path) {
+		const char *base = s->machine_name;
+		if (!base && s->root_path) {
+			base = strrchr(s->root_path, '/');
+			base = base && base[1] ? base + 1 : s->root_path;
+		}
+		if (base && !check_hostname(base))
+			s->hostname = xstrdup(base);
+	}
+}
+
+int spec_validate(struct dec *d, struct spec *s);
+int spec_validate(struct dec *d, struct spec *s)
+{
+	if (check_oci_version(d, s) < 0)
+		return -1;
+	if (!s->root_path)
+		return dec_fail_at(d, (struct spec_pos){ 0, 0 }, "/root/path", "is required: the "
+				   "directory holding the container's root filesystem");
+	if (s->n_unsupported)
+		return dec_fail_at(d, s->unsupported[0].pos, s->unsupported[0].pointer,
+				   "not supported yet by nsrun %s", NSRUN_VERSION);
+	s->minimal = s->oci_version == NULL;
+	if (s->minimal)
+		fill_minimal_defaults(s);
+	if (!s->process.present)
+		return dec_fail_at(d, (struct spec_pos){ 0, 0 }, "/process", "is required (at least "
+				   "\"args\")");
+	if (!s->process.args.n)
+		return dec_fail_at(d, s->process.args.v ? s->process.args_pos : s->process.pos,
+				   "/process/args", "must hold at least the program to run");
+	if (!s->process.args.v[0][0])
+		return dec_fail_at(d, s->process.args_pos, "/process/args/0", "the program must not be empty");
+	if (!s->process.cwd)
+		return dec_fail_at(d, s->process.pos, "/process/cwd", "is required by the OCI runtime-spec");
+	if (check_namespaces(d, s) < 0 || check_names(d, s) < 0)
+		return -1;
+	for (size_t i = 0; i < s->linux_.n_sysctl; i++)
+		if (check_sysctl(d, s, &s->linux_.sysctl[i]) < 0)
+			return -1;
+	if (s->process.caps.ambient & ~(s->process.caps.permitted & s->process.caps.inheritable))
+		return dec_fail_at(d, s->process.pos, "/process/capabilities/ambient",
+				   "an ambient capability must also be permitted and inheritable");
+	if (s->process.caps.effective & ~s->process.caps.permitted)
+		return dec_fail_at(d, s->process.pos, "/process/capabilities/effective",
+				   "an effective capability must also be permitted");
+	if (s->process.has_console_size && !s->process.terminal)
+		return dec_fail_at(d, s->process.pos, "/process/consoleSize",
+				   "only applies with \"terminal\": true");
+	return 0;
+}

@@ -142,6 +142,14 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 			int fd;
 			if (sync_recv(c->sync_fd, &m, &fd) != 1 || m.kind != SYNC_RELEASE)
 				_exit(NSRUN_EXIT_FAILURE);
+			/* Become root of the new user namespace, so that what the
+			 * setup creates is owned by a mapped id. */
+			if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+				nsrun_error_set(&err, errno, "step %zu wait-parent: become uid 0 in the "
+						"user namespace (the mappings must map container id 0)",
+						i + 1);
+				break;
+			}
 			continue;
 		}
 		if (run_step(c, i, &err) < 0)

@@ -78,6 +78,7 @@ int step_no_new_privs(struct exec_ctx *c, const struct plan_step *s, struct nsru
 int step_cwd(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_selinux_label(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_apparmor_profile(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_stdio(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_exec(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 
 /* Checks in the parent before anything is created; may mark steps skipped. */

@@ -215,7 +215,7 @@ static int exec_in_path(char *const *argv, char *const *envp)
 	return best;
 }
 
-int step_exec(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+int step_stdio(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	(void)s;
 	/* A new session, never the caller's controlling terminal (rule 7). */
@@ -234,6 +234,13 @@ int step_exec(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error 
 		return nsrun_error_set(err, errno, "close_range");
 	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
 		return nsrun_error_set(err, errno, "restore the signal mask");
+	return 0;
+}
+
+/* Only execve from here on: the syscall filter, if any, is already in. */
+int step_exec(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)s;
 	int e = exec_in_path(c->plan->argv, c->plan->envp);
 	nsrun_error_set(err, e, "exec %s", c->plan->argv[0]);
 	err->status = e == ENOENT || e == ENOTDIR ? NSRUN_EXIT_NOT_FOUND : NSRUN_EXIT_CANNOT_EXEC;

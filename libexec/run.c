@@ -50,6 +50,7 @@ static const step_fn step_table[STEP__MAX] = {
 	[STEP_CWD] = step_cwd,
 	[STEP_SELINUX_LABEL] = step_selinux_label,
 	[STEP_APPARMOR_PROFILE] = step_apparmor_profile,
+	[STEP_STDIO] = step_stdio,
 	[STEP_EXEC] = step_exec,
 };
 
@@ -96,31 +97,34 @@ int sync_recv(int fd, struct sync_msg *m, int *recv_fd)
 	return 1;
 }
 
+/* Fault injection for tests: NSRUN_TEST_FAIL_STEP=N makes step N fail
+ * (after carrying it out, so what it set up must be undone too). */
+static bool injected_failure(size_t i, struct nsrun_error *err)
+{
+	static long fail_step = -2;
+	if (fail_step == -2) {
+		const char *e = getenv("NSRUN_TEST_FAIL_STEP");
+		fail_step = e ? strtol(e, NULL, 10) : -1;
+	}
+	if ((long)i + 1 != fail_step)
+		return false;
+	nsrun_error_set(err, EIO, "injected failure (NSRUN_TEST_FAIL_STEP)");
+	return true;
+}
+
 static int run_step(struct exec_ctx *c, size_t i, struct nsrun_error *err)
 {
 	const struct plan_step *s = &c->plan->steps[i];
 	if (s->skip_reason || !step_table[s->kind])
 		return 0;
 	c->step_index = i;
-	if (step_table[s->kind](c, s, err) < 0) {
-		char what[256];
-		FILE *f = fmemopen(what, sizeof(what), "w");
-		if (f) {
-			plan_step_describe(c->plan, s, f);
-			fclose(f);
-			what[sizeof(what) - 1] = '\0';
-		} else {
-			snprintf(what, sizeof(what), "%s", plan_step_name(s->kind));
-		}
-		/* squeeze the padding of the step name */
-		char *sp = strchr(what, ' ');
-		if (sp) {
-			char *q = sp;
-			while (*q == ' ')
-				q++;
-			memmove(sp + 1, q, strlen(q) + 1);
-		}
-		return nsrun_error_prefix(err, "step %zu %s: ", i + 1, what);
+	if (step_table[s->kind](c, s, err) < 0 || injected_failure(i, err)) {
+		/* "step 7 mount /proc: ..." names the step and its target */
+		const char *what = s->path ? s->path : s->kind == STEP_HOSTNAME ? s->value : NULL;
+		if (what)
+			return nsrun_error_prefix(err, "step %zu %s %s: ", i + 1, plan_step_name(s->kind),
+						  what);
+		return nsrun_error_prefix(err, "step %zu %s: ", i + 1, plan_step_name(s->kind));
 	}
 	return 0;
 }

@@ -23,7 +23,7 @@ static const char *const step_names[STEP__MAX] = {
 	[STEP_CAPS_BOUNDING] = "bounding-set", [STEP_USER] = "user",
 	[STEP_CAPS] = "capabilities", [STEP_NO_NEW_PRIVS] = "no-new-privs", [STEP_CWD] = "cwd",
 	[STEP_SELINUX_LABEL] = "selinux-label", [STEP_APPARMOR_PROFILE] = "apparmor-profile",
-	[STEP_EXEC] = "exec",
+	[STEP_STDIO] = "stdio", [STEP_EXEC] = "exec",
 };
 
 const char *plan_step_name(enum plan_step_kind kind)
@@ -241,6 +241,11 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_SELINUX_LABEL:
 	case STEP_APPARMOR_PROFILE:
 		fputs(s->value, f);
+		break;
+	case STEP_STDIO:
+		fprintf(f, "new session; %s; fds above 2 closed at exec",
+			p->terminal ? "the pty is stdin, stdout, stderr and the controlling terminal" :
+			"stdin, stdout, stderr passed through");
 		break;
 	case STEP_EXEC:
 		print_strv(f, p->argv);

@@ -387,6 +387,7 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 		struct plan_step *st = add_step(p, STEP_APPARMOR_PROFILE);
 		st->value = xstrdup(proc->apparmor_profile);
 	}
+	add_step(p, STEP_STDIO);
 	add_step(p, STEP_EXEC);
 
 	const struct spec_strv *args = &proc->args;

@@ -41,6 +41,7 @@ enum plan_step_kind {
 	STEP_CWD,
 	STEP_SELINUX_LABEL,
 	STEP_APPARMOR_PROFILE,
+	STEP_STDIO,           /* new session, the pty as stdio, close nsrun's fds */
 	STEP_EXEC,
 	STEP__MAX
 };

@@ -15,6 +15,7 @@ struct exec_ctx {
 	size_t step_index;
 	int sync_fd;              /* socket to the other side, CLOEXEC */
 	int proc_fd;              /* the host's procfs, verified (SECURITY.md rule 3) */
+	int rootfs_fd;            /* O_PATH of root.path, opened by nsrun before clone */
 	int root_fd;              /* O_PATH of the container's root (after the rootfs bind) */
 	int console_slave;        /* pty slave for the process's stdio, or -1 */
 	pid_t child;              /* parent: host pid of the container's PID 1 */

@@ -196,10 +196,11 @@ int step_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun
 
 int step_rootfs_bind(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	int tree = open_tree(AT_FDCWD, s->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	int tree = open_tree(c->rootfs_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+			     AT_EMPTY_PATH);
 	if (tree < 0)
 		return nsrun_error_set(err, errno, "open the root filesystem %s", s->path);
-	if (move_mount(tree, "", AT_FDCWD, s->path, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+	if (move_mount(tree, "", c->rootfs_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
 		int e = errno;
 		close(tree);
 		return nsrun_error_set(err, e, "bind %s onto itself", s->path);

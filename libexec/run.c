@@ -137,6 +137,18 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	umask(0);
+	/* The fd nsrun opened belongs to the host's mount namespace; take the
+	 * copy in ours, while our file system uid is still the host's root (in
+	 * a new user namespace that changes at wait-parent). */
+	if (c->plan->clone_flags & CLONE_NEWNS) {
+		int fd = open(c->plan->rootfs, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			nsrun_error_set(&err, errno, "open %s", c->plan->rootfs);
+			goto fail;
+		}
+		close(c->rootfs_fd);
+		c->rootfs_fd = fd;
+	}
 	for (size_t i = 0; i < c->plan->n_steps; i++) {
 		const struct plan_step *s = &c->plan->steps[i];
 		if (s->in_parent)
@@ -159,6 +171,7 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 		if (run_step(c, i, &err) < 0)
 			break;
 	}
+fail:;
 	struct sync_msg m = { .kind = SYNC_ERROR, .status = err.status ? err.status : NSRUN_EXIT_FAILURE };
 	memcpy(m.msg, err.msg, sizeof(m.msg));
 	sync_send(c->sync_fd, &m, -1);
@@ -179,8 +192,13 @@ static int read_bounding(uint64_t *mask)
 int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
 {
 	const struct plan *p = c->plan;
+	/* Opened here, by the host's root, so that a user-namespaced container
+	 * needs no search permission on the directories above it. */
 	struct stat st;
-	if (lstat(p->rootfs, &st) < 0)
+	c->rootfs_fd = open(p->rootfs, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (c->rootfs_fd < 0)
+		return nsrun_error_set(err, errno, "%s: root.path %s", p->spec->file, p->rootfs);
+	if (fstat(c->rootfs_fd, &st) < 0)
 		return nsrun_error_set(err, errno, "%s: root.path %s", p->spec->file, p->rootfs);
 	if (S_ISLNK(st.st_mode))
 		return nsrun_error_set(err, 0, "%s: root.path %s is a symlink; give the directory itself",
@@ -315,15 +333,15 @@ static void reap(struct exec_ctx *c)
 int exec_run_plan(struct plan *p, const struct exec_options *o, int *exit_status,
 		  struct nsrun_error *err)
 {
-	struct exec_ctx c = { .plan = p, .sync_fd = -1, .proc_fd = -1, .root_fd = -1,
+	struct exec_ctx c = { .plan = p, .sync_fd = -1, .proc_fd = -1, .root_fd = -1, .rootfs_fd = -1,
 			      .console_slave = -1, .child = -1, .pidfd = -1, .console_master = -1 };
 	int sv[2] = { -1, -1 };
 	int r = -1;
 	if (exec_preflight(&c, err) < 0)
-		return -1;
+		goto out;
 	c.proc_fd = open_verified_procfs(err);
 	if (c.proc_fd < 0)
-		return -1;
+		goto out;
 	for (size_t i = 0; i < p->n_steps && p->steps[i].kind == STEP_JOIN_NS_EARLY; i++)
 		if (run_step(&c, i, err) < 0)
 			goto out;
@@ -371,6 +389,8 @@ out:
 			close(sv[i]);
 	if (c.proc_fd >= 0)
 		close(c.proc_fd);
+	if (c.rootfs_fd >= 0)
+		close(c.rootfs_fd);
 	if (c.pidfd >= 0)
 		close(c.pidfd);
 	if (c.console_master >= 0)

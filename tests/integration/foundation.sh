@@ -34,13 +34,13 @@ like "$out" "/dev/pts/0" "shell: terminal true gives the container a pty of its 
 like "$out" "TERM=xterm" "shell: env from the spec"
 
 # --- identity, processes, namespaces -------------------------------------
-minimal_spec "$TMP/s.json" '["sh","-c","hostname; echo $$; ps -o comm | grep -cvxE \"COMMAND|sh|ps|grep\"; ls /sys/class/net"]' \
+minimal_spec "$TMP/s.json" '["sh","-c","hostname; echo $$; ps -o comm | grep -cvxE \"COMMAND|sh|ps|grep|exe\"; ls /sys/class/net"]' \
 	'"hostname": "box1", "linux": {"namespaces": [{"type":"mount"},{"type":"pid"},{"type":"uts"},{"type":"ipc"},{"type":"network"}]}'
 out=$(run "$TMP/s.json" 2>&1)
 lines=($out)
 is "${lines[0]:-}" box1 "hostname is the spec's"
 is "${lines[1]:-}" 1 "the process is PID 1"
-is "${lines[2]:-}" 0 "ps sees only the container's processes (sh, ps, grep)"
+is "${lines[2]:-}" 0 "ps sees only the container's processes (sh, ps, grep; busybox re-execs itself as exe)"
 is "${lines[*]:3}" lo "a network namespace has only lo"
 
 minimal_spec "$TMP/s.json" '["sh","-c","exit 42"]'

@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
@@ -181,9 +183,106 @@ static int mount_bind(struct exec_ctx *c, const struct plan_step *s, struct nsru
 	return set_propagation(tree, s->propagation, err);
 }
 
+/* One cgroup hierarchy under the cgroup tmpfs: "cpu", "name=systemd", or
+ * cgroup2 for "unified". */
+static int mount_hierarchy(struct exec_ctx *c, const char *dest, const char *fstype,
+			   const char *opts, unsigned long long attrs, struct nsrun_error *err)
+{
+	_cleanup_close_ int fs = fsopen(fstype, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return nsrun_error_set(err, errno, "fsopen %s", fstype);
+	_cleanup_free_ char *copy = xstrdup(opts);
+	for (char *save = NULL, *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+		int r;
+		if (strcmp(o, "rw") == 0 || strcmp(o, "ro") == 0)
+			continue;
+		if (eq) {
+			*eq = '\0';
+			r = fsconfig(fs, FSCONFIG_SET_STRING, o, eq + 1, 0);
+		} else {
+			r = fsconfig(fs, FSCONFIG_SET_FLAG, o, NULL, 0);
+		}
+		if (r < 0)
+			return nsrun_error_set(err, errno, "cgroup option %s", o);
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return nsrun_error_set(err, errno, "mount the %s hierarchy (%s)", fstype, opts);
+	_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attrs);
+	if (mnt < 0)
+		return nsrun_error_set(err, errno, "fsmount %s", dest);
+	_cleanup_close_ int target = mkpath_in_root(c->root_fd, dest, false, err);
+	if (target < 0)
+		return -1;
+	return attach(mnt, target, dest, err);
+}
+
+/* The host's v1 hierarchies, from our copy of its mount table. */
+static int mount_cgroup_v1(struct exec_ctx *c, const struct plan_step *s, unsigned long long attrs,
+			   struct nsrun_error *err)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return nsrun_error_set(err, errno, "read /proc/self/mountinfo");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [TAGS...] - FSTYPE SOURCE SUPEROPTS */
+		char mnt[4096], fstype[64], superopts[1024];
+		char *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(dash + 3, "%63s %*s %1023s", fstype, superopts) != 2)
+			continue;
+		if (strncmp(mnt, "/sys/fs/cgroup/", 15) != 0 || strchr(mnt + 15, '/'))
+			continue;
+		if (strcmp(fstype, "cgroup") != 0 && strcmp(fstype, "cgroup2") != 0)
+			continue;
+		_cleanup_free_ char *dest = xasprintf("%s/%s", s->path, mnt + 15);
+		if (mount_hierarchy(c, dest, fstype, superopts, attrs, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int mount_cgroup(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	struct statfs sf;
+	unsigned long long attrs = attrs_from_flags(s->flags) | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				   MOUNT_ATTR_NOEXEC;
+	if (statfs("/sys/fs/cgroup", &sf) < 0)
+		return nsrun_error_set(err, errno, "statfs /sys/fs/cgroup");
+	if (sf.f_type == CGROUP2_SUPER_MAGIC)
+		return mount_hierarchy(c, s->path, "cgroup2", "", attrs, err);
+	/* v1 or hybrid: a tmpfs like the host's, then each hierarchy */
+	struct plan_step tmpfs = *s;
+	tmpfs.mount_kind = MOUNT_FS;
+	tmpfs.fstype = (char *)"tmpfs";
+	tmpfs.source = (char *)"cgroup";
+	tmpfs.data = (char *)"mode=755";
+	tmpfs.flags = s->flags & ~(unsigned long)MS_RDONLY;
+	tmpfs.propagation = 0;
+	if (mount_fs(c, &tmpfs, err) < 0 || mount_cgroup_v1(c, s, attrs, err) < 0)
+		return -1;
+	if (s->flags & MS_RDONLY) {
+		_cleanup_close_ int fd = resolve_in_root(c->root_fd, s->path, O_PATH, err);
+		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+		if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+			return nsrun_error_set(err, errno, "make %s read-only", s->path);
+	}
+	return 0;
+}
+
 int step_mount(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	return s->mount_kind == MOUNT_BIND ? mount_bind(c, s, err) : mount_fs(c, s, err);
+	switch (s->mount_kind) {
+	case MOUNT_BIND:
+		return mount_bind(c, s, err);
+	case MOUNT_CGROUP:
+		return mount_cgroup(c, s, err);
+	case MOUNT_FS:
+		break;
+	}
+	return mount_fs(c, s, err);
 }
 
 int step_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)

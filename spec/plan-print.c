@@ -155,6 +155,8 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_MOUNT:
 		if (s->mount_kind == MOUNT_BIND)
 			fprintf(f, "%s %s -> %s", s->recursive ? "rbind" : "bind", s->source, s->path);
+		else if (s->mount_kind == MOUNT_CGROUP)
+			fprintf(f, "cgroup -> %s (cgroup2, or each v1 hierarchy of the host)", s->path);
 		else
 			fprintf(f, "%s %s -> %s", s->fstype, s->source, s->path);
 		if (s->flags || s->clear_flags || s->propagation || s->data) {

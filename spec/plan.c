@@ -234,6 +234,8 @@ static int plan_mount(struct plan *p, const struct spec *s, const struct spec_mo
 				       m->pos.col, idx);
 	st->fstype = xstrdup(type);
 	st->source = xstrdup(m->source && m->source[0] ? m->source : type);
+	if (strcmp(type, "cgroup") == 0)
+		st->mount_kind = MOUNT_CGROUP;
 	/* sysfs can only be mounted by the owner of the network namespace:
 	 * in a new user namespace without a new network namespace, bind the
 	 * host's /sys instead, read-only. */

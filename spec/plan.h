@@ -46,7 +46,9 @@ enum plan_step_kind {
 	STEP__MAX
 };
 
-enum plan_mount_kind { MOUNT_BIND, MOUNT_FS };
+/* MOUNT_CGROUP: OCI's "cgroup" type: cgroup2 on a v2 host; on a v1 or hybrid
+ * host a tmpfs with one mount per hierarchy the host has. */
+enum plan_mount_kind { MOUNT_BIND, MOUNT_FS, MOUNT_CGROUP };
 
 struct plan_step {
 	enum plan_step_kind kind;

@@ -56,7 +56,7 @@ static int check_oci_version(struct dec *d, const struct spec *s)
 	if (!v)
 		return 0;
 	if (sscanf(v, "%u.%u%c", &major, &minor, &rest) < 2 || major != 1 || minor > 3)
-		return dec_fail_at(d, (struct spec_pos){ 0, 0 }, "/ociVersion",
+		return dec_fail_at(d, s->oci_version_pos, "/ociVersion",
 				   "unsupported version \"%s\", expected 1.0.x to 1.3.x", v);
 	return 0;
 }
@@ -280,9 +280,17 @@ int spec_validate(struct dec *d, struct spec *s)
 	for (size_t i = 0; i < s->linux_.n_sysctl; i++)
 		if (check_sysctl(d, s, &s->linux_.sysctl[i]) < 0)
 			return -1;
-	if (s->process.caps.ambient & ~(s->process.caps.permitted & s->process.caps.inheritable))
-		return dec_fail_at(d, s->process.pos, "/process/capabilities/ambient",
-				   "an ambient capability must also be permitted and inheritable");
+	/* The kernel keeps an ambient capability only while it is permitted and
+	 * inheritable; `runc spec` writes ambient sets without inheritable ones,
+	 * so this is a warning (the plan shows the ambient set that results). */
+	struct spec_caps *caps = &s->process.caps;
+	uint64_t dropped = caps->ambient & ~(caps->permitted & caps->inheritable);
+	for (int cap = 0; cap <= SPEC_CAP_LAST; cap++)
+		if (dropped & (1ULL << cap))
+			dec_warn(d, s->process.pos.line, s->process.pos.col, "/process/capabilities/ambient: "
+				 "%s is not both permitted and inheritable, so it cannot be ambient; "
+				 "dropped", spec_cap_name(cap));
+	caps->ambient &= ~dropped;
 	if (s->process.caps.effective & ~s->process.caps.permitted)
 		return dec_fail_at(d, s->process.pos, "/process/capabilities/effective",
 				   "an effective capability must also be permitted");

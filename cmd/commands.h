@@ -2,11 +2,30 @@
 #ifndef NSRUN_COMMANDS_H
 #define NSRUN_COMMANDS_H
 
+#include <stdbool.h>
+
 int cmd_run_foreground(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_spec(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+/* OCI verbs (cmd/oci.c) */
+int cmd_create(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_state(int argc, char **argv);
+int cmd_kill(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+int cmd_oci_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+
+/* Global options, before the verb (runc's syntax). */
+struct oci_global {
+	const char *root;         /* --root: state directories (default /run/nsrun) */
+	const char *log;          /* --log FILE: errors also go here */
+	bool log_json;            /* --log-format json */
+	bool debug;
+};
+extern struct oci_global oci_global;
 
 /* Print "nsrun: MSG" on stderr. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

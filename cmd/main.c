@@ -2,10 +2,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "common.h"
 #include "config.h"
+#include "exec.h"
+#include "json.h"
 
 static const char usage[] =
 	"Usage: nsrun [OPTIONS] SPEC.json [-- ARGS...]\n"
@@ -21,6 +25,10 @@ static const char usage[] =
 	"  analyze syscall-filter [GROUP...]\n"
 	"                       print systemd's syscall groups\n"
 	"\n"
+	"OCI runtime commands (runc's syntax; state under --root, default /run/nsrun):\n"
+	"  create, start, state, kill, delete, run, list\n"
+	"  global options: --root DIR, --log FILE, --log-format text|json, --debug\n"
+	"\n"
 	"Options for running:\n"
 	"  --pid-file FILE      write the host PID of the container's PID 1 to FILE\n"
 	"  -h, --help           show this help (also: nsrun COMMAND --help)\n"
@@ -30,14 +38,83 @@ static const char usage[] =
 	"125 when nsrun itself fails (bad spec, a setup step failed), 126 when the\n"
 	"program cannot be executed, 127 when it is not found.\n";
 
+/* Errors go to stderr and, with --log, to the log file too (as JSON lines
+ * with --log-format json, which podman reads). */
 void cmd_error(const char *fmt, ...)
 {
+	char msg[4096];
 	va_list ap;
-	fputs("nsrun: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "nsrun: %s\n", msg);
+	if (!oci_global.log)
+		return;
+	FILE *f = fopen(oci_global.log, "ae");
+	if (!f)
+		return;
+	if (oci_global.log_json) {
+		char when[64];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fputs("{\"level\":\"error\",\"msg\":", f);
+		json_write_string(f, msg);
+		fprintf(f, ",\"time\":\"%s\"}\n", when);
+	} else {
+		fprintf(f, "nsrun: %s\n", msg);
+	}
+	fclose(f);
+}
+
+/* --root X, --log X, --log-format X, --debug, --systemd-cgroup; returns the
+ * index of the verb, or -1 after printing an error. */
+static int parse_global(int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2]; i++) {
+		const char *arg = argv[i];
+		const char *eq = strchr(arg, '=');
+		size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+		const char *val = eq ? eq + 1 : NULL;
+		static const char *const with_value[] = { "--root", "--log", "--log-format", "--rootless",
+							  "--criu" };
+		bool takes = false;
+		for (size_t k = 0; k < ARRAY_SIZE(with_value); k++)
+			takes |= strlen(with_value[k]) == nlen && strncmp(arg, with_value[k], nlen) == 0;
+		if (takes && !val) {
+			if (i + 1 >= argc) {
+				cmd_error("option %.*s needs a value", (int)nlen, arg);
+				return -1;
+			}
+			val = argv[++i];
+		}
+		if (strncmp(arg, "--root", nlen) == 0 && nlen == 6)
+			oci_global.root = val;
+		else if (strncmp(arg, "--log", nlen) == 0 && nlen == 5)
+			oci_global.log = val;
+		else if (strncmp(arg, "--log-format", nlen) == 0 && nlen == 12) {
+			if (strcmp(val, "json") && strcmp(val, "text")) {
+				cmd_error("--log-format: text or json, got \"%s\"", val);
+				return -1;
+			}
+			oci_global.log_json = strcmp(val, "json") == 0;
+		} else if (strncmp(arg, "--debug", nlen) == 0 && nlen == 7)
+			oci_global.debug = true;
+		else if (strncmp(arg, "--systemd-cgroup", nlen) == 0 && nlen == 16) {
+			if (access("/run/systemd/system", F_OK) != 0) {
+				cmd_error("--systemd-cgroup: systemd is not running on this host");
+				return -1;
+			}
+			cmd_error("--systemd-cgroup is not supported yet");
+			return -1;
+		} else if (takes && strncmp(arg, "--rootless", nlen) == 0)
+			; /* nsrun runs as root; accepted for engines that pass it */
+		else
+			break; /* not a global option: the verb's or the foreground run's */
+	}
+	return i;
 }
 
 int cmd_wants_help(int argc, char **argv)
@@ -51,13 +128,42 @@ int cmd_wants_help(int argc, char **argv)
 	return 0;
 }
 
+/* Verbs that start a container run from a sealed copy of nsrun, so the
+ * container can never reach the binary (SECURITY.md rule 5). */
+static int seal_if_starting(const char *verb, char **all_argv)
+{
+	static const char *const no_container[] = { "plan", "check", "spec", "analyze", "state",
+		"kill", "delete", "list", "start", "help", "-h", "--help", "version", "--version" };
+	for (size_t i = 0; i < ARRAY_SIZE(no_container); i++)
+		if (strcmp(verb, no_container[i]) == 0)
+			return 0;
+	struct nsrun_error err = { 0 };
+	if (exec_seal_self(all_argv, &err) < 0) {
+		cmd_error("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	char **all_argv = argv;
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return NSRUN_EXIT_FAILURE;
 	}
+	int vi = parse_global(argc, argv);
+	if (vi < 0)
+		return NSRUN_EXIT_FAILURE;
+	if (vi >= argc) {
+		fputs(usage, stderr);
+		return NSRUN_EXIT_FAILURE;
+	}
+	argv += vi - 1;
+	argc -= vi - 1;
 	const char *verb = argv[1];
+	if (seal_if_starting(verb, all_argv) < 0)
+		return NSRUN_EXIT_FAILURE;
 	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0 || strcmp(verb, "help") == 0) {
 		fputs(usage, stdout);
 		return 0;
@@ -68,13 +174,15 @@ int main(int argc, char **argv)
 	}
 	static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
 		{ "plan", cmd_plan }, { "check", cmd_check }, { "spec", cmd_spec },
-		{ "analyze", cmd_analyze },
+		{ "analyze", cmd_analyze }, { "create", cmd_create }, { "start", cmd_start },
+		{ "state", cmd_state }, { "kill", cmd_kill }, { "delete", cmd_delete },
+		{ "run", cmd_oci_run }, { "list", cmd_list },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (strcmp(verb, verbs[i].name) == 0)
 			return verbs[i].fn(argc - 1, argv + 1);
-	static const char *const oci_verbs[] = { "create", "start", "state", "kill", "delete", "run",
-		"exec", "list", "ps", "pause", "resume", "features", "update", "boot" };
+	static const char *const oci_verbs[] = { "exec", "ps", "pause", "resume", "features",
+		"update", "boot" };
 	for (size_t i = 0; i < ARRAY_SIZE(oci_verbs); i++)
 		if (strcmp(verb, oci_verbs[i]) == 0) {
 			cmd_error("'%s' is not supported yet by nsrun %s", verb, NSRUN_VERSION);

@@ -10,6 +10,7 @@ struct run_args {
 	const char *spec;
 	const char *pid_file;
 	bool json;
+	bool verbose;         /* plan: each step's details (the syscall filters' rules) */
 	int extra_argc;       /* arguments after "--" replace process.args */
 	char **extra_argv;
 };
@@ -26,6 +27,8 @@ static int parse_args(int argc, char **argv, bool allow_json, bool allow_pid_fil
 			break;
 		} else if (allow_json && strcmp(arg, "--json") == 0) {
 			a->json = true;
+		} else if (allow_json && (strcmp(arg, "--verbose") == 0 || strcmp(arg, "-v") == 0)) {
+			a->verbose = true;
 		} else if (allow_pid_file && strcmp(arg, "--pid-file") == 0 && i + 1 < argc) {
 			a->pid_file = argv[++i];
 		} else if (allow_pid_file && strncmp(arg, "--pid-file=", 11) == 0) {
@@ -74,7 +77,7 @@ int cmd_run_foreground(int argc, char **argv)
 	_cleanup_plan_ struct plan *plan = load_plan(&a);
 	if (!plan)
 		return NSRUN_EXIT_FAILURE;
-	struct exec_options o = { .pid_file = a.pid_file };
+	struct exec_options o = { .mode = EXEC_FOREGROUND, .pid_file = a.pid_file, .fifo_fd = -1, .lock_fd = -1 };
 	struct nsrun_error err = { 0 };
 	int status = 0;
 	if (exec_run_plan(plan, &o, &status, &err) < 0) {
@@ -85,11 +88,13 @@ int cmd_run_foreground(int argc, char **argv)
 }
 
 static const char plan_usage[] =
-	"Usage: nsrun plan [--json] SPEC.json [-- ARGS...]\n"
+	"Usage: nsrun plan [--json] [--verbose] SPEC.json [-- ARGS...]\n"
 	"\n"
 	"Print the ordered steps nsrun would carry out for SPEC.json, with every\n"
 	"default filled in, without running anything and without privileges.\n"
-	"  --json    print the plan as JSON\n";
+	"  --json    print the plan as JSON\n"
+	"  -v, --verbose  also list each step's details: every rule of the\n"
+	"                 syscall filters\n";
 
 int cmd_plan(int argc, char **argv)
 {
@@ -103,8 +108,11 @@ int cmd_plan(int argc, char **argv)
 	_cleanup_plan_ struct plan *plan = load_plan(&a);
 	if (!plan)
 		return NSRUN_EXIT_FAILURE;
+	exec_probe_host(plan, NULL);
 	if (a.json)
 		plan_print_json(plan, stdout);
+	else if (a.verbose)
+		plan_print_verbose(plan, stdout);
 	else
 		plan_print(plan, stdout);
 	return 0;

@@ -8,6 +8,8 @@
 
 #include "exec.h"
 
+struct sock_fprog;
+
 /* State of the process that becomes the container's PID 1 (and of the
  * parent for the steps it carries out). */
 struct exec_ctx {
@@ -24,12 +26,17 @@ struct exec_ctx {
 	uint64_t caps_effective, caps_permitted, caps_inheritable, caps_ambient;
 	int console_master;       /* parent: the pty master received from the child */
 	sigset_t orig_mask;       /* the signal mask to restore before exec */
+	int mask_mnt;             /* child: detached read-only tmpfs holding the empty file masks use */
+	const struct exec_options *opts;
+	struct sock_fprog *seccomp_progs; /* per step: the filters compiled before clone (seccomp.c) */
+	struct cgroup_handle *cgroup; /* parent: the container's cgroup (cgroups.c), or NULL */
 };
 
 typedef int (*step_fn)(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 
 /* Messages on the sync socket. */
-enum sync_kind { SYNC_RELEASE = 1, SYNC_CONSOLE, SYNC_ERROR };
+enum sync_kind { SYNC_RELEASE = 1, SYNC_CONSOLE, SYNC_ERROR, SYNC_READY,
+		 SYNC_SECCOMP_LISTENER /* with the fd of SCMP_ACT_NOTIFY's listener */ };
 struct sync_msg {
 	int kind;
 	int status;               /* SYNC_ERROR: exit status nsrun should use */
@@ -48,6 +55,7 @@ int mkpath_in_root(int root_fd, const char *path, bool file, struct nsrun_error 
 int open_verified_procfs(struct nsrun_error *err);
 
 /* Steps, by file. */
+int step_cgroup(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err); /* cgroups.c */
 int step_join_ns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_unshare(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_id_maps(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
@@ -72,6 +80,7 @@ int step_sysctl(struct exec_ctx *c, const struct plan_step *s, struct nsrun_erro
 int step_oom_score_adj(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_rlimit(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_personality(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_no_tiocsti(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_caps_bounding(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_user(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_caps(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
@@ -79,11 +88,20 @@ int step_no_new_privs(struct exec_ctx *c, const struct plan_step *s, struct nsru
 int step_cwd(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_selinux_label(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_apparmor_profile(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_wait_start(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_stdio(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_exec(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+/* seccomp.c: compile the filters in the parent (before clone), load one in
+ * the child, pass a listener on to the seccomp agent, free them. */
+int step_seccomp(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int seccomp_preflight(struct exec_ctx *c, struct nsrun_error *err);
+int seccomp_forward_listener(struct exec_ctx *c, int listener, struct nsrun_error *err);
+void seccomp_progs_free(struct exec_ctx *c);
 
 /* Checks in the parent before anything is created; may mark steps skipped. */
 int exec_preflight(struct exec_ctx *c, struct nsrun_error *err);
+/* process.c: refuse early an oom_score_adj nsrun may not set. */
+int exec_check_oom_score_adj(struct exec_ctx *c, int64_t want, struct nsrun_error *err);
 /* supervise.c: relay terminal and signals until the container ends. */
 int supervise(struct exec_ctx *c, const sigset_t *orig_mask, int *exit_status, struct nsrun_error *err);
 

@@ -4,16 +4,43 @@
 
 #include "plan.h"
 
-struct exec_options {
-	const char *pid_file;     /* write the host PID of the container's PID 1 here */
-	bool detach_stdin;        /* future: do not relay stdin */
+enum exec_mode {
+	EXEC_FOREGROUND,          /* relay the terminal and signals until it ends */
+	EXEC_CREATE,              /* return once PID 1 waits for `start` (STEP_WAIT_START) */
+	EXEC_DETACH,              /* return once the program was exec'd */
 };
 
-/* Run the plan in the foreground: create the container, relay the
- * terminal and signals, wait for it to end.  On success *exit_status is
- * the container's (128+N when killed by signal N).  On failure err names
- * the step and err->status says which exit status nsrun should use. */
-int exec_run_plan(struct plan *p, const struct exec_options *o, int *exit_status,
+struct exec_options {
+	enum exec_mode mode;
+	const char *pid_file;     /* write the host PID of the container's PID 1 here */
+	const char *console_socket; /* send the pty master here (SCM_RIGHTS) */
+	int preserve_fds;         /* keep fds 3 .. 3+N-1 open in the container */
+	int fifo_fd;              /* EXEC_CREATE: O_PATH fd of the exec fifo */
+	int lock_fd;              /* closed first thing in the container (the state lock), or -1 */
+	pid_t pid;                /* out: host PID of the container's PID 1 */
+	char *cgroup;             /* out, not EXEC_FOREGROUND: the container's cgroup as
+	                             cgroup_state_to_string() (libexec/cgroups.h) or NULL; caller frees */
+};
+
+/* Carry out the plan.  In EXEC_FOREGROUND, wait for the container to end:
+ * on success *exit_status is its status (128+N when killed by signal N).
+ * In the other modes return once it is set up, with o->pid.  On failure
+ * err names the step, err->status says which exit status nsrun should use,
+ * and nothing is left behind. */
+int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 		  struct nsrun_error *err);
+
+/* Decide what depends on this host, without privileges or side effects:
+ * SELinux/AppArmor steps and the mount label are marked skipped (with a
+ * warning on `warn`, may be NULL) when the LSM is not active; nspawn's
+ * default capabilities are clamped to nsrun's own bounding set.  `nsrun
+ * plan` calls it so it shows what a run would do; exec_run_plan too. */
+void exec_probe_host(struct plan *p, FILE *warn);
+
+/* Re-execute nsrun from a sealed memfd copy of itself, unless already
+ * running from one, so that no container process can ever reach (and
+ * overwrite) the nsrun binary through /proc/PID/exe (SECURITY.md rule 5).
+ * Returns only when already sealed (0) or on failure (-1). */
+int exec_seal_self(char **argv, struct nsrun_error *err);
 
 #endif

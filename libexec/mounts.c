@@ -129,6 +129,17 @@ static int check_plain_dir(struct exec_ctx *c, const char *dest, struct nsrun_er
 	return 0;
 }
 
+/* linux.mountLabel: the SELinux context of what nsrun mounts itself. */
+static int set_mount_label(struct exec_ctx *c, const struct plan_step *s, int fs,
+			   struct nsrun_error *err)
+{
+	if (!plan_mount_takes_label(c->plan, s))
+		return 0;
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "context", c->plan->mount_label, 0) < 0)
+		return nsrun_error_set(err, errno, "option context=\"%s\"", c->plan->mount_label);
+	return 0;
+}
+
 static int mount_fs(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	if (strcmp(s->fstype, "proc") == 0 || strcmp(s->fstype, "sysfs") == 0)
@@ -137,7 +148,7 @@ static int mount_fs(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 	_cleanup_close_ int fs = fsopen(s->fstype, FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return nsrun_error_set(err, errno, "fsopen %s", s->fstype);
-	if (configure_fs(fs, s, err) < 0)
+	if (set_mount_label(c, s, fs, err) < 0 || configure_fs(fs, s, err) < 0)
 		return -1;
 	_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attrs_from_flags(s->flags));
 	if (mnt < 0)
@@ -324,6 +335,35 @@ int step_pivot_root(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 	return 0;
 }
 
+/* A detached, read-only, empty tmpfs; with_file: holding one empty file
+ * "empty" (mode 0444) to mount over masked files. */
+static int empty_tmpfs(struct exec_ctx *c, const struct plan_step *s, bool with_file,
+		       struct nsrun_error *err)
+{
+	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "size", with_file ? "4k" : "0", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0)
+		return nsrun_error_set(err, errno, "make an empty tmpfs");
+	if (set_mount_label(c, s, fs, err) < 0)
+		return -1;
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return nsrun_error_set(err, errno, "make an empty tmpfs");
+	unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, with_file ? attrs : attrs | MOUNT_ATTR_RDONLY);
+	if (mnt < 0)
+		return nsrun_error_set(err, errno, "fsmount tmpfs");
+	if (!with_file)
+		return TAKE_FD(mnt);
+	int f = openat(mnt, "empty", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+	if (f < 0)
+		return nsrun_error_set(err, errno, "create the empty file masks use");
+	close(f); /* a file open for writing keeps the mount from going read-only */
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	if (mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return nsrun_error_set(err, errno, "make the empty file read-only");
+	return TAKE_FD(mnt);
+}
+
 int step_mask_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	struct nsrun_error ignored;
@@ -338,26 +378,23 @@ int step_mask_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_e
 	if (fstat(target, &st) < 0)
 		return nsrun_error_set(err, errno, "stat %s", s->path);
 	if (S_ISDIR(st.st_mode)) {
-		_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-		if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
-		    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
-		    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-			return nsrun_error_set(err, errno, "make an empty tmpfs");
-		_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-						  MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		_cleanup_close_ int mnt = empty_tmpfs(c, s, false, err);
 		if (mnt < 0)
-			return nsrun_error_set(err, errno, "fsmount tmpfs");
+			return -1;
 		return attach(mnt, target, s->path, err);
 	}
-	/* Files are hidden under the host's /dev/null, verified to be the real
-	 * character device 1:3 (SECURITY.md rule 2). */
-	_cleanup_close_ int null = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	struct stat nst;
-	if (null < 0 || fstat(null, &nst) < 0)
-		return nsrun_error_set(err, errno, "open the host's /dev/null");
-	if (!S_ISCHR(nst.st_mode) || nst.st_rdev != makedev(1, 3))
-		return nsrun_error_set(err, 0, "the host's /dev/null is not the character device 1:3");
-	return attach(null, target, s->path, err);
+	/* Files are hidden under an empty read-only file: reads give nothing
+	 * and opening for writing fails (EROFS), where /dev/null would take
+	 * the writes; nothing is taken from the image's /dev (rule 2). */
+	if (c->mask_mnt < 0) {
+		c->mask_mnt = empty_tmpfs(c, s, true, err);
+		if (c->mask_mnt < 0)
+			return -1;
+	}
+	_cleanup_close_ int file = open_tree(c->mask_mnt, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (file < 0)
+		return nsrun_error_set(err, errno, "clone the empty file");
+	return attach(file, target, s->path, err);
 }
 
 int step_readonly_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)

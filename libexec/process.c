@@ -9,7 +9,10 @@
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <seccomp.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -83,8 +86,9 @@ int step_user(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error 
 {
 	(void)s;
 	const struct plan *p = c->plan;
-	/* Keep the permitted set across setuid; step_caps sets it exactly. */
-	if (p->caps.given && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+	/* Keep the permitted set across setuid; step_caps sets it exactly
+	 * and clears keep-caps again. */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return nsrun_error_set(err, errno, "prctl(PR_SET_KEEPCAPS)");
 	if (setgroups(p->n_gids, (const gid_t *)p->gids) < 0)
 		return nsrun_error_set(err, errno, "setgroups");
@@ -144,39 +148,145 @@ int step_no_new_privs(struct exec_ctx *c, const struct plan_step *s, struct nsru
 
 int step_cwd(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	(void)c;
 	char buf[PATH_MAX];
-	if (chdir(s->path) < 0)
+	/* Through the root's fd, without magic links: "/proc/self/fd/N" naming
+	 * an fd leaked from the host is refused, not followed (rule 4). */
+	_cleanup_close_ int dir = resolve_in_root(c->root_fd, s->path, O_PATH | O_DIRECTORY, err);
+	if (dir < 0)
+		return nsrun_error_prefix(err, "chdir: ");
+	if (fchdir(dir) < 0)
 		return nsrun_error_set(err, errno, "chdir %s", s->path);
 	/* A cwd that escaped the root shows as "(unreachable)..." or fails. */
+	errno = 0;
 	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
 		return nsrun_error_set(err, errno ? errno : EPERM, "the working directory %s is not "
 				       "inside the container", s->path);
 	return 0;
 }
 
+/* LSM attributes are written through the verified host procfs (rule 3),
+ * never through the container's /proc; what setexeccon() would do. */
+static int write_attr(struct exec_ctx *c, const char *rel, const char *value, struct nsrun_error *err)
+{
+	_cleanup_close_ int fd = openat(c->proc_fd, rel, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "open /proc/%s", rel);
+	size_t len = strlen(value);
+	if (write(fd, value, len) != (ssize_t)len)
+		return nsrun_error_set(err, errno, "write \"%s\" to /proc/%s", value, rel);
+	return 0;
+}
+
 int step_selinux_label(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	(void)c;
-#if HAVE_SELINUX
-	if (setexeccon(s->value) < 0)
-		return nsrun_error_set(err, errno, "setexeccon %s", s->value);
-	return 0;
-#else
-	return nsrun_error_set(err, ENOTSUP, "nsrun was built without SELinux: cannot set %s", s->value);
-#endif
+	return write_attr(c, "thread-self/attr/exec", s->value, err);
 }
 
 int step_apparmor_profile(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	_cleanup_close_ int fd = openat(c->proc_fd, "self/attr/apparmor/exec", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		fd = openat(c->proc_fd, "self/attr/exec", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return nsrun_error_set(err, errno, "open the AppArmor exec attribute");
 	_cleanup_free_ char *cmd = xasprintf("exec %s", s->value);
-	if (write(fd, cmd, strlen(cmd)) < 0)
-		return nsrun_error_set(err, errno, "set the AppArmor profile %s", s->value);
+	struct nsrun_error first;
+	if (write_attr(c, "thread-self/attr/apparmor/exec", cmd, &first) == 0)
+		return 0;
+	if (write_attr(c, "thread-self/attr/exec", cmd, err) == 0)
+		return 0;
+	return nsrun_error_prefix(err, "set the AppArmor profile %s: ", s->value);
+}
+
+/* Whether the LSMs are active on this host (what libselinux and runc's
+ * apparmor.IsEnabled() check).  NULL when active, else why not. */
+static const char *selinux_unavailable(void)
+{
+#if HAVE_SELINUX
+	if (is_selinux_enabled() > 0)
+		return NULL;
+#else
+	if (access("/sys/fs/selinux/enforce", F_OK) == 0)
+		return NULL;
+#endif
+	return "SELinux is disabled on this host";
+}
+
+static const char *apparmor_unavailable(void)
+{
+	char yes = 0;
+	_cleanup_close_ int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && read(fd, &yes, 1) == 1 && yes == 'Y' &&
+	    access("/sys/kernel/security/apparmor", F_OK) == 0)
+		return NULL;
+	return "AppArmor is not enabled on this host";
+}
+
+static void skip_lsm_step(struct plan *p, struct plan_step *s, const char *why, const char *member,
+			  FILE *warn)
+{
+	free(s->skip_reason);
+	s->skip_reason = xstrdup(why);
+	if (warn)
+		fprintf(warn, "nsrun: warning: %s: %s \"%s\" is not applied: %s\n", p->spec->file,
+			member, s->value, why);
+}
+
+static uint64_t own_bounding_set(void)
+{
+	uint64_t mask = 0;
+	for (int cap = 0; cap <= SPEC_CAP_LAST; cap++)
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) > 0)
+			mask |= 1ULL << cap;
+	return mask;
+}
+
+void exec_probe_host(struct plan *p, FILE *warn)
+{
+	if (p->caps_from_defaults) {
+		uint64_t own = own_bounding_set();
+		p->caps.bounding &= own;
+		p->caps.effective &= own;
+		p->caps.permitted &= own;
+	}
+	const char *no_selinux = selinux_unavailable(), *no_apparmor = apparmor_unavailable();
+	for (size_t i = 0; i < p->n_steps; i++) {
+		struct plan_step *s = &p->steps[i];
+		if (s->kind == STEP_SELINUX_LABEL && no_selinux)
+			skip_lsm_step(p, s, no_selinux, "/process/selinuxLabel", warn);
+		else if (s->kind == STEP_APPARMOR_PROFILE && no_apparmor)
+			skip_lsm_step(p, s, no_apparmor, "/process/apparmorProfile", warn);
+	}
+	if (p->mount_label && no_selinux && !p->mount_label_skip) {
+		p->mount_label_skip = xstrdup(no_selinux);
+		if (warn)
+			fprintf(warn, "nsrun: warning: %s: /linux/mountLabel \"%s\" is not applied: %s\n",
+				p->spec->file, p->mount_label, no_selinux);
+	}
+}
+
+/* Lowering oom_score_adj below what nsrun has needs CAP_SYS_RESOURCE (or
+ * a lower floor set earlier by a privileged writer, which cannot be read):
+ * try it on nsrun itself and put the old value back, so a refusal comes
+ * before anything is created. */
+int exec_check_oom_score_adj(struct exec_ctx *c, int64_t want, struct nsrun_error *err)
+{
+	char old[32] = "", buf[32];
+	_cleanup_close_ int proc = open_verified_procfs(err);
+	if (proc < 0)
+		return -1;
+	_cleanup_close_ int fd = openat(proc, "self/oom_score_adj", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "open /proc/self/oom_score_adj");
+	ssize_t n = pread(fd, old, sizeof(old) - 1, 0);
+	if (n <= 0)
+		return nsrun_error_set(err, n < 0 ? errno : EIO, "read /proc/self/oom_score_adj");
+	old[n] = '\0';
+	if (want >= strtoll(old, NULL, 10))
+		return 0;
+	int len = snprintf(buf, sizeof(buf), "%lld", (long long)want);
+	if (pwrite(fd, buf, (size_t)len, 0) != len)
+		return nsrun_error_set(err, errno, "%s: /process/oomScoreAdj: %lld is below nsrun's own "
+				       "oom_score_adj (%lld), and nsrun may not lower it (that needs "
+				       "CAP_SYS_RESOURCE)", c->plan->spec->file, (long long)want,
+				       strtoll(old, NULL, 10));
+	if (pwrite(fd, old, (size_t)n, 0) != n)
+		return nsrun_error_set(err, errno, "restore nsrun's oom_score_adj");
 	return 0;
 }
 
@@ -215,6 +325,25 @@ static int exec_in_path(char *const *argv, char *const *envp)
 	return best;
 }
 
+/* Tell nsrun create that we are ready, then block until nsrun start
+ * opens the fifo for reading.  The fifo is reached through the host's
+ * procfs handle, since the container's root no longer shows it. */
+int step_wait_start(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)s;
+	struct sync_msg m = { .kind = SYNC_READY };
+	if (sync_send(c->sync_fd, &m, -1) < 0)
+		return nsrun_error_set(err, errno, "tell nsrun create that the container is ready");
+	char path[64];
+	snprintf(path, sizeof(path), "self/fd/%d", c->opts->fifo_fd);
+	_cleanup_close_ int fd = openat(c->proc_fd, path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "open the exec fifo");
+	if (write(fd, "0", 1) != 1)
+		return nsrun_error_set(err, errno, "write the exec fifo");
+	return 0;
+}
+
 int step_stdio(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	(void)s;
@@ -230,11 +359,103 @@ int step_stdio(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error
 	}
 	/* Nothing of nsrun's leaks into the program (rule 4); the sync socket
 	 * closes at exec and so tells nsrun that exec worked. */
-	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+	int keep = c->opts->preserve_fds;
+	if (syscall(SYS_close_range, 3 + keep, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return nsrun_error_set(err, errno, "close_range");
+	for (int fd = 3; fd < 3 + keep; fd++)
+		if (fcntl(fd, F_SETFD, 0) < 0 && errno != EBADF)
+			return nsrun_error_set(err, errno, "keep fd %d open", fd);
 	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
 		return nsrun_error_set(err, errno, "restore the signal mask");
 	return 0;
+}
+
+static int refuse_ioctl(scmp_filter_ctx f, unsigned long request)
+{
+	/* the kernel compares the low 32 bits of ioctl's request (rule 8) */
+	return seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+				SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (scmp_datum_t)request));
+}
+
+int step_no_tiocsti(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)c;
+	(void)s;
+	if (!isatty(0) && !isatty(1) && !isatty(2))
+		return 0;
+	scmp_filter_ctx f = seccomp_init(SCMP_ACT_ALLOW);
+	if (!f)
+		return nsrun_error_set(err, ENOMEM, "seccomp_init");
+	/* every ABI this kernel runs, so a 32-bit ioctl() cannot go around it */
+	static const uint32_t compat[] = {
+#if defined(__x86_64__)
+		SCMP_ARCH_X86, SCMP_ARCH_X32,
+#elif defined(__aarch64__)
+		SCMP_ARCH_ARM,
+#endif
+	};
+	int r = seccomp_attr_set(f, SCMP_FLTATR_CTL_NNP, 0);
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(compat); i++) {
+		r = seccomp_arch_add(f, compat[i]);
+		if (r == -EEXIST)
+			r = 0;
+	}
+	if (r == 0)
+		r = refuse_ioctl(f, TIOCSTI);
+	if (r == 0)
+		r = refuse_ioctl(f, TIOCLINUX);
+	if (r == 0)
+		r = seccomp_load(f);
+	seccomp_release(f);
+	if (r < 0)
+		return nsrun_error_set(err, -r, "install the filter refusing TIOCSTI");
+	return 0;
+}
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+#define NSRUN_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+static int copy_self(int from, int to)
+{
+	for (;;) {
+		ssize_t n = sendfile(to, from, NULL, 1 << 20);
+		if (n == 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+int exec_seal_self(char **argv, struct nsrun_error *err)
+{
+	_cleanup_close_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return nsrun_error_set(err, errno, "open /proc/self/exe");
+	int seals = fcntl(self, F_GET_SEALS);
+	if (seals >= 0 && (seals & NSRUN_SEALS) == NSRUN_SEALS) {
+		unsetenv("NSRUN_SEALED");
+		return 0;
+	}
+	if (getenv("NSRUN_SEALED"))
+		return nsrun_error_set(err, 0, "running from a sealed copy of nsrun failed (NSRUN_SEALED "
+				       "is set but /proc/self/exe is not sealed)");
+	_cleanup_close_ int mfd = memfd_create("nsrun", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (mfd < 0 && errno == EINVAL)
+		mfd = memfd_create("nsrun", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (mfd < 0)
+		return nsrun_error_set(err, errno, "memfd_create");
+	if (copy_self(self, mfd) < 0)
+		return nsrun_error_set(err, errno, "copy nsrun into a memfd");
+	if (fcntl(mfd, F_ADD_SEALS, NSRUN_SEALS) < 0)
+		return nsrun_error_set(err, errno, "seal the copy of nsrun");
+	if (setenv("NSRUN_SEALED", "1", 1) < 0)
+		return nsrun_error_set(err, errno, "setenv");
+	syscall(SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
+	int e = errno;
+	unsetenv("NSRUN_SEALED");
+	return nsrun_error_set(err, e, "re-execute nsrun from a sealed copy");
 }
 
 /* Only execve from here on: the syscall filter, if any, is already in. */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -14,14 +15,17 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "cgroups.h"
 #include "exec-internal.h"
 
 static const step_fn step_table[STEP__MAX] = {
 	[STEP_JOIN_NS_EARLY] = step_join_ns,
+	[STEP_CGROUP] = step_cgroup,
 	[STEP_JOIN_NS] = step_join_ns,
 	[STEP_UNSHARE] = step_unshare,
 	[STEP_ID_MAPS] = step_id_maps,
@@ -43,6 +47,7 @@ static const step_fn step_table[STEP__MAX] = {
 	[STEP_OOM_SCORE_ADJ] = step_oom_score_adj,
 	[STEP_RLIMIT] = step_rlimit,
 	[STEP_PERSONALITY] = step_personality,
+	[STEP_NO_TIOCSTI] = step_no_tiocsti,
 	[STEP_CAPS_BOUNDING] = step_caps_bounding,
 	[STEP_USER] = step_user,
 	[STEP_CAPS] = step_caps,
@@ -50,7 +55,9 @@ static const step_fn step_table[STEP__MAX] = {
 	[STEP_CWD] = step_cwd,
 	[STEP_SELINUX_LABEL] = step_selinux_label,
 	[STEP_APPARMOR_PROFILE] = step_apparmor_profile,
+	[STEP_WAIT_START] = step_wait_start,
 	[STEP_STDIO] = step_stdio,
+	[STEP_SECCOMP] = step_seccomp,
 	[STEP_EXEC] = step_exec,
 };
 
@@ -118,7 +125,9 @@ static int run_step(struct exec_ctx *c, size_t i, struct nsrun_error *err)
 	if (s->skip_reason || !step_table[s->kind])
 		return 0;
 	c->step_index = i;
-	if (step_table[s->kind](c, s, err) < 0 || injected_failure(i, err)) {
+	/* exec does not come back: its injected failure comes first */
+	bool fail_first = s->kind == STEP_EXEC && injected_failure(i, err);
+	if (fail_first || step_table[s->kind](c, s, err) < 0 || injected_failure(i, err)) {
 		/* "step 7 mount /proc: ..." names the step and its target */
 		const char *what = s->path ? s->path : s->kind == STEP_HOSTNAME ? s->value : NULL;
 		if (what)
@@ -129,13 +138,35 @@ static int run_step(struct exec_ctx *c, size_t i, struct nsrun_error *err)
 	return 0;
 }
 
+/* In the foreground the container dies with nsrun (SIGKILL included).
+ * The kernel clears the parent-death signal whenever the effective or file
+ * system ids change (wait-parent, user), and it never fires if nsrun died
+ * before it was set: so set it again after each step, then check through
+ * the sync socket that nsrun is still there. */
+static void arm_pdeathsig(const struct exec_ctx *c)
+{
+	int sig = 0;
+	if (c->opts->mode != EXEC_FOREGROUND ||
+	    (prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0) == 0 && sig == SIGKILL))
+		return;
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	struct pollfd pfd = { .fd = c->sync_fd, .events = POLLIN };
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
+		_exit(NSRUN_EXIT_FAILURE);
+}
+
 /* The container's PID 1 until exec. */
 static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 {
 	struct nsrun_error err = { 0 };
 	/* Nothing inside may ptrace or open /proc/PID/exe of nsrun (rule 5). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* the state lock belongs to the nsrun command, not to the container */
+	if (c->opts->lock_fd >= 0)
+		close(c->opts->lock_fd);
+	/* In the foreground the container dies with nsrun; after `create`
+	 * it outlives it by design. */
+	arm_pdeathsig(c);
 	umask(0);
 	/* The fd nsrun opened belongs to the host's mount namespace; take the
 	 * copy in ours, while our file system uid is still the host's root (in
@@ -160,21 +191,29 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 				_exit(NSRUN_EXIT_FAILURE);
 			/* Become root of the new user namespace, so that what the
 			 * setup creates is owned by a mapped id. */
-			if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+			if (c->plan->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
 				nsrun_error_set(&err, errno, "step %zu wait-parent: become uid 0 in the "
 						"user namespace (the mappings must map container id 0)",
 						i + 1);
+				break;
+			}
+			arm_pdeathsig(c);
+			if (injected_failure(i, &err)) {
+				nsrun_error_prefix(&err, "step %zu wait-parent: ", i + 1);
 				break;
 			}
 			continue;
 		}
 		if (run_step(c, i, &err) < 0)
 			break;
+		arm_pdeathsig(c);
 	}
 fail:;
 	struct sync_msg m = { .kind = SYNC_ERROR, .status = err.status ? err.status : NSRUN_EXIT_FAILURE };
 	memcpy(m.msg, err.msg, sizeof(m.msg));
-	sync_send(c->sync_fd, &m, -1);
+	/* After `create` returned nobody listens: say it on stderr instead. */
+	if (sync_send(c->sync_fd, &m, -1) < 0)
+		dprintf(STDERR_FILENO, "nsrun: %s\n", err.msg);
 	_exit(m.status);
 }
 
@@ -191,6 +230,7 @@ static int read_bounding(uint64_t *mask)
 
 int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
 {
+	exec_probe_host(c->plan, stderr);
 	const struct plan *p = c->plan;
 	/* Opened here, by the host's root, so that a user-namespaced container
 	 * needs no search permission on the directories above it. */
@@ -229,7 +269,7 @@ int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
 	}
 	/* A hard limit above ours needs CAP_SYS_RESOURCE, which this host may
 	 * not give: say so now rather than failing half-way. */
-	bool can_raise = bounding & (1ULL << CAP_SYS_RESOURCE);
+	bool can_raise = (bounding & (1ULL << CAP_SYS_RESOURCE)) && !p->new_userns;
 	if (can_raise) {
 		cap_t self = cap_get_proc();
 		cap_flag_value_t v = CAP_CLEAR;
@@ -241,6 +281,8 @@ int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
 	for (size_t i = 0; i < p->n_steps; i++) {
 		const struct plan_step *s = &p->steps[i];
 		struct rlimit cur;
+		if (s->kind == STEP_OOM_SCORE_ADJ && exec_check_oom_score_adj(c, s->num, err) < 0)
+			return -1;
 		if (s->kind != STEP_RLIMIT || can_raise || getrlimit(s->resource, &cur) < 0)
 			continue;
 		if (cur.rlim_max != RLIM_INFINITY && (s->hard > cur.rlim_max || s->hard == RLIM_INFINITY))
@@ -250,16 +292,29 @@ int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
 					       spec_rlimit_name(s->resource), (unsigned long long)s->hard,
 					       (unsigned long long)cur.rlim_max);
 	}
-	return 0;
+	return seccomp_preflight(c, err);
 }
 
-static pid_t clone_child(int flags, int *pidfd)
+/* cgroup_fd >= 0: straight into that v2 cgroup (*into_cgroup says whether
+ * the kernel could; if not, cgroup_enter() moves the child). */
+static pid_t clone_child(int flags, int *pidfd, int cgroup_fd, bool *into_cgroup)
 {
 	struct clone_args args = {
 		.flags = (uint64_t)flags | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
 	};
+	*into_cgroup = false;
+	if (cgroup_fd >= 0) {
+		struct clone_args a2 = args;
+		a2.flags |= CLONE_INTO_CGROUP;
+		a2.cgroup = (uint64_t)cgroup_fd;
+		pid_t pid = (pid_t)syscall(SYS_clone3, &a2, sizeof(a2));
+		if (pid >= 0 || (errno != EINVAL && errno != E2BIG && errno != EOPNOTSUPP)) {
+			*into_cgroup = pid >= 0;
+			return pid;
+		}
+	}
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
@@ -284,19 +339,22 @@ static int parent_setup(struct exec_ctx *c, const struct exec_options *o, struct
 {
 	for (size_t i = 0; i < c->plan->n_steps; i++) {
 		const struct plan_step *s = &c->plan->steps[i];
-		if (!s->in_parent || s->kind == STEP_CLONE || s->kind == STEP_JOIN_NS_EARLY)
+		if (!s->in_parent || s->kind == STEP_CLONE || s->kind == STEP_JOIN_NS_EARLY ||
+		    s->kind == STEP_CGROUP)
 			continue;
 		if (s->kind == STEP_RELEASE) {
 			struct sync_msg m = { .kind = SYNC_RELEASE };
 			if (sync_send(c->sync_fd, &m, -1) < 0)
 				return nsrun_error_set(err, errno, "step %zu release: the container's "
 						       "PID 1 is gone", i + 1);
+			if (injected_failure(i, err))
+				return nsrun_error_prefix(err, "step %zu release: ", i + 1);
 			continue;
 		}
 		if (run_step(c, i, err) < 0)
 			return -1;
 	}
-	if (o && o->pid_file && write_pid_file(o->pid_file, c->child, err) < 0)
+	if (o->pid_file && write_pid_file(o->pid_file, c->child, err) < 0)
 		return -1;
 	for (;;) {
 		struct sync_msg m;
@@ -310,6 +368,15 @@ static int parent_setup(struct exec_ctx *c, const struct exec_options *o, struct
 			c->console_master = fd;
 			continue;
 		}
+		if (m.kind == SYNC_READY && o->mode == EXEC_CREATE)
+			return 0; /* waiting for `nsrun start` */
+		if (m.kind == SYNC_SECCOMP_LISTENER && fd >= 0) {
+			r = seccomp_forward_listener(c, fd, err);
+			close(fd);
+			if (r < 0)
+				return -1;
+			continue;
+		}
 		if (fd >= 0)
 			close(fd);
 		if (m.kind == SYNC_ERROR) {
@@ -318,6 +385,31 @@ static int parent_setup(struct exec_ctx *c, const struct exec_options *o, struct
 			return -1;
 		}
 	}
+}
+
+/* Hand the pty master to whoever holds the console socket (podman's conmon). */
+static int send_console(const char *path, int master, struct nsrun_error *err)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return nsrun_error_set(err, 0, "console socket path too long: %s", path);
+	strcpy(addr.sun_path, path);
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return nsrun_error_set(err, errno, "connect to the console socket %s", path);
+	char name[] = "/dev/ptmx";
+	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
+	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &master, sizeof(int));
+	if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
+		return nsrun_error_set(err, errno, "send the pty to the console socket %s", path);
+	return 0;
 }
 
 static void reap(struct exec_ctx *c)
@@ -330,11 +422,12 @@ static void reap(struct exec_ctx *c)
 	c->child = -1;
 }
 
-int exec_run_plan(struct plan *p, const struct exec_options *o, int *exit_status,
+int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 		  struct nsrun_error *err)
 {
 	struct exec_ctx c = { .plan = p, .sync_fd = -1, .proc_fd = -1, .root_fd = -1, .rootfs_fd = -1,
-			      .console_slave = -1, .child = -1, .pidfd = -1, .console_master = -1 };
+			      .console_slave = -1, .child = -1, .pidfd = -1, .console_master = -1,
+			      .mask_mnt = -1, .opts = o };
 	int sv[2] = { -1, -1 };
 	int r = -1;
 	if (exec_preflight(&c, err) < 0)
@@ -342,7 +435,8 @@ int exec_run_plan(struct plan *p, const struct exec_options *o, int *exit_status
 	c.proc_fd = open_verified_procfs(err);
 	if (c.proc_fd < 0)
 		goto out;
-	for (size_t i = 0; i < p->n_steps && p->steps[i].kind == STEP_JOIN_NS_EARLY; i++)
+	/* the parent's steps before clone: join-namespace, cgroup */
+	for (size_t i = 0; i < p->n_steps && p->steps[i].kind != STEP_CLONE; i++)
 		if (run_step(&c, i, err) < 0)
 			goto out;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -355,7 +449,9 @@ int exec_run_plan(struct plan *p, const struct exec_options *o, int *exit_status
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &c.orig_mask);
 	fflush(NULL);
-	c.child = clone_child(p->clone_flags, &c.pidfd);
+	bool into_cgroup;
+	c.child = clone_child(p->clone_flags, &c.pidfd, c.cgroup ? cgroup_v2_fd(c.cgroup) : -1,
+			      &into_cgroup);
 	if (c.child < 0) {
 		int e = errno;
 		size_t i = 0;
@@ -373,9 +469,46 @@ int exec_run_plan(struct plan *p, const struct exec_options *o, int *exit_status
 	close(sv[1]);
 	sv[1] = -1;
 	c.sync_fd = sv[0];
+	for (size_t i = 0; i < p->n_steps; i++)
+		if (p->steps[i].kind == STEP_CLONE && injected_failure(i, err)) {
+			nsrun_error_prefix(err, "step %zu clone: ", i + 1);
+			reap(&c);
+			sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
+			goto out;
+		}
+	/* PID 1 waits (wait-parent) until it is in its cgroup everywhere. */
+	if (c.cgroup && cgroup_enter(c.cgroup, c.child, into_cgroup, err) < 0) {
+		size_t i = 0;
+		while (i < p->n_steps && p->steps[i].kind != STEP_CGROUP)
+			i++;
+		nsrun_error_prefix(err, "step %zu cgroup: ", i + 1);
+		reap(&c);
+		sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
+		goto out;
+	}
 	if (parent_setup(&c, o, err) < 0) {
 		reap(&c);
 		sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
+		goto out;
+	}
+	o->pid = c.child;
+	if (o->mode != EXEC_FOREGROUND) {
+		/* The container lives on without us. */
+		if (c.console_master >= 0 && o->console_socket &&
+		    send_console(o->console_socket, c.console_master, err) < 0) {
+			reap(&c);
+			sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
+			goto out;
+		}
+		c.child = -1;
+		sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
+		if (c.cgroup) {
+			/* the cgroup lives on with it; the caller keeps its state */
+			o->cgroup = cgroup_state_to_string(c.cgroup);
+			cgroup_handle_free(c.cgroup);
+			c.cgroup = NULL;
+		}
+		r = 0;
 		goto out;
 	}
 	r = supervise(&c, &c.orig_mask, exit_status, err);
@@ -384,6 +517,11 @@ int exec_run_plan(struct plan *p, const struct exec_options *o, int *exit_status
 out:
 	if (c.child > 0)
 		reap(&c);
+	if (c.cgroup) {
+		struct nsrun_error cerr = { 0 };
+		if (cgroup_destroy(c.cgroup, &cerr) < 0 && r == 0)
+			fprintf(stderr, "nsrun: warning: %s\n", cerr.msg);
+	}
 	for (int i = 0; i < 2; i++)
 		if (sv[i] >= 0)
 			close(sv[i]);
@@ -395,5 +533,6 @@ out:
 		close(c.pidfd);
 	if (c.console_master >= 0)
 		close(c.console_master);
+	seccomp_progs_free(&c);
 	return r;
 }

@@ -64,10 +64,15 @@ int dec_fail_at(struct dec *d, struct spec_pos pos, const char *ptr, const char 
 
 void dec_warn(struct dec *d, unsigned line, unsigned col, const char *fmt, ...)
 {
-	if (d->n_warnings)
-		(*d->n_warnings)++;
-	if (!d->warn)
+	unsigned n = d->n_warnings ? ++*d->n_warnings : 1;
+	if (!d->warn || n > SPEC_WARNINGS_MAX + 1)
 		return;
+	/* A file full of unknown members must not flood the terminal. */
+	if (n == SPEC_WARNINGS_MAX + 1) {
+		fprintf(d->warn, "%s: warning: more than %d warnings, the rest are not shown\n",
+			d->file, SPEC_WARNINGS_MAX);
+		return;
+	}
 	va_list ap;
 	va_start(ap, fmt);
 	fprintf(d->warn, "%s:%u:%u: warning: ", d->file, line, col);

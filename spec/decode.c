@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "decode.h"
@@ -18,8 +19,14 @@ static void dec_unsupported(struct dec *d, struct spec *s, struct dec_obj *o, co
 	if (!n)
 		return;
 	size_t old = dec_push_key(d, key);
+	struct spec_pos pos = dec_pos(n);
+	/* Name what is asked for: "/linux/resources/memory", not "/linux/resources". */
+	if (n->type == JSON_OBJECT && n->count) {
+		dec_push_key(d, n->members[0].key);
+		pos = (struct spec_pos){ n->members[0].line, n->members[0].col };
+	}
 	s->unsupported = xrealloc(s->unsupported, (s->n_unsupported + 1) * sizeof(*s->unsupported));
-	s->unsupported[s->n_unsupported++] = (struct spec_unsupported){ xstrdup(d->ptr), dec_pos(n) };
+	s->unsupported[s->n_unsupported++] = (struct spec_unsupported){ xstrdup(d->ptr), pos };
 	dec_pop(d, old);
 }
 
@@ -163,9 +170,19 @@ static int dec_rlimits(struct dec *d, struct spec_process *p, const struct json_
 			return -1;
 		r->resource = spec_rlimit_from_name(type);
 		free(type);
-		if (r->resource < 0)
+		if (r->resource < 0) {
+			const char *names[RLIM_NLIMITS];
+			size_t nn = 0;
+			for (int k = 0; k < RLIM_NLIMITS; k++)
+				if (spec_rlimit_name(k))
+					names[nn++] = spec_rlimit_name(k);
+			const char *sug = spec_suggest(t->text, names, nn);
+			if (sug)
+				return dec_fail(d, t, "unknown rlimit type \"%s\" (did you mean \"%s\"?)",
+						t->text, sug);
 			return dec_fail(d, t, "unknown rlimit type \"%s\", expected one like RLIMIT_NOFILE",
 					t->text);
+		}
 		r->name = spec_rlimit_name(r->resource);
 		dec_pop(d, old2);
 		for (size_t k = 0; k < i; k++)
@@ -195,9 +212,11 @@ static int dec_user(struct dec *d, struct spec_user *u, const struct json_node *
 	bool found;
 	if (dec_object(d, n, &o) < 0)
 		return -1;
+	v = 0;
 	if (dec_get_uint(d, &o, "uid", SPEC_ID_MAX, &v, &found) < 0)
 		return -1;
 	u->uid = (uint32_t)v;
+	v = 0;
 	if (dec_get_uint(d, &o, "gid", SPEC_ID_MAX, &v, &found) < 0)
 		return -1;
 	u->gid = (uint32_t)v;
@@ -415,10 +434,14 @@ static int dec_idmaps(struct dec *d, const struct json_node *n, struct spec_idma
 			return dec_fail(d, n->items[i], "\"containerID\", \"hostID\" and \"size\" are required");
 		if (sz == 0)
 			return dec_fail(d, n->items[i], "\"size\" must be at least 1");
-		if (c + sz - 1 > UINT32_MAX - 1 || h + sz - 1 > UINT32_MAX - 1)
-			return dec_fail(d, n->items[i], "the range overflows: %llu+%llu or %llu+%llu "
-					"goes past 4294967294", (unsigned long long)c,
-					(unsigned long long)sz, (unsigned long long)h, (unsigned long long)sz);
+		/* ids are 0..4294967294: (uid_t)-1 means "no id" */
+		if (c + sz - 1 > UINT32_MAX - 1 || h + sz - 1 > UINT32_MAX - 1) {
+			bool cont = c + sz - 1 > UINT32_MAX - 1;
+			return dec_fail(d, n->items[i], "the %s range %llu..%llu goes past the "
+					"largest id 4294967294", cont ? "container" : "host",
+					(unsigned long long)(cont ? c : h),
+					(unsigned long long)((cont ? c : h) + sz - 1));
+		}
 		*m = (struct spec_idmap){ (uint32_t)c, (uint32_t)h, (uint32_t)sz, dec_pos(n->items[i]) };
 		for (size_t k = 0; k < i; k++) {
 			const struct spec_idmap *q = &(*out)[k];
@@ -441,6 +464,9 @@ static int dec_devices(struct dec *d, struct spec_linux *l, const struct json_no
 {
 	if (dec_array(d, n) < 0)
 		return -1;
+	/* The duplicate check below is quadratic: a 4 MiB file holds ~100k entries. */
+	if (n->count > SPEC_DEVICES_MAX)
+		return dec_fail(d, n, "more than %d devices", SPEC_DEVICES_MAX);
 	l->devices = xcalloc(n->count, sizeof(*l->devices));
 	for (size_t i = 0; i < n->count; i++) {
 		size_t old = dec_push_index(d, i);
@@ -653,24 +679,32 @@ static int dec_linux(struct dec *d, struct spec *s, const struct json_node *n)
 		for (size_t i = 0; i < lists[k]->n; i++) {
 			old = dec_push_key(d, list_keys[k]);
 			size_t old2 = dec_push_index(d, i);
-			if (check_abs_path(d, arr->items[i], lists[k]->v[i], "a path") < 0)
+			if (check_abs_path(d, arr->items[i], lists[k]->v[i],
+					   k == 0 ? "a masked path" : "a read-only path") < 0)
 				return -1;
 			dec_pop(d, old2);
 			dec_pop(d, old);
 		}
 	}
-	if (dec_get_string(d, &o, "cgroupsPath", &l->cgroups_path) < 0 ||
-	    dec_get_string(d, &o, "mountLabel", &l->mount_label) < 0)
+	if (dec_get_string(d, &o, "mountLabel", &l->mount_label) < 0)
 		return -1;
-	if (l->cgroups_path)
-		dec_unsupported(d, s, &o, "cgroupsPath");
-	dec_unsupported(d, s, &o, "resources");
-	dec_unsupported(d, s, &o, "seccomp");
+	if ((m = dec_member(&o, "cgroupsPath"))) {
+		old = dec_push_key(d, "cgroupsPath");
+		if (dec_cgroups_path(d, l, m) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
+	if ((m = dec_member(&o, "resources"))) {
+		old = dec_push_key(d, "resources");
+		if (dec_resources(d, &l->resources, m) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
+	if (dec_linux_syscalls(d, l, &o) < 0) /* seccomp, syscallFilter, syscallErrno */
+		return -1;
 	dec_unsupported(d, s, &o, "intelRdt");
 	dec_unsupported(d, s, &o, "memoryPolicy");
 	dec_unsupported(d, s, &o, "netDevices");
-	dec_unsupported(d, s, &o, "syscallFilter");
-	dec_unsupported(d, s, &o, "syscallErrno");
 	dec_object_done(d, &o);
 	return 0;
 }
@@ -758,6 +792,7 @@ static int dec_top(struct dec *d, struct spec *s, const struct json_node *root)
 		return -1;
 	if (dec_get_string(d, &o, "ociVersion", &s->oci_version) < 0)
 		return -1;
+	s->oci_version_pos = dec_pos(dec_member(&o, "ociVersion"));
 	if ((m = dec_member(&o, "root"))) {
 		old = dec_push_key(d, "root");
 		if (dec_root(d, s, m) < 0)
@@ -872,6 +907,7 @@ void spec_free(struct spec *s)
 		free(l->devices[i].path);
 	free(l->devices);
 	free(l->cgroups_path);
+	spec_resources_free(&l->resources);
 	for (size_t i = 0; i < l->n_sysctl; i++) {
 		free(l->sysctl[i].key);
 		free(l->sysctl[i].value);
@@ -881,6 +917,7 @@ void spec_free(struct spec *s)
 	spec_strv_free(&l->masked_paths);
 	spec_strv_free(&l->readonly_paths);
 	free(l->mount_label);
+	spec_linux_syscalls_free(l);
 	free(s->machine_name);
 	for (size_t i = 0; i < s->n_unsupported; i++)
 		free(s->unsupported[i].pointer);

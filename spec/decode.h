@@ -63,6 +63,16 @@ int dec_get_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max
 int dec_get_strv(struct dec *d, struct dec_obj *o, const char *key, struct spec_strv *out);
 
 void spec_strv_free(struct spec_strv *v);
+
+/* linux.syscallFilter, linux.syscallErrno and linux.seccomp of the linux
+ * object (spec/decode-seccomp.c), and freeing what they hold. */
+int dec_linux_syscalls(struct dec *d, struct spec_linux *l, struct dec_obj *o);
+void spec_linux_syscalls_free(struct spec_linux *l);
 bool spec_path_has_dotdot(const char *path);
+
+/* linux.resources and linux.cgroupsPath (spec/decode-resources.c). */
+int dec_resources(struct dec *d, struct spec_resources *r, const struct json_node *n);
+int dec_cgroups_path(struct dec *d, struct spec_linux *l, const struct json_node *n);
+void spec_resources_free(struct spec_resources *r);
 
 #endif

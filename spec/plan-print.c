@@ -8,7 +8,7 @@
 #include "plan.h"
 
 static const char *const step_names[STEP__MAX] = {
-	[STEP_JOIN_NS_EARLY] = "join-namespace", [STEP_CLONE] = "clone",
+	[STEP_JOIN_NS_EARLY] = "join-namespace", [STEP_CGROUP] = "cgroup", [STEP_CLONE] = "clone",
 	[STEP_ID_MAPS] = "id-maps", [STEP_RELEASE] = "release",
 	[STEP_WAIT_PARENT] = "wait-parent", [STEP_JOIN_NS] = "join-namespace",
 	[STEP_UNSHARE] = "unshare", [STEP_TIME_OFFSETS] = "time-offsets",
@@ -20,10 +20,10 @@ static const char *const step_names[STEP__MAX] = {
 	[STEP_ROOT_READONLY] = "root-readonly", [STEP_ROOT_PROPAGATION] = "root-propagation",
 	[STEP_SYSCTL] = "sysctl", [STEP_OOM_SCORE_ADJ] = "oom-score-adj",
 	[STEP_RLIMIT] = "rlimit", [STEP_PERSONALITY] = "personality",
-	[STEP_CAPS_BOUNDING] = "bounding-set", [STEP_USER] = "user",
+	[STEP_NO_TIOCSTI] = "no-tiocsti", [STEP_CAPS_BOUNDING] = "bounding-set", [STEP_USER] = "user",
 	[STEP_CAPS] = "capabilities", [STEP_NO_NEW_PRIVS] = "no-new-privs", [STEP_CWD] = "cwd",
 	[STEP_SELINUX_LABEL] = "selinux-label", [STEP_APPARMOR_PROFILE] = "apparmor-profile",
-	[STEP_STDIO] = "stdio", [STEP_EXEC] = "exec",
+	[STEP_WAIT_START] = "wait-start", [STEP_STDIO] = "stdio", [STEP_SECCOMP] = "seccomp", [STEP_EXEC] = "exec",
 };
 
 const char *plan_step_name(enum plan_step_kind kind)
@@ -91,6 +91,16 @@ static void print_caps(FILE *f, uint64_t mask)
 		}
 }
 
+static void print_caps_after_exec(const struct plan *p, FILE *f)
+{
+	uint64_t eff, prm;
+	plan_caps_after_exec(p, &eff, &prm);
+	if (eff == p->caps.effective && prm == p->caps.permitted)
+		return;
+	fprintf(f, "; after exec (uid %u, kernel rules): effective and permitted ", p->uid);
+	print_caps(f, prm);
+}
+
 static void print_strv(FILE *f, char *const *v)
 {
 	for (size_t i = 0; v && v[i]; i++) {
@@ -107,6 +117,9 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_JOIN_NS:
 		fprintf(f, "setns %s %s%s", spec_namespace_name(s->ns_flags), s->path,
 			s->kind == STEP_JOIN_NS_EARLY ? " (for the container's PID 1, before clone)" : "");
+		break;
+	case STEP_CGROUP:
+		plan_cgroup_describe(p, f);
 		break;
 	case STEP_CLONE:
 		fputs("new namespaces: ", f);
@@ -133,7 +146,9 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 		fputs("let the container's PID 1 go on", f);
 		break;
 	case STEP_WAIT_PARENT:
-		fputs("wait until the id maps are written", f);
+		fputs(p->new_userns && p->cgroup ? "wait until the id maps are written and the cgroup is joined" :
+		      p->new_userns ? "wait until the id maps are written" :
+		      "wait until nsrun has moved it into the cgroup", f);
 		break;
 	case STEP_TIME_OFFSETS:
 		fputs("new time namespace", f);
@@ -167,6 +182,8 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 				fprintf(f, "%s%s", sep, s->data);
 			fputs("]", f);
 		}
+		if (plan_mount_takes_label(p, s))
+			fprintf(f, " context=\"%s\"", p->mount_label);
 		break;
 	case STEP_DEVICE:
 		fprintf(f, "%s %c %u:%u mode %04o uid %u gid %u%s", s->path, s->dev_type, s->dev_major,
@@ -182,7 +199,8 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 		fprintf(f, "%s becomes /, the old root is detached", p->rootfs);
 		break;
 	case STEP_MASK_PATH:
-		fprintf(f, "%s (files: /dev/null, directories: empty read-only tmpfs)", s->path);
+		fprintf(f, "%s (files: an empty read-only file, directories: an empty read-only tmpfs)",
+			s->path);
 		break;
 	case STEP_READONLY_PATH:
 		fprintf(f, "%s", s->path);
@@ -209,11 +227,17 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_PERSONALITY:
 		fputs(s->num == PER_LINUX32 ? "LINUX32" : "LINUX", f);
 		break;
+	case STEP_NO_TIOCSTI:
+		fputs("seccomp: ioctl TIOCSTI and TIOCLINUX fail with EPERM when stdin, stdout or stderr "
+		      "is a terminal (CAP_SYS_ADMIN could type into the caller's)", f);
+		break;
 	case STEP_CAPS_BOUNDING:
 		fputs("keep ", f);
 		print_caps(f, p->caps.bounding);
 		if (p->caps_from_defaults)
 			fputs(" (nspawn's default set, less what nsrun itself lacks)", f);
+		else if (!p->spec->process.caps.given)
+			fputs(" (no \"capabilities\" in the spec: none)", f);
 		break;
 	case STEP_USER:
 		fprintf(f, "uid %u gid %u groups", p->uid, p->gid);
@@ -233,6 +257,7 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 		print_caps(f, p->caps.inheritable);
 		fputs("; ambient ", f);
 		print_caps(f, p->caps.ambient);
+		print_caps_after_exec(p, f);
 		break;
 	case STEP_NO_NEW_PRIVS:
 		fputs("prctl(PR_SET_NO_NEW_PRIVS)", f);
@@ -244,10 +269,16 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_APPARMOR_PROFILE:
 		fputs(s->value, f);
 		break;
+	case STEP_WAIT_START:
+		fputs("wait until `nsrun start` opens the exec fifo", f);
+		break;
 	case STEP_STDIO:
 		fprintf(f, "new session; %s; fds above 2 closed at exec",
 			p->terminal ? "the pty is stdin, stdout, stderr and the controlling terminal" :
 			"stdin, stdout, stderr passed through");
+		break;
+	case STEP_SECCOMP:
+		plan_seccomp_describe(s->seccomp, f);
 		break;
 	case STEP_EXEC:
 		print_strv(f, p->argv);
@@ -263,16 +294,32 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 		fprintf(f, " -- skipped: %s", s->skip_reason);
 }
 
-void plan_print(const struct plan *p, FILE *f)
+static void print_plan(const struct plan *p, bool verbose, FILE *f)
 {
 	fprintf(f, "# %s: %s spec, root %s%s\n", p->spec->file,
 		p->spec->minimal ? "nsrun (minimal; defaults filled in)" : "OCI", p->rootfs,
 		p->spec->root_readonly ? " (read-only)" : "");
+	if (p->mount_label)
+		fprintf(f, "# mount label %s: context= on the tmpfs, devpts and mqueue mounts nsrun makes%s%s\n",
+			p->mount_label, p->mount_label_skip ? " -- skipped: " : "",
+			p->mount_label_skip ? p->mount_label_skip : "");
 	for (size_t i = 0; i < p->n_steps; i++) {
 		fprintf(f, "%2zu. %s ", i + 1, p->steps[i].in_parent ? "[nsrun]    " : "[container]");
 		plan_step_describe(p, &p->steps[i], f);
 		fputc('\n', f);
+		if (verbose && p->steps[i].kind == STEP_SECCOMP)
+			plan_seccomp_print_rules(p->steps[i].seccomp, "      ", f);
 	}
+}
+
+void plan_print(const struct plan *p, FILE *f)
+{
+	print_plan(p, false, f);
+}
+
+void plan_print_verbose(const struct plan *p, FILE *f)
+{
+	print_plan(p, true, f);
 }
 
 static void json_kv_str(FILE *f, const char *key, const char *val)
@@ -319,6 +366,11 @@ void plan_print_json(const struct plan *p, FILE *f)
 			json_kv_str(f, "value", s->value);
 		if (s->skip_reason)
 			json_kv_str(f, "skipped", s->skip_reason);
+		if (s->seccomp)
+			fprintf(f, ",\"seccomp\":{\"source\":\"%s\",\"defaultAction\":\"%s\","
+				"\"allowed\":%zu,\"denied\":%zu,\"rules\":%zu}", s->seccomp->source,
+				spec_seccomp_action_name(s->seccomp->default_action), s->seccomp->n_allowed,
+				s->seccomp->n_denied, s->seccomp->n_rules);
 		fputc('}', f);
 		free(text);
 	}
@@ -334,9 +386,19 @@ void plan_print_json(const struct plan *p, FILE *f)
 	}
 	fprintf(f, "],\"uid\":%u,\"gid\":%u,\"terminal\":%s,\"noNewPrivileges\":%s,"
 		"\"capabilities\":{\"bounding\":\"%016llx\",\"effective\":\"%016llx\","
-		"\"permitted\":\"%016llx\",\"inheritable\":\"%016llx\",\"ambient\":\"%016llx\"}}}\n",
+		"\"permitted\":\"%016llx\",\"inheritable\":\"%016llx\",\"ambient\":\"%016llx\"}",
 		p->uid, p->gid, p->terminal ? "true" : "false", p->no_new_privileges ? "true" : "false",
 		(unsigned long long)p->caps.bounding, (unsigned long long)p->caps.effective,
 		(unsigned long long)p->caps.permitted, (unsigned long long)p->caps.inheritable,
 		(unsigned long long)p->caps.ambient);
+	uint64_t eff, prm;
+	plan_caps_after_exec(p, &eff, &prm);
+	fprintf(f, ",\"capabilitiesAfterExec\":{\"effective\":\"%016llx\",\"permitted\":\"%016llx\"}}",
+		(unsigned long long)eff, (unsigned long long)prm);
+	if (p->mount_label) {
+		json_kv_str(f, "mountLabel", p->mount_label);
+		if (p->mount_label_skip)
+			json_kv_str(f, "mountLabelSkipped", p->mount_label_skip);
+	}
+	fputs("}\n", f);
 }

@@ -88,7 +88,7 @@ static struct plan_step *add_step(struct plan *p, enum plan_step_kind kind)
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
 	s->in_parent = kind == STEP_JOIN_NS_EARLY || kind == STEP_CLONE || kind == STEP_ID_MAPS ||
-		       kind == STEP_RELEASE;
+		       kind == STEP_RELEASE || kind == STEP_CGROUP;
 	return s;
 }
 
@@ -155,10 +155,19 @@ static void plan_namespaces(struct plan *p, const struct spec *s)
 	/* After joining a user namespace, new namespaces must be owned by it,
 	 * so they are made by unshare() in the child instead of by clone(). */
 	p->clone_flags = join_user ? 0 : new_flags;
+	/* With a cgroup, PID 1 waits until nsrun has moved it in; a new cgroup
+	 * namespace is made after that, so that its root is the container's
+	 * cgroup and not nsrun's (as runc does). */
+	bool cgroup = plan_wants_cgroup(s);
+	bool cgroupns_late = cgroup && (p->clone_flags & CLONE_NEWCGROUP);
+	p->clone_flags &= cgroupns_late ? ~CLONE_NEWCGROUP : ~0;
+	if (cgroup)
+		add_step(p, STEP_CGROUP);
 	struct plan_step *st = add_step(p, STEP_CLONE);
 	st->ns_flags = p->clone_flags;
-	if (p->new_userns) {
+	if (p->new_userns)
 		add_step(p, STEP_ID_MAPS);
+	if (p->new_userns || cgroup) {
 		add_step(p, STEP_RELEASE);
 		add_step(p, STEP_WAIT_PARENT);
 	}
@@ -179,6 +188,8 @@ static void plan_namespaces(struct plan *p, const struct spec *s)
 	if (join_user && new_flags) {
 		st = add_step(p, STEP_UNSHARE);
 		st->ns_flags = new_flags;
+	} else if (cgroupns_late) {
+		add_step(p, STEP_UNSHARE)->ns_flags = CLONE_NEWCGROUP;
 	}
 	const struct spec_namespace *t = find_ns(s, CLONE_NEWTIME);
 	if (t && !t->path) {
@@ -295,6 +306,16 @@ static void plan_filesystem(struct plan *p)
 	st->path = xstrdup(p->rootfs);
 }
 
+/* After setsid() the container has no controlling terminal, so TIOCSTI
+ * on the caller's terminal (its stdio when "terminal" is false) fails,
+ * except with CAP_SYS_ADMIN in the host's user namespace (SECURITY.md
+ * rule 7): then a filter refuses it.  In a user namespace it cannot work. */
+static bool needs_tiocsti_guard(const struct plan *p, const struct spec *s)
+{
+	const struct spec_namespace *user = find_ns(s, CLONE_NEWUSER);
+	return !s->process.terminal && !user && (p->caps.bounding & (1ULL << 21 /* SYS_ADMIN */));
+}
+
 int plan_build(struct spec *spec, int argc, char **args_override, struct plan **out,
 	       struct nsrun_error *err)
 {
@@ -302,6 +323,7 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	p->spec = spec;
 	const struct spec *s = spec;
 	p->rootfs = join_path(s->dir, s->root_path);
+	p->cgroup = plan_cgroup_build(s);
 
 	plan_namespaces(p, s);
 	if (s->hostname)
@@ -371,13 +393,15 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 		add_step(p, STEP_PERSONALITY)->num = (int64_t)s->linux_.personality;
 
 	/* The process. */
+	/* Capabilities are exactly the spec's (SECURITY.md rule 6): an OCI
+	 * spec without "capabilities" gets none at all, not nsrun's own. */
 	p->caps = proc->caps;
 	p->caps_from_defaults = proc->caps.defaulted;
-	if (proc->caps.given)
-		add_step(p, STEP_CAPS_BOUNDING);
+	if (needs_tiocsti_guard(p, s))
+		add_step(p, STEP_NO_TIOCSTI);
+	add_step(p, STEP_CAPS_BOUNDING);
 	add_step(p, STEP_USER);
-	if (proc->caps.given)
-		add_step(p, STEP_CAPS);
+	add_step(p, STEP_CAPS);
 	if (proc->no_new_privileges)
 		add_step(p, STEP_NO_NEW_PRIVS);
 	add_step(p, STEP_CWD)->path = normalise(proc->cwd);
@@ -390,6 +414,14 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 		st->value = xstrdup(proc->apparmor_profile);
 	}
 	add_step(p, STEP_STDIO);
+	/* The syscall filters are the last thing before execve (SECURITY.md
+	 * rule 8); spec/plan-seccomp.c resolves them. */
+	struct plan_seccomp *filters[2];
+	size_t n_filters;
+	if (plan_seccomp_build(s, p->caps.effective, proc->no_new_privileges, filters, &n_filters, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n_filters; i++)
+		add_step(p, STEP_SECCOMP)->seccomp = filters[i];
 	add_step(p, STEP_EXEC);
 
 	const struct spec_strv *args = &proc->args;
@@ -413,8 +445,57 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	p->console_height = proc->console_height;
 	p->console_width = proc->console_width;
 	p->no_new_privileges = proc->no_new_privileges;
+	if (s->linux_.mount_label)
+		p->mount_label = xstrdup(s->linux_.mount_label);
 	*out = TAKE_PTR(p);
 	return 0;
+}
+
+bool plan_mount_takes_label(const struct plan *p, const struct plan_step *s)
+{
+	static const char *const types[] = { "tmpfs", "devpts", "mqueue", "ramfs" };
+	if (!p->mount_label || p->mount_label_skip)
+		return false;
+	if (s->kind == STEP_MASK_PATH)
+		return true;
+	if (s->kind != STEP_MOUNT || s->mount_kind != MOUNT_FS || !s->fstype)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		if (strcmp(s->fstype, types[i]) == 0)
+			return true;
+	return false;
+}
+
+void plan_caps_after_exec(const struct plan *p, uint64_t *effective, uint64_t *permitted)
+{
+	const struct spec_caps *c = &p->caps;
+	uint64_t prm = c->ambient;
+	/* execve() of a file without file capabilities: uid 0 gets bounding
+	 * and inheritable (capabilities(7), "root" rules); others keep only
+	 * the ambient set.  no_new_privs keeps uid 0 within what it had. */
+	if (p->uid == 0) {
+		prm |= c->bounding | c->inheritable;
+		if (p->no_new_privileges)
+			prm &= c->permitted | c->ambient;
+	}
+	*permitted = prm;
+	*effective = prm;
+}
+
+void plan_set_container(struct plan *p, const char *id, bool wait_for_start)
+{
+	free(p->container_id);
+	p->container_id = xstrdup(id);
+	if (!wait_for_start)
+		return;
+	size_t i = 0;
+	while (i < p->n_steps && p->steps[i].kind != STEP_STDIO)
+		i++;
+	p->steps = xrealloc(p->steps, (p->n_steps + 1) * sizeof(*p->steps));
+	memmove(&p->steps[i + 1], &p->steps[i], (p->n_steps - i) * sizeof(*p->steps));
+	p->n_steps++;
+	memset(&p->steps[i], 0, sizeof(p->steps[i]));
+	p->steps[i].kind = STEP_WAIT_START;
 }
 
 void plan_free(struct plan *p)
@@ -429,6 +510,7 @@ void plan_free(struct plan *p)
 		free(s->fstype);
 		free(s->data);
 		free(s->value);
+		plan_seccomp_free(s->seccomp);
 	}
 	free(p->steps);
 	for (char **a = p->argv; a && *a; a++)
@@ -440,6 +522,10 @@ void plan_free(struct plan *p)
 	free(p->cwd);
 	free(p->gids);
 	free(p->rootfs);
+	free(p->mount_label);
+	free(p->mount_label_skip);
+	plan_cgroup_free(p->cgroup);
+	free(p->container_id);
 	spec_free(p->spec);
 	free(p);
 }

@@ -10,6 +10,7 @@
 
 enum plan_step_kind {
 	STEP_JOIN_NS_EARLY,   /* parent, before clone: setns() pid/time "for children" */
+	STEP_CGROUP,          /* parent, before clone: create the cgroup, write limits (plan->cgroup) */
 	STEP_CLONE,           /* parent: one clone3() with all new-namespace flags */
 	STEP_ID_MAPS,         /* parent: write uid_map/gid_map of the child */
 	STEP_RELEASE,         /* parent: let the child go on */
@@ -34,6 +35,7 @@ enum plan_step_kind {
 	STEP_OOM_SCORE_ADJ,
 	STEP_RLIMIT,
 	STEP_PERSONALITY,
+	STEP_NO_TIOCSTI,      /* seccomp: no TIOCSTI/TIOCLINUX on a terminal shared with the caller */
 	STEP_CAPS_BOUNDING,   /* drop from the bounding set (needs CAP_SETPCAP: before setuid) */
 	STEP_USER,            /* groups, gid, uid, umask; keeps capabilities across setuid */
 	STEP_CAPS,            /* effective, permitted, inheritable, ambient */
@@ -41,7 +43,9 @@ enum plan_step_kind {
 	STEP_CWD,
 	STEP_SELINUX_LABEL,
 	STEP_APPARMOR_PROFILE,
+	STEP_WAIT_START,      /* `nsrun create`: wait on the exec fifo until `nsrun start` */
 	STEP_STDIO,           /* new session, the pty as stdio, close nsrun's fds */
+	STEP_SECCOMP,         /* load one syscall filter (spec/plan-seccomp.c) */
 	STEP_EXEC,
 	STEP__MAX
 };
@@ -49,6 +53,57 @@ enum plan_step_kind {
 /* MOUNT_CGROUP: OCI's "cgroup" type: cgroup2 on a v2 host; on a v1 or hybrid
  * host a tmpfs with one mount per hierarchy the host has. */
 enum plan_mount_kind { MOUNT_BIND, MOUNT_FS, MOUNT_CGROUP };
+
+/* A syscall filter with every decision made: groups expanded, allow and
+ * deny entries merged, rules with the action of the default dropped,
+ * comparisons on ioctl's request rewritten to its low 32 bits.  libexec
+ * hands the rules to libseccomp as they are. */
+struct plan_seccomp_cmp { unsigned index; int op; uint64_t a, b; }; /* scmp_arg_cmp */
+struct plan_seccomp_rule {
+	char *syscall;
+	uint32_t action;          /* SCMP_ACT_* with data */
+	unsigned n_cmp;           /* 0: unconditional; comparisons are ANDed */
+	struct plan_seccomp_cmp cmp[6];
+	size_t entry;             /* index of the spec entry it comes from, or: */
+#define PLAN_SECCOMP_DEFAULT ((size_t)-1)     /* @default, implied by an allow list */
+#define PLAN_SECCOMP_NOT_ALLOWED ((size_t)-2) /* in @known, not allowed by the list */
+};
+struct plan_seccomp {
+	const char *source;       /* "/linux/seccomp" or "/linux/syscallFilter" */
+	bool allow_list;          /* syscallFilter: allow-list mode */
+	int errnum;               /* syscallFilter: the errno of denied calls */
+	uint32_t default_action;
+	uint32_t arches[32];      /* SCMP_ARCH_* tokens, the native one first */
+	size_t n_arches;
+	unsigned flags;           /* SECCOMP_FILTER_FLAG_* from the spec */
+	bool set_nnp;             /* PR_SET_NO_NEW_PRIVS right before loading */
+	bool listener;            /* SCMP_ACT_NOTIFY: pass the listener to listener_path */
+	char *listener_path, *listener_metadata;
+	struct plan_seccomp_rule *rules;
+	size_t n_rules;
+	size_t n_allowed, n_denied; /* syscalls with an allow (or log) / another action */
+	size_t n_dropped;         /* rules with the default action, or that never match */
+	size_t n_other_arch;      /* names that exist on none of the architectures */
+};
+/* The filters for a spec, in loading order (at most 2); *n = 0 without any.
+ * `effective` is the process's effective capability set at the step and
+ * `nnp` whether no_new_privs is already set: they decide set_nnp. */
+int plan_seccomp_build(const struct spec *s, uint64_t effective, bool nnp, struct plan_seccomp **out,
+		       size_t *n, struct nsrun_error *err);
+void plan_seccomp_free(struct plan_seccomp *f);
+/* The step's line in `nsrun plan`, and (--verbose) one line per rule. */
+void plan_seccomp_describe(const struct plan_seccomp *f, FILE *out);
+void plan_seccomp_print_rules(const struct plan_seccomp *f, const char *indent, FILE *out);
+/* Names for printing (spec/decode-seccomp.c). */
+uint32_t spec_seccomp_action_kind(uint32_t action);      /* without errno/trace data */
+bool spec_seccomp_action_has_data(uint32_t action);
+const char *spec_seccomp_action_name(uint32_t action);   /* "SCMP_ACT_ERRNO" */
+void spec_seccomp_action_format(uint32_t action, char *buf, size_t size); /* "SCMP_ACT_ERRNO(EPERM)" */
+const char *spec_seccomp_arch_name(uint32_t token);      /* "X86_64" */
+const char *spec_seccomp_op_name(int op);                /* "SCMP_CMP_EQ" */
+const char *spec_seccomp_flag_name(unsigned flag);       /* "LOG" */
+int spec_parse_errno(const char *s);                     /* "EACCES" or "13"; -1 if neither */
+bool spec_syscall_name_valid(const char *name);
 
 struct plan_step {
 	enum plan_step_kind kind;
@@ -75,10 +130,46 @@ struct plan_step {
 	int64_t num;              /* OOM_SCORE_ADJ, PERSONALITY */
 	struct spec_time_offset offsets[2];
 	size_t n_offsets;
+	struct plan_seccomp *seccomp; /* SECCOMP: the filter, owned */
+};
+
+/* STEP_CGROUP's arguments (spec/plan-cgroup.c).  Each setting is spelled
+ * for cgroup v1 and for v2: the executor uses the v1 form where the host
+ * has the controller on a v1 hierarchy, else the v2 form where the v2
+ * hierarchy has it, else fails naming the setting.  Nothing else is
+ * decided at run time. */
+struct plan_cgroup_file {
+	const char *controller;   /* "memory", "blkio", "io", ...; "" for core v2 files; NULL: no form */
+	char *file, *value;
+	char *alt_file, *alt_value; /* used instead when `file` does not exist (blkio.bfq.weight) */
+	bool optional;            /* skipped when the file does not exist (hugetlb rsvd limits) */
+	const char *why;          /* no form: why not, or NULL when there is nothing to do */
+};
+struct plan_cgroup_write {
+	char *pointer;            /* "/linux/resources/memory/limit", for messages */
+	struct plan_cgroup_file v1, v2;
+};
+struct plan_cgroup_device {
+	bool allow;
+	char type;                /* 'a', 'c', 'b' */
+	int64_t major, minor;     /* -1: all */
+	char access[4];
+	const char *origin;       /* NULL: linux.resources.devices; "default"; "linux.devices" */
+};
+struct plan_cgroup {
+	char *path;               /* linux.cgroupsPath: "/abs" from each hierarchy's root, "rel"
+	                             under nsrun's own cgroup; NULL: "nsrun-ID" under nsrun's own */
+	struct plan_cgroup_write *writes; size_t n_writes;
+	/* Devices: deny all, then these in order (v1 devices.allow/deny, v2
+	 * an eBPF program where the last matching rule decides). */
+	struct plan_cgroup_device *devices; size_t n_devices;
+	bool spec_devices;        /* linux.resources.devices was given (the host must apply it) */
+	bool cgroupns_late;       /* the new cgroup namespace is made after the move (STEP_UNSHARE) */
 };
 
 struct plan {
 	struct spec *spec;        /* owned */
+	char *container_id;       /* OCI verbs: the container's id; NULL in the foreground */
 	char *rootfs;             /* root.path resolved against the spec's directory */
 	int clone_flags;          /* new namespaces made by clone */
 	bool new_userns, new_pidns;
@@ -98,6 +189,11 @@ struct plan {
 	struct spec_caps caps;
 	bool caps_from_defaults;  /* nspawn's set: clamped to nsrun's own bounding set at start */
 	bool no_new_privileges;
+	/* linux.mountLabel: context= on the tmpfs/devpts/mqueue mounts nsrun makes;
+	 * mount_label_skip says why not (SELinux disabled), set at preflight. */
+	char *mount_label;
+	char *mount_label_skip;
+	struct plan_cgroup *cgroup; /* STEP_CGROUP's arguments, NULL without one */
 };
 
 /* Build the plan.  Takes ownership of `spec`, also on failure.
@@ -105,13 +201,33 @@ struct plan {
 int plan_build(struct spec *spec, int argc, char **args_override, struct plan **out,
 	       struct nsrun_error *err);
 void plan_free(struct plan *p);
+/* For `nsrun create ID`: name the container and wait for `start` before
+ * the program runs. */
+void plan_set_container(struct plan *p, const char *id, bool wait_for_start);
+/* spec/plan-cgroup.c: does the spec ask for a cgroup (linux.resources or
+ * linux.cgroupsPath); build plan->cgroup; print STEP_CGROUP's description. */
+bool plan_wants_cgroup(const struct spec *s);
+struct plan_cgroup *plan_cgroup_build(const struct spec *s);
+void plan_cgroup_free(struct plan_cgroup *c);
+void plan_cgroup_describe(const struct plan *p, FILE *f);
+/* The leaf name when linux.cgroupsPath is not given: "nsrun-ID", or
+ * "nsrun-PID" (of nsrun) without a container id.  Caller frees. */
+char *plan_cgroup_default_name(const struct plan *p, int pid);
 static inline void plan_freep(struct plan **p) { if (*p) plan_free(*p); }
 #define _cleanup_plan_ __attribute__((cleanup(plan_freep)))
 
+/* True when the mount a step makes gets context=mount_label (SELinux). */
+bool plan_mount_takes_label(const struct plan *p, const struct plan_step *s);
+/* The effective and permitted sets the program has after execve() of a
+ * file without file capabilities or set-uid bit: the kernel's rules
+ * applied to the sets nsrun installs (capabilities(7)). */
+void plan_caps_after_exec(const struct plan *p, uint64_t *effective, uint64_t *permitted);
 const char *plan_step_name(enum plan_step_kind kind);
 /* One line describing the step (no number, no newline). */
 void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f);
 void plan_print(const struct plan *p, FILE *f);
+/* plan_print, and each step's details (the syscall filters' rules). */
+void plan_print_verbose(const struct plan *p, FILE *f);
 void plan_print_json(const struct plan *p, FILE *f);
 /* Mount options -> flags/data; fails on contradictory or unknown options. */
 int plan_parse_mount_options(const struct spec_strv *opts, struct plan_step *step,

@@ -12,6 +12,8 @@
 
 #define SPEC_ID_MAX 2147483647u   /* uids/gids 0..2^31-1 (SECURITY.md rule 10) */
 #define SPEC_HOSTNAME_MAX 64
+#define SPEC_DEVICES_MAX 4096     /* linux.devices entries */
+#define SPEC_WARNINGS_MAX 20      /* warnings shown; the rest are counted */
 #define SPEC_CAP_LAST 40          /* CAP_CHECKPOINT_RESTORE */
 
 struct spec_pos { unsigned line, col; };
@@ -87,6 +89,97 @@ struct spec_time_offset { int clock; /* CLOCK_MONOTONIC or CLOCK_BOOTTIME */ int
 /* A member nsrun parses but cannot carry out yet: validation refuses it. */
 struct spec_unsupported { char *pointer; struct spec_pos pos; };
 
+/* linux.syscallFilter (nsrun): "read", "@mount", "~@mount", "~mkdir:EACCES".
+ * Semantics in spec/decode-seccomp.c. */
+struct spec_syscall_entry {
+	char *name;               /* syscall or "@group", without '~' and ":ERRNO" */
+	bool deny;                /* written with a leading '~' */
+	int errnum;               /* from ":ERRNO", 0 when not given */
+	struct spec_pos pos;
+};
+struct spec_syscall_filter {
+	struct spec_syscall_entry *v; size_t n;   /* n == 0: no filter */
+	int errnum;               /* linux.syscallErrno, EPERM when not given */
+	struct spec_pos pos;
+};
+
+/* OCI linux.seccomp.  Actions are libseccomp's SCMP_ACT_* values with the
+ * errno folded in; architectures SCMP_ARCH_* tokens; ops enum scmp_compare. */
+struct spec_seccomp_arg { unsigned index; int op; uint64_t value, value_two; struct spec_pos pos; };
+struct spec_seccomp_syscall {
+	struct spec_strv names;
+	struct spec_pos *name_pos;  /* of each name */
+	uint32_t action;
+	struct spec_seccomp_arg *args; size_t n_args;
+	struct spec_pos pos;
+};
+struct spec_seccomp {
+	bool present;
+	uint32_t default_action;
+	uint32_t *arches; size_t n_arches;
+	unsigned flags;           /* SECCOMP_FILTER_FLAG_* */
+	char *listener_path, *listener_metadata;
+	struct spec_seccomp_syscall *syscalls; size_t n_syscalls;
+	struct spec_pos pos;
+};
+
+/* OCI linux.resources (spec/decode-resources.c).  A number that was not
+ * given has .set false; -1 where OCI means "unlimited" is kept as -1. */
+struct spec_i64 { bool set; int64_t v; struct spec_pos pos; };
+struct spec_u64 { bool set; uint64_t v; struct spec_pos pos; };
+struct spec_bool { bool set, v; struct spec_pos pos; };
+struct spec_cgroup_device {            /* resources.devices[]: allow/deny rule */
+	bool allow;
+	char type;                /* 'a', 'c' or 'b' */
+	int64_t major, minor;     /* -1: all ("*") */
+	char access[4];           /* subset of "rwm", in that order */
+	struct spec_pos pos;
+};
+struct spec_blkio_device {              /* weightDevice[] and throttle*Device[] */
+	int64_t major, minor;
+	struct spec_u64 weight, leaf_weight;  /* weightDevice */
+	uint64_t rate;                        /* throttle*Device */
+	struct spec_pos pos;
+};
+enum spec_throttle { THROTTLE_READ_BPS, THROTTLE_WRITE_BPS, THROTTLE_READ_IOPS, THROTTLE_WRITE_IOPS };
+struct spec_hugepage_limit { char *page_size; uint64_t limit; struct spec_pos pos; };
+struct spec_net_priority { char *name; uint32_t priority; struct spec_pos pos; };
+struct spec_rdma_limit { char *device; struct spec_u64 hca_handles, hca_objects; struct spec_pos pos; };
+struct spec_unified { char *key, *value; struct spec_pos pos; };
+struct spec_resources {
+	bool present;
+	struct spec_pos pos;
+	struct {
+		bool present;
+		struct spec_i64 limit, reservation, swap, kernel, kernel_tcp;
+		struct spec_u64 swappiness;
+		struct spec_bool disable_oom_killer, use_hierarchy, check_before_update;
+	} memory;
+	struct {
+		bool present;
+		struct spec_u64 shares, burst, period, realtime_period;
+		struct spec_i64 quota, realtime_runtime, idle;
+		char *cpus, *mems;
+		struct spec_pos cpus_pos, mems_pos;
+	} cpu;
+	struct { bool present; struct spec_i64 limit; } pids;
+	struct {
+		bool present;
+		struct spec_u64 weight, leaf_weight;
+		struct spec_blkio_device *weight_device; size_t n_weight_device;
+		struct spec_blkio_device *throttle[4]; size_t n_throttle[4]; /* enum spec_throttle */
+	} block_io;
+	struct spec_hugepage_limit *hugepage_limits; size_t n_hugepage_limits;
+	struct spec_cgroup_device *devices; size_t n_devices; bool devices_given;
+	struct {
+		bool present;
+		struct spec_u64 class_id;
+		struct spec_net_priority *priorities; size_t n_priorities;
+	} network;
+	struct spec_rdma_limit *rdma; size_t n_rdma;
+	struct spec_unified *unified; size_t n_unified;
+};
+
 struct spec_linux {
 	bool present;
 	struct spec_namespace *namespaces; size_t n_namespaces; bool namespaces_given;
@@ -94,19 +187,23 @@ struct spec_linux {
 	struct spec_pos uid_mappings_pos, gid_mappings_pos;
 	struct spec_time_offset time_offsets[2]; size_t n_time_offsets; struct spec_pos time_offsets_pos;
 	struct spec_device *devices; size_t n_devices;
-	char *cgroups_path;
+	char *cgroups_path; struct spec_pos cgroups_path_pos;
+	struct spec_resources resources;    /* linux.resources */
 	struct spec_sysctl *sysctl; size_t n_sysctl;
 	char *rootfs_propagation; unsigned long rootfs_propagation_flags;
 	struct spec_strv masked_paths, readonly_paths;
 	bool masked_given, readonly_given;
 	char *mount_label;
 	bool has_personality; unsigned long personality; struct spec_pos personality_pos;
+	struct spec_syscall_filter syscall_filter;  /* nsrun: linux.syscallFilter/syscallErrno */
+	struct spec_seccomp seccomp;                /* OCI: linux.seccomp */
 };
 
 struct spec {
 	char *file;               /* the spec file as given */
 	char *dir;                /* its directory: root.path is relative to it */
 	char *oci_version;
+	struct spec_pos oci_version_pos;
 	char *root_path;          /* as written */
 	bool root_readonly;
 	struct spec_pos root_pos;
@@ -133,6 +230,10 @@ int spec_load_file(const char *path, FILE *warn, struct spec **out, struct nsrun
 /* Same from a parsed tree; `name` is used in messages. */
 int spec_load_tree(struct json_node *root, const char *name, FILE *warn, struct spec **out,
 		   struct nsrun_error *err);
+/* A file holding only a linux.resources object (`nsrun update --resources`):
+ * a spec with just linux_.resources set; pointers in messages are relative
+ * to that object ("/memory/limit"). */
+int spec_load_resources_file(const char *path, FILE *warn, struct spec **out, struct nsrun_error *err);
 void spec_free(struct spec *s);
 static inline void spec_freep(struct spec **s) { if (*s) spec_free(*s); }
 #define _cleanup_spec_ __attribute__((cleanup(spec_freep)))

@@ -13,10 +13,13 @@
 #include "config.h"
 #include "decode.h"
 
+/* A NEW namespace of this type.  Settings that write into a namespace
+ * (hostname, ipc sysctls) need one: in a namespace joined by path they
+ * would change someone else's, the host's for /proc/1/ns/uts. */
 static bool has_ns(const struct spec *s, int type)
 {
 	for (size_t i = 0; i < s->linux_.n_namespaces; i++)
-		if (s->linux_.namespaces[i].type == type)
+		if (s->linux_.namespaces[i].type == type && !s->linux_.namespaces[i].path)
 			return true;
 	return false;
 }
@@ -66,8 +69,12 @@ static int check_oci_version(struct dec *d, const struct spec *s)
  * walk out of /proc/sys. */
 static int check_sysctl(struct dec *d, const struct spec *s, const struct spec_sysctl *sc)
 {
-	char ptr[512];
-	snprintf(ptr, sizeof(ptr), "/linux/sysctl/%s", sc->key);
+	char ptr[sizeof(d->ptr)];
+	size_t old = dec_push_key(d, "linux");
+	dec_push_key(d, "sysctl");
+	dec_push_key(d, sc->key);   /* escapes '/' and '~' */
+	snprintf(ptr, sizeof(ptr), "%s", d->ptr);
+	dec_pop(d, old);
 	const char *k = sc->key;
 	if (!*k || strchr(k, '/') || strstr(k, "..") || k[0] == '.' || k[strlen(k) - 1] == '.')
 		return dec_fail_at(d, sc->pos, ptr, "invalid sysctl key (no '/', no empty components)");
@@ -81,12 +88,12 @@ static int check_sysctl(struct dec *d, const struct spec *s, const struct spec_s
 	for (size_t i = 0; i < ARRAY_SIZE(ipc_prefixes); i++)
 		if (strcmp(k, ipc_prefixes[i]) == 0) {
 			if (!has_ns(s, CLONE_NEWIPC))
-				return dec_fail_at(d, sc->pos, ptr, "needs an ipc namespace");
+				return dec_fail_at(d, sc->pos, ptr, "needs a new ipc namespace");
 			return 0;
 		}
 	if (strncmp(k, "fs.mqueue.", 10) == 0) {
 		if (!has_ns(s, CLONE_NEWIPC))
-			return dec_fail_at(d, sc->pos, ptr, "needs an ipc namespace");
+			return dec_fail_at(d, sc->pos, ptr, "needs a new ipc namespace");
 		return 0;
 	}
 	if (strncmp(k, "net.", 4) == 0) {
@@ -97,7 +104,7 @@ static int check_sysctl(struct dec *d, const struct spec *s, const struct spec_s
 	}
 	if (strcmp(k, "kernel.hostname") == 0 || strcmp(k, "kernel.domainname") == 0) {
 		if (!has_ns(s, CLONE_NEWUTS))
-			return dec_fail_at(d, sc->pos, ptr, "needs a uts namespace");
+			return dec_fail_at(d, sc->pos, ptr, "needs a new uts namespace");
 		return 0;
 	}
 	return dec_fail_at(d, sc->pos, ptr, "not a namespaced sysctl: only kernel.shm*, kernel.msg*, "
@@ -140,7 +147,8 @@ static int check_names(struct dec *d, const struct spec *s)
 			return dec_fail_at(d, s->hostname_pos, "/hostname", "%s, got \"%s\"", why, s->hostname);
 		if (!has_ns(s, CLONE_NEWUTS))
 			return dec_fail_at(d, s->hostname_pos, "/hostname",
-					   "setting the hostname needs a uts namespace in /linux/namespaces");
+					   "setting the hostname needs a new uts namespace (one without "
+					   "\"path\") in /linux/namespaces");
 	}
 	if (s->domainname) {
 		if ((why = check_hostname(s->domainname)))
@@ -148,7 +156,8 @@ static int check_names(struct dec *d, const struct spec *s)
 					   s->domainname);
 		if (!has_ns(s, CLONE_NEWUTS))
 			return dec_fail_at(d, s->domainname_pos, "/domainname",
-					   "setting the domain name needs a uts namespace in /linux/namespaces");
+					   "setting the domain name needs a new uts namespace (one without "
+					   "\"path\") in /linux/namespaces");
 	}
 	return 0;
 }
@@ -251,6 +260,43 @@ static void fill_minimal_defaults(struct spec *s)
 	}
 }
 
+/* LSM labels are written to /proc attributes and handed to mounts as
+ * context=: one label, nothing that could be read as a second value. */
+static const char *check_label(const char *l, bool selinux)
+{
+	size_t colons = 0;
+	if (!*l)
+		return "must not be empty";
+	if (strlen(l) > 4096)
+		return "is longer than 4096 bytes";
+	for (const char *p = l; *p; p++) {
+		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
+			return "must not contain whitespace or control characters";
+		if (*p == '"' || *p == '\\')
+			return "must not contain '\"' or '\\'";
+		colons += *p == ':';
+	}
+	if (selinux && colons < 2)
+		return "expected an SELinux context user:role:type[:level]";
+	return NULL;
+}
+
+static int check_labels(struct dec *d, const struct spec *s)
+{
+	const char *why;
+	const struct spec_process *p = &s->process;
+	if (p->selinux_label && (why = check_label(p->selinux_label, true)))
+		return dec_fail_at(d, p->pos, "/process/selinuxLabel", "%s, got \"%s\"", why,
+				   p->selinux_label);
+	if (p->apparmor_profile && (why = check_label(p->apparmor_profile, false)))
+		return dec_fail_at(d, p->pos, "/process/apparmorProfile", "%s, got \"%s\"", why,
+				   p->apparmor_profile);
+	if (s->linux_.mount_label && (why = check_label(s->linux_.mount_label, true)))
+		return dec_fail_at(d, (struct spec_pos){ 0, 0 }, "/linux/mountLabel", "%s, got \"%s\"",
+				   why, s->linux_.mount_label);
+	return 0;
+}
+
 int spec_validate(struct dec *d, struct spec *s);
 int spec_validate(struct dec *d, struct spec *s)
 {
@@ -294,6 +340,8 @@ int spec_validate(struct dec *d, struct spec *s)
 	if (s->process.caps.effective & ~s->process.caps.permitted)
 		return dec_fail_at(d, s->process.pos, "/process/capabilities/effective",
 				   "an effective capability must also be permitted");
+	if (check_labels(d, s) < 0)
+		return -1;
 	if (s->process.has_console_size && !s->process.terminal)
 		return dec_fail_at(d, s->process.pos, "/process/consoleSize",
 				   "only applies with \"terminal\": true");

@@ -23,7 +23,7 @@ static struct json_node *parse_ok(const char *doc, size_t len, const char *what)
 static void parse_err(const char *doc, size_t len, const char *name, const char *want)
 {
 	struct nsrun_error err = { 0 };
-	struct json_node *n = (struct json_node *)&err;   /* must be reset to NULL */
+	struct json_node *n = (struct json_node *)(void *)&err;   /* must be reset to NULL */
 	int r = json_parse(doc, len, name, &n, &err);
 	if (r == 0)
 		json_free(n);
@@ -106,7 +106,7 @@ static void test_positions(void)
 
 static void test_values(void)
 {
-	_cleanup_json_ struct json_node *r = OK(
+	_cleanup_json_ __attribute__((unused)) struct json_node *r = OK(
 		"{\"n\":[0,-0,-0.0e-0,1E+2,123456789012345678901234567890,1.5e308,2e-400],"
 		"\"s\":\"a\\\"b\\\\c\\/\\b\\f\\n\\r\\t\\u00e9\\u20ac\\ud83d\\ude00\xc3\xa9\xf0\x9f\x98\x80\","
 		"\"\\u00e9\\n\":1, \"\":2}", "numbers, escapes, UTF-8");
@@ -139,7 +139,7 @@ static void test_top_level(void)
 	ERR("{}{}", "x.json:1:3: trailing data after the top-level object");
 	ERR("{} \xff", "x.json:1:4: trailing data after the top-level object");
 	ERR("{}\n,", "x.json:2:1: trailing data after the top-level object");
-	_cleanup_json_ struct json_node *r = OK("\n{}\n\n \t", "trailing whitespace");
+	_cleanup_json_ __attribute__((unused)) struct json_node *r = OK("\n{}\n\n \t", "trailing whitespace");
 }
 
 static void test_duplicates(void)
@@ -166,9 +166,9 @@ static void test_duplicates(void)
 	       strlen(err.msg) == sizeof(err.msg) - 1, "duplicate long key: message cut to fit");
 	free(doc);
 	free(key);
-	_cleanup_json_ struct json_node *r = OK("{\"a\": {\"a\": 1}, \"b\": {\"a\": {\"a\": 2}}, \"c\": [{\"a\":1},{\"a\":2}]}",
+	_cleanup_json_ __attribute__((unused)) struct json_node *r = OK("{\"a\": {\"a\": 1}, \"b\": {\"a\": {\"a\": 2}}, \"c\": [{\"a\":1},{\"a\":2}]}",
 						"the same key in different objects");
-	_cleanup_json_ struct json_node *r2 = OK("{\"a\":1,\"A\":2,\"a \":3,\"\":4}", "keys that only look alike");
+	_cleanup_json_ __attribute__((unused)) struct json_node *r2 = OK("{\"a\":1,\"A\":2,\"a \":3,\"\":4}", "keys that only look alike");
 }
 
 static void test_nesting(void)
@@ -220,7 +220,7 @@ static void test_nul(void)
 	ERR("{}\n\f", "x.json:2:1: invalid JSON: unexpected control character 0x0c");
 	ERR("{\"a\":\"\x01\"}", "x.json:1:7: invalid JSON: unexpected control character 0x01");
 	ERR("{\"a\":\"\x1f\"}", "x.json:1:7: invalid JSON: unexpected control character 0x1f");
-	_cleanup_json_ struct json_node *r = OK("{\"a\":\"\\u0001\\\\u0000\"}", "\\\\u0000 is not a NUL");
+	_cleanup_json_ __attribute__((unused)) struct json_node *r = OK("{\"a\":\"\\u0001\\\\u0000\"}", "\\\\u0000 is not a NUL");
 	if (r)
 		tap_str_eq(r->members[0].value->text, "\x01\\u0000", "  and decodes to backslash-u0000");
 }
@@ -244,7 +244,7 @@ static void test_utf8(void)
 	ERR("{\"a\":\"\\ude00\"}", "x.json:1:7: invalid \\u escape in string: unpaired UTF-16 surrogate");
 	ERR("{\"a\":\"x\\ud83dx\"}", "x.json:1:8: invalid \\u escape in string: unpaired UTF-16 surrogate");
 	ERR("{\"a\":\"\\ud83d\\u0041\"}", "x.json:1:7: invalid \\u escape in string: unpaired UTF-16 surrogate");
-	_cleanup_json_ struct json_node *r = OK(
+	_cleanup_json_ __attribute__((unused)) struct json_node *r = OK(
 		"{\"\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\":1}",
 		"UTF-8 boundary code points");
 }
@@ -303,7 +303,7 @@ static void test_size(void)
 	int fd = mkstemp(path);
 	tap_ok(fd >= 0 && write(fd, big, len + 1) == (ssize_t)(len + 1), "wrote a big file");
 	struct nsrun_error err = { 0 };
-	r = (struct json_node *)&err;
+	r = (struct json_node *)(void *)&err;
 	tap_ok(json_parse_file(path, &r, &err) == -1 && r == NULL, "json_parse_file refuses it");
 	char *want = xasprintf("%s: file is larger than 4194304 bytes", path);
 	tap_str_eq(err.msg, want, "  message");

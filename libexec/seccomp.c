@@ -1,0 +1,270 @@
+/* STEP_SECCOMP: the syscall filters of the plan (spec/plan-seccomp.c).
+ *
+ * nsrun compiles each filter to BPF with libseccomp in the parent, before
+ * clone, so that a filter libseccomp or the kernel cannot take is reported
+ * before anything exists, and so that the container's PID 1 has nothing
+ * left to do but call seccomp(2) right before execve (SECURITY.md rule 8):
+ * no allocation, no memfd, nothing the first filter could deny to the
+ * second.  nsrun loads the BPF itself rather than with seccomp_load(), so
+ * that every flag the spec can name is honoured (libseccomp 2.5 has no
+ * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) and no_new_privs stays the plan's
+ * decision.
+ *
+ * SCMP_ACT_NOTIFY: the listener fd comes back from seccomp(2) in PID 1,
+ * which passes it to nsrun over the sync socket; nsrun connects to
+ * listenerPath (a path on the host) and sends it with the container
+ * process state, as config-linux.md "Seccomp" says. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+
+#include "exec-internal.h"
+
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
+
+static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *prog, struct nsrun_error *err)
+{
+	_cleanup_close_ int fd = memfd_create("nsrun-seccomp", MFD_CLOEXEC);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "memfd_create");
+	int r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return nsrun_error_set(err, -r, "export the filter as BPF");
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return nsrun_error_set(err, errno, "fstat the exported filter");
+	size_t n = (size_t)st.st_size / sizeof(struct sock_filter);
+	if (n == 0 || n > BPF_MAXINSNS)
+		return nsrun_error_set(err, 0, "the filter has %zu BPF instructions; the kernel takes "
+				       "1 to %d", n, BPF_MAXINSNS);
+	struct sock_filter *insns = xmalloc(n * sizeof(*insns));
+	if (pread(fd, insns, n * sizeof(*insns), 0) != (ssize_t)(n * sizeof(*insns))) {
+		free(insns);
+		return nsrun_error_set(err, errno ? errno : EIO, "read the exported filter");
+	}
+	prog->len = (unsigned short)n;
+	prog->filter = insns;
+	return 0;
+}
+
+static int compile(const struct plan_seccomp *f, struct sock_fprog *prog, struct nsrun_error *err)
+{
+	scmp_filter_ctx ctx = seccomp_init(f->default_action);
+	int r;
+	if (!ctx)
+		return nsrun_error_set(err, EINVAL, "libseccomp refuses the default action");
+	/* no_new_privs is the plan's decision (set_nnp); the binary tree keeps
+	 * long allow lists fast and within BPF_MAXINSNS. */
+	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0 ||
+	    (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) < 0) {
+		seccomp_release(ctx);
+		return nsrun_error_set(err, -r, "set the filter's attributes");
+	}
+	/* Architectures first: rules apply only to those present when added. */
+	for (size_t i = 0; i < f->n_arches; i++) {
+		r = seccomp_arch_add(ctx, f->arches[i]);
+		if (r < 0 && r != -EEXIST) {
+			seccomp_release(ctx);
+			return nsrun_error_set(err, -r, "add the architecture %s",
+					       spec_seccomp_arch_name(f->arches[i]));
+		}
+	}
+	for (size_t i = 0; i < f->n_rules; i++) {
+		const struct plan_seccomp_rule *rule = &f->rules[i];
+		struct scmp_arg_cmp cmp[6];
+		for (unsigned k = 0; k < rule->n_cmp; k++)
+			cmp[k] = (struct scmp_arg_cmp){ rule->cmp[k].index, (enum scmp_compare)rule->cmp[k].op,
+							rule->cmp[k].a, rule->cmp[k].b };
+		int nr = seccomp_syscall_resolve_name(rule->syscall);
+		r = nr == __NR_SCMP_ERROR ? -EINVAL :
+		    seccomp_rule_add_array(ctx, rule->action, nr, rule->n_cmp, cmp);
+		if (r < 0) {
+			char act[64];
+			spec_seccomp_action_format(rule->action, act, sizeof(act));
+			seccomp_release(ctx);
+			return nsrun_error_set(err, -r, "add the rule %s %s", rule->syscall, act);
+		}
+	}
+	r = export_bpf(ctx, prog, err);
+	seccomp_release(ctx);
+	return r;
+}
+
+/* The kernel says which actions it has; better to know before clone. */
+static int check_action(uint32_t action, struct nsrun_error *err)
+{
+	uint32_t kind = spec_seccomp_action_kind(action);
+	uint32_t ret = kind == SCMP_ACT_ERRNO(0) ? SECCOMP_RET_ERRNO : kind == SCMP_ACT_TRACE(0) ?
+		       SECCOMP_RET_TRACE : kind;
+	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &ret) < 0 && errno == EOPNOTSUPP)
+		return nsrun_error_set(err, 0, "this kernel does not support %s",
+				       spec_seccomp_action_name(action));
+	return 0;
+}
+
+int seccomp_preflight(struct exec_ctx *c, struct nsrun_error *err)
+{
+	const struct plan *p = c->plan;
+	for (size_t i = 0; i < p->n_steps; i++) {
+		const struct plan_step *s = &p->steps[i];
+		if (s->kind != STEP_SECCOMP || s->skip_reason)
+			continue;
+		const struct plan_seccomp *f = s->seccomp;
+		if (f->listener && c->opts && c->opts->mode == EXEC_CREATE)
+			return nsrun_error_set(err, 0, "step %zu seccomp: %s: SCMP_ACT_NOTIFY is not "
+					       "supported with `nsrun create` yet (the listener exists only "
+					       "after `start`, when `create` has gone); use `nsrun run`",
+					       i + 1, f->source);
+		if (!c->seccomp_progs)
+			c->seccomp_progs = xcalloc(p->n_steps, sizeof(*c->seccomp_progs));
+		int r = check_action(f->default_action, err);
+		for (size_t k = 0; r == 0 && k < f->n_rules; k++)
+			r = check_action(f->rules[k].action, err);
+		if (r < 0 || compile(f, &c->seccomp_progs[i], err) < 0)
+			return nsrun_error_prefix(err, "step %zu seccomp: %s: ", i + 1, f->source);
+	}
+	return 0;
+}
+
+void seccomp_progs_free(struct exec_ctx *c)
+{
+	if (!c->seccomp_progs)
+		return;
+	for (size_t i = 0; i < c->plan->n_steps; i++)
+		free(c->seccomp_progs[i].filter);
+	free(c->seccomp_progs);
+	c->seccomp_progs = NULL;
+}
+
+int step_seccomp(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	const struct plan_seccomp *f = s->seccomp;
+	struct sock_fprog *prog = &c->seccomp_progs[c->step_index];
+	if (f->set_nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return nsrun_error_set(err, errno, "%s: prctl(PR_SET_NO_NEW_PRIVS)", f->source);
+	unsigned long flags = f->flags;
+	if (f->listener) {
+		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		if (flags & SECCOMP_FILTER_FLAG_TSYNC)
+			flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+	}
+	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
+	if (fd < 0) {
+		int e = errno;
+		if (e == EACCES)
+			return nsrun_error_set(err, e, "%s: load the filter: without no_new_privs this "
+					       "needs CAP_SYS_ADMIN, which the process lacks", f->source);
+		if (e == EINVAL && flags)
+			return nsrun_error_set(err, e, "%s: load the filter (does this kernel know its "
+					       "flags?)", f->source);
+		return nsrun_error_set(err, e, "%s: load the filter", f->source);
+	}
+	if (!f->listener)
+		return 0;
+	struct sync_msg m = { .kind = SYNC_SECCOMP_LISTENER };
+	int r = sync_send(c->sync_fd, &m, fd);
+	int e = errno;
+	close(fd);
+	if (r < 0)
+		return nsrun_error_set(err, e, "%s: hand the listener to nsrun", f->source);
+	return 0;
+}
+
+static int forward(const struct exec_ctx *c, const struct plan_seccomp *f, int listener,
+		   struct nsrun_error *err);
+
+/* The container process state of config-linux.md, for the seccomp agent. */
+static char *listener_state(const struct exec_ctx *c, const struct plan_seccomp *f)
+{
+	const struct plan *p = c->plan;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	if (!out)
+		abort();
+	_cleanup_free_ char *id = p->container_id ? xstrdup(p->container_id) :
+				 p->spec->machine_name ? xstrdup(p->spec->machine_name) :
+				 xasprintf("nsrun-%d", (int)c->child);
+	fprintf(out, "{\"ociVersion\":\"1.3.0\",\"fds\":[\"seccompFd\"],\"pid\":%d", (int)c->child);
+	if (f->listener_metadata) {
+		fputs(",\"metadata\":", out);
+		json_write_string(out, f->listener_metadata);
+	}
+	fputs(",\"state\":{\"ociVersion\":\"1.3.0\",\"id\":", out);
+	json_write_string(out, id);
+	fprintf(out, ",\"status\":\"creating\",\"pid\":%d,\"bundle\":", (int)c->child);
+	json_write_string(out, p->spec->dir);
+	fputs(",\"annotations\":{", out);
+	for (size_t i = 0; i < p->spec->n_annotations; i++) {
+		fputs(i ? "," : "", out);
+		json_write_string(out, p->spec->annotations[i].key);
+		fputc(':', out);
+		json_write_string(out, p->spec->annotations[i].value);
+	}
+	fputs("}}}", out);
+	fclose(out);
+	return buf;
+}
+
+int seccomp_forward_listener(struct exec_ctx *c, int listener, struct nsrun_error *err)
+{
+	const struct plan_seccomp *f = NULL;
+	size_t step = 0;
+	for (size_t i = 0; i < c->plan->n_steps && !f; i++)
+		if (c->plan->steps[i].kind == STEP_SECCOMP && c->plan->steps[i].seccomp->listener) {
+			f = c->plan->steps[i].seccomp;
+			step = i + 1;
+		}
+	if (!f)
+		return nsrun_error_set(err, 0, "the container's PID 1 sent a seccomp listener nobody "
+				       "asked for");
+	if (forward(c, f, listener, err) < 0)
+		return nsrun_error_prefix(err, "step %zu seccomp: ", step);
+	return 0;
+}
+
+static int forward(const struct exec_ctx *c, const struct plan_seccomp *f, int listener,
+		   struct nsrun_error *err)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", f->listener_path);
+	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return nsrun_error_set(err, errno, "%s: connect to the seccomp agent at %s", f->source,
+				       f->listener_path);
+	_cleanup_free_ char *state = listener_state(c, f);
+	size_t len = strlen(state), done = 0;
+	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+	while (done < len) {
+		struct iovec iov = { .iov_base = state + done, .iov_len = len - done };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+		if (done == 0) { /* the fd goes with the first byte */
+			mh.msg_control = u.buf;
+			mh.msg_controllen = sizeof(u.buf);
+			struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(cm), &listener, sizeof(int));
+		}
+		ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return nsrun_error_set(err, errno, "%s: send the listener to the seccomp agent at %s",
+					       f->source, f->listener_path);
+		done += (size_t)n;
+	}
+	return 0;
+}

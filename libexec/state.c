@@ -1,0 +1,272 @@
+/* Container state directories: see state.h. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "json.h"
+#include "state.h"
+
+static const char *const status_names[] = { "creating", "created", "running", "stopped" };
+
+const char *state_status_name(enum container_status s)
+{
+	return status_names[s];
+}
+
+int state_check_id(const char *id, struct nsrun_error *err)
+{
+	size_t len = strlen(id);
+	if (len == 0 || len > NSRUN_ID_MAX)
+		return nsrun_error_set(err, 0, "invalid container id: must be 1 to %d bytes", NSRUN_ID_MAX);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)id[i];
+		bool ok = isalnum(ch) || ch == '_' || ch == '+' || ch == '-' || (i > 0 && ch == '.');
+		if (!ok || ch > 127)
+			return nsrun_error_set(err, 0, "invalid container id \"%s\": use letters, digits, "
+					       "'_', '+', '-' and (not first) '.'", id);
+	}
+	return 0;
+}
+
+static int ensure_root(const char *root, struct nsrun_error *err)
+{
+	if (mkdir(root, 0700) < 0 && errno != EEXIST)
+		return nsrun_error_set(err, errno, "create the state directory %s", root);
+	return 0;
+}
+
+static int lock_dir(int fd, struct nsrun_error *err)
+{
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return nsrun_error_set(err, errno, "lock the container's state");
+	return 0;
+}
+
+int state_create_dir(const char *root, const char *id, int *dirfd, struct nsrun_error *err)
+{
+	if (state_check_id(id, err) < 0 || ensure_root(root, err) < 0)
+		return -1;
+	_cleanup_free_ char *path = xasprintf("%s/%s", root, id);
+	if (mkdir(path, 0700) < 0) {
+		if (errno == EEXIST)
+			return nsrun_error_set(err, 0, "container \"%s\" already exists", id);
+		return nsrun_error_set(err, errno, "create %s", path);
+	}
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "open %s", path);
+	if (lock_dir(fd, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	*dirfd = fd;
+	return 0;
+}
+
+int state_open_dir(const char *root, const char *id, int *dirfd, struct nsrun_error *err)
+{
+	if (state_check_id(id, err) < 0)
+		return -1;
+	_cleanup_free_ char *path = xasprintf("%s/%s", root, id);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return nsrun_error_set(err, 0, "container \"%s\" does not exist", id);
+		return nsrun_error_set(err, errno, "open %s", path);
+	}
+	if (lock_dir(fd, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	*dirfd = fd;
+	return 0;
+}
+
+int state_write(int dirfd, const struct container_state *st, struct nsrun_error *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		abort();
+	fputs("{\"id\":", f);
+	json_write_string(f, st->id);
+	fputs(",\"bundle\":", f);
+	json_write_string(f, st->bundle);
+	fputs(",\"config\":", f);
+	json_write_string(f, st->config);
+	fprintf(f, ",\"pid\":%d,\"starttime\":%llu,\"createdOnly\":%s", (int)st->pid, st->starttime,
+		st->created_only ? "true" : "false");
+	fputs(",\"created\":", f);
+	json_write_string(f, st->created ? st->created : "");
+	if (st->cgroup) {
+		fputs(",\"cgroup\":", f);
+		json_write_string(f, st->cgroup);
+	}
+	fputs(",\"annotations\":{", f);
+	for (size_t i = 0; st->annotations && st->annotations[i]; i += 2) {
+		fputs(i ? "," : "", f);
+		json_write_string(f, st->annotations[i]);
+		fputc(':', f);
+		json_write_string(f, st->annotations[i + 1]);
+	}
+	fputs("}}\n", f);
+	fclose(f);
+	_cleanup_free_ char *data = buf;
+	/* write a temporary file, then rename: readers never see half a state */
+	_cleanup_close_ int fd = openat(dirfd, "state.json.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+					0600);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "write the container's state");
+	if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
+		return nsrun_error_set(err, errno, "write the container's state");
+	if (renameat(dirfd, "state.json.tmp", dirfd, "state.json") < 0)
+		return nsrun_error_set(err, errno, "rename the container's state");
+	return 0;
+}
+
+static char *member_string(const struct json_node *root, const char *key)
+{
+	struct json_member *m = json_object_member(root, key);
+	return m && m->value->type == JSON_STRING ? xstrdup(m->value->text) : NULL;
+}
+
+static unsigned long long member_number(const struct json_node *root, const char *key)
+{
+	struct json_member *m = json_object_member(root, key);
+	return m && m->value->type == JSON_NUMBER ? strtoull(m->value->text, NULL, 10) : 0;
+}
+
+unsigned long long state_proc_starttime(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* after "(comm)": state is field 3, starttime field 22 */
+	char *p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	p += 2;
+	if (*p == 'Z' || *p == 'X')
+		return 0;
+	for (int field = 3; field < 22 && p; field++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	return p ? strtoull(p, NULL, 10) : 0;
+}
+
+bool state_process_alive(pid_t pid, unsigned long long starttime)
+{
+	if (pid <= 0)
+		return false;
+	unsigned long long now = state_proc_starttime(pid);
+	return now != 0 && (starttime == 0 || now == starttime);
+}
+
+int state_read(int dirfd, struct container_state *st, struct nsrun_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	_cleanup_close_ int fd = openat(dirfd, "state.json", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		/* create has the directory but has not written the state yet */
+		st->status = STATUS_CREATING;
+		return errno == ENOENT ? 0 : nsrun_error_set(err, errno, "read the container's state");
+	}
+	char buf[65536];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	if (n < 0)
+		return nsrun_error_set(err, errno, "read the container's state");
+	_cleanup_json_ struct json_node *root = NULL;
+	if (json_parse(buf, (size_t)n, "state.json", &root, err) < 0)
+		return -1;
+	st->id = member_string(root, "id");
+	st->bundle = member_string(root, "bundle");
+	st->config = member_string(root, "config");
+	st->created = member_string(root, "created");
+	st->cgroup = member_string(root, "cgroup");
+	st->pid = (pid_t)member_number(root, "pid");
+	st->starttime = member_number(root, "starttime");
+	struct json_member *co = json_object_member(root, "createdOnly");
+	st->created_only = co && co->value->type == JSON_BOOL && co->value->boolean;
+	struct json_member *an = json_object_member(root, "annotations");
+	if (an && an->value->type == JSON_OBJECT) {
+		const struct json_node *o = an->value;
+		st->annotations = xcalloc(2 * o->count + 1, sizeof(char *));
+		for (size_t i = 0; i < o->count; i++) {
+			st->annotations[2 * i] = xstrdup(o->members[i].key);
+			st->annotations[2 * i + 1] = xstrdup(o->members[i].value->type == JSON_STRING ?
+							     o->members[i].value->text : "");
+		}
+	}
+	if (!state_process_alive(st->pid, st->starttime))
+		st->status = STATUS_STOPPED;
+	else if (st->created_only && faccessat(dirfd, "exec.fifo", F_OK, 0) == 0)
+		st->status = STATUS_CREATED;
+	else
+		st->status = STATUS_RUNNING;
+	return 0;
+}
+
+void state_free(struct container_state *st)
+{
+	free(st->id);
+	free(st->bundle);
+	free(st->config);
+	free(st->created);
+	free(st->cgroup);
+	for (size_t i = 0; st->annotations && st->annotations[i]; i++)
+		free(st->annotations[i]);
+	free(st->annotations);
+	memset(st, 0, sizeof(*st));
+}
+
+int state_remove_dir(const char *root, const char *id, struct nsrun_error *err)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", root, id);
+	_cleanup_closedir_ DIR *d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : nsrun_error_set(err, errno, "open %s", path);
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (rmdir(path) < 0 && errno != ENOENT)
+		return nsrun_error_set(err, errno, "remove %s", path);
+	return 0;
+}
+
+void state_print_json(FILE *f, const struct container_state *st)
+{
+	fputs("{\n  \"ociVersion\": \"1.2.0\",\n  \"id\": ", f);
+	json_write_string(f, st->id ? st->id : "");
+	fprintf(f, ",\n  \"status\": \"%s\",\n  \"pid\": %d,\n  \"bundle\": ", state_status_name(st->status),
+		st->status == STATUS_STOPPED ? 0 : (int)st->pid);
+	json_write_string(f, st->bundle ? st->bundle : "");
+	if (st->created) {
+		fputs(",\n  \"created\": ", f);
+		json_write_string(f, st->created);
+	}
+	fputs(",\n  \"annotations\": {", f);
+	for (size_t i = 0; st->annotations && st->annotations[i]; i += 2) {
+		fputs(i ? ", " : "", f);
+		json_write_string(f, st->annotations[i]);
+		fputs(": ", f);
+		json_write_string(f, st->annotations[i + 1]);
+	}
+	fputs("}\n}\n", f);
+}

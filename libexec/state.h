@@ -1,0 +1,50 @@
+/* Container state for the OCI verbs: one directory per container under
+ * --root (default /run/nsrun), holding state.json (written atomically) and,
+ * between create and start, the exec fifo.  A lock on the directory keeps
+ * concurrent commands on one container apart. */
+#ifndef NSRUN_STATE_H
+#define NSRUN_STATE_H
+
+#include <sys/types.h>
+
+#include "common.h"
+
+#define NSRUN_DEFAULT_ROOT "/run/nsrun"
+#define NSRUN_ID_MAX 1024
+
+enum container_status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED };
+
+struct container_state {
+	char *id;
+	char *bundle;             /* absolute */
+	char *config;             /* the spec file used, absolute */
+	pid_t pid;                /* host pid of the container's PID 1, 0 while creating */
+	unsigned long long starttime; /* of pid, from /proc/PID/stat: guards against reuse */
+	char *created;            /* RFC 3339 */
+	char *cgroup;             /* libexec/cgroups state string, or NULL */
+	char **annotations;       /* key, value, key, value, ..., NULL */
+	bool created_only;        /* stored: waiting for start */
+	enum container_status status; /* computed when read */
+};
+
+/* Container ids: [A-Za-z0-9_+-][A-Za-z0-9_+.-]*, at most NSRUN_ID_MAX bytes. */
+int state_check_id(const char *id, struct nsrun_error *err);
+const char *state_status_name(enum container_status s);
+
+/* Make the directory of a new container (EEXIST: "already exists") and
+ * return an fd of it, locked. */
+int state_create_dir(const char *root, const char *id, int *dirfd, struct nsrun_error *err);
+/* Open and lock an existing container's directory. */
+int state_open_dir(const char *root, const char *id, int *dirfd, struct nsrun_error *err);
+int state_write(int dirfd, const struct container_state *st, struct nsrun_error *err);
+int state_read(int dirfd, struct container_state *st, struct nsrun_error *err);
+void state_free(struct container_state *st);
+/* Remove the container's directory (and what is in it). */
+int state_remove_dir(const char *root, const char *id, struct nsrun_error *err);
+/* Is the pid alive and still the process that was started?  Zombies count as dead. */
+bool state_process_alive(pid_t pid, unsigned long long starttime);
+unsigned long long state_proc_starttime(pid_t pid);
+/* Print the OCI state JSON. */
+void state_print_json(FILE *f, const struct container_state *st);
+
+#endif

@@ -1,0 +1,299 @@
+#!/bin/bash
+# The escape regression suite (issue 4, SECURITY.md): each test sets up a
+# known way out of a container runtime, runs nsrun, and checks on the host
+# that nothing changed: files, mounts, /proc settings, the nsrun binary.
+. "$(dirname "$0")/lib.sh"
+need_root
+
+run() { "$NSRUN" "$@"; }
+
+HELPERS=$TMP/helpers
+mkdir -p "$HELPERS"
+for src in "$NSRUN_SRC"/tests/helpers/*.c; do
+	gcc -static -O2 -o "$HELPERS/$(basename "$src" .c)" "$src" ||
+		{ echo "Bail out! cannot build $src (gcc -static)"; exit 1; }
+done
+
+# A fresh rootfs copy per attack: fresh_rootfs NAME -> path in $RF
+fresh_rootfs() {
+	RF=$TMP/$1
+	rm -rf "$RF"
+	copy_rootfs "$RF"
+	mkdir -p "$RF/t"
+	cp "$HELPERS"/* "$RF/t/"
+}
+# The host directory attacks aim at; it must stay empty.
+HOSTDIR=$TMP/hostdir
+mkdir -p "$HOSTDIR"
+host_untouched() { # host_untouched NAME: $HOSTDIR still empty, mounts as before
+	is "$(ls -A "$HOSTDIR")" "" "$1: nothing was created in the host directory"
+	is "$(host_mounts)" "$BEFORE_MOUNTS" "$1: the host's mounts are unchanged"
+}
+BEFORE_MOUNTS=$(host_mounts)
+field() { printf '%s\n' "$2" | awk -v k="$1:" '$1 == k { $1 = ""; sub(/^ +/, ""); print; exit }'; }
+capmask() {
+	local m=0
+	for b in "$@"; do m=$((m | (1 << b))); done
+	printf '%016x' "$m"
+}
+# Host /proc settings a container must not reach
+host_proc_state() { cat /proc/sys/kernel/core_pattern /proc/sys/kernel/hostname /proc/sys/kernel/shmmax \
+	/proc/sys/net/ipv4/ip_forward /proc/sys/kernel/modprobe 2>/dev/null; }
+BEFORE_PROC=$(host_proc_state)
+
+# --- /dev is a symlink to a host directory --------------------------------
+for link in "$HOSTDIR" "../../../../../../../../..$HOSTDIR"; do
+	fresh_rootfs devlink
+	rm -rf "$RF/dev"
+	ln -s "$link" "$RF/dev"
+	minimal_spec "$TMP/s.json" '["sh", "-c", "ls /dev"]'
+	sed -i "s|$ROOTFS|$RF|" "$TMP/s.json"
+	out=$(run "$TMP/s.json" 2>&1); rc=$?
+	ok "$([ "$rc" = 125 ] || [ "$rc" = 0 ]; echo $?)" "/dev -> $link: refused or confined (status $rc)"
+	host_untouched "/dev -> $link (minimal spec)"
+	# an OCI spec with its own /dev tmpfs and devpts
+	spec "$TMP/o.json" "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"$RF\"}, \"process\": {\"cwd\": \"/\", \"args\": [\"ls\", \"/dev\"]},
+	 \"mounts\": [{\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}, {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\"}],
+	 \"linux\": {\"namespaces\": [{\"type\":\"mount\"}], \"devices\": [{\"path\": \"/dev/evil\", \"type\": \"c\", \"major\": 1, \"minor\": 3}]}}"
+	run "$TMP/o.json" >/dev/null 2>&1
+	host_untouched "/dev -> $link (OCI spec with /dev, /dev/pts and a device)"
+done
+
+# --- /proc or /sys is a symlink ------------------------------------------
+for d in proc sys; do
+	for link in "$HOSTDIR" "/etc" "tmp"; do
+		fresh_rootfs plink
+		rm -rf "${RF:?}/$d"
+		ln -s "$link" "$RF/$d"
+		minimal_spec "$TMP/s.json" '["true"]'
+		sed -i "s|$ROOTFS|$RF|" "$TMP/s.json"
+		out=$(run "$TMP/s.json" 2>&1); rc=$?
+		is "$rc" 125 "/$d -> $link: refused"
+		like "$out" "mount /$d: /$d in the root filesystem is a symlink, not a directory: refusing to mount there" \
+			"/$d -> $link: with a clear error"
+	done
+done
+host_untouched "/proc and /sys symlinks"
+
+# --- mount destinations through symlinks and ".." ------------------------
+fresh_rootfs mntlink
+mkdir -p "$TMP/src"
+echo data >"$TMP/src/file"
+ln -s "$HOSTDIR" "$RF/mnt/abs"
+ln -s "../../../../../../../../..$HOSTDIR" "$RF/mnt/rel"
+ln -s "/mnt/abs" "$RF/mnt/chain"
+for dest in /mnt/abs /mnt/abs/sub /mnt/rel /mnt/rel/sub /mnt/chain/sub; do
+	for kind in tmpfs bind; do
+		if [ $kind = tmpfs ]; then m="{\"destination\": \"$dest\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}"
+		else m="{\"destination\": \"$dest\", \"type\": \"bind\", \"source\": \"$TMP/src\", \"options\": [\"bind\"]}"; fi
+		spec "$TMP/m.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"sh\", \"-c\", \"ls $dest\"]}, \"mounts\": [$m]}"
+		out=$(run "$TMP/m.json" 2>&1); rc=$?
+		if [ "$rc" = 0 ]; then
+			is "$(ls -A "$HOSTDIR")" "" "$kind on $dest: confined to the rootfs"
+		else
+			is "$rc" 125 "$kind on $dest: refused"
+		fi
+	done
+done
+host_untouched "mount destinations through symlinks"
+for dest in "/../../../../..$HOSTDIR" "/mnt/../../..$HOSTDIR" "/mnt/.."; do
+	spec "$TMP/m.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"true\"]},
+	 \"mounts\": [{\"destination\": \"$dest\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}]}"
+	like "$(run "$TMP/m.json" 2>&1)" "/mounts/0/destination: a mount destination must not contain \"..\" components" \
+		"destination $dest: refused by validation"
+done
+host_untouched "mount destinations with .."
+
+# --- process.cwd through /proc/self/fd/N with fds leaked by the caller --------
+# The caller leaks directories of the host, without CLOEXEC.
+exec 3</ 4</etc 5<"$HOSTDIR" 6</root 7</tmp 8</proc 9</sys 10</ 11</etc 12</ 13</ 14</ 15</ 16</ 17</ 18</ 19</ 20</
+refused=0 inside=0 escaped=0
+for n in $(seq 3 20); do
+	spec "$TMP/c.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"cwd\": \"/proc/self/fd/$n\",
+	 \"args\": [\"sh\", \"-c\", \"pwd; touch escaped-$n\"]}}"
+	out=$(run "$TMP/c.json" 2>&1); rc=$?
+	if [ "$rc" = 125 ]; then refused=$((refused + 1))
+	elif printf '%s' "$out" | grep -q '^/' && ! printf '%s' "$out" | grep -q unreachable; then inside=$((inside + 1))
+	else escaped=$((escaped + 1)); echo "# cwd /proc/self/fd/$n: $out"; fi
+done
+exec 3<&- 4<&- 5<&- 6<&- 7<&- 8<&- 9<&- 10<&- 11<&- 12<&- 13<&- 14<&- 15<&- 16<&- 17<&- 18<&- 19<&- 20<&-
+is "$escaped" 0 "cwd /proc/self/fd/3..20 with leaked fds: never outside the container ($refused refused, $inside inside)"
+is "$(find / /etc /root /tmp "$HOSTDIR" -maxdepth 1 -name 'escaped-*' 2>/dev/null)" "" "cwd: nothing was written through a leaked fd"
+exec 7</etc
+spec "$TMP/c.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"cwd\": \"/proc/self/fd/7\", \"args\": [\"pwd\"]}}"
+like "$(run "$TMP/c.json" 2>&1)" "step [0-9]+ cwd /proc/self/fd/7: .*ELOOP" "cwd /proc/self/fd/7: refused, naming the step"
+spec "$TMP/c.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"cwd\": \"/proc/1/root/../../..\", \"args\": [\"pwd\"]}}"
+is "$(run "$TMP/c.json" 2>&1 | grep -c unreachable)" 0 "cwd through /proc/1/root: never outside"
+exec 7<&-
+
+# --- the container's fds: only 0, 1, 2 even when the caller leaks some ---------
+fresh_rootfs fds
+exec 7</etc 8>"$TMP/leak" 9<"$NSRUN" 21</ 100</
+spec "$TMP/f.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"/t/fds\"]}}"
+is "$(run "$TMP/f.json" 2>/dev/null </dev/null)" "0 1 2 " "the container's PID 1 holds only fds 0, 1, 2 (7, 8, 9, 21, 100 were leaked)"
+spec "$TMP/f.json" "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"$RF\"}, \"process\": {\"cwd\": \"/\", \"args\": [\"/t/fds\"]},
+ \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"}], \"linux\": {\"namespaces\": [{\"type\":\"mount\"}]}}"
+is "$(run "$TMP/f.json" 2>/dev/null </dev/null)" "0 1 2 " "an OCI spec without a pid namespace: only 0, 1, 2"
+spec "$TMP/f.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"terminal\": true, \"args\": [\"/t/fds\"]}}"
+out=$(script -qec "$NSRUN $TMP/f.json" /dev/null </dev/null 2>&1 | tr -d '\r\000')
+# (script may echo a stray ^@ before the output)
+like "$out" "^(\^@)?0 1 2 $" "with a terminal too: only 0, 1, 2"
+exec 7<&- 8>&- 9<&- 21<&- 100<&-
+
+# --- /proc/<nsrun pid>/exe: CVE-2019-5736 ------------------------------------
+# No pid namespace, so the container sees nsrun (its parent) in /proc;
+# nspawn's default set includes CAP_SYS_PTRACE.  Attack a copy of nsrun.
+fresh_rootfs exe
+cp "$NSRUN" "$TMP/nsrun-copy"
+sum=$(sha256sum <"$TMP/nsrun-copy")
+spec "$TMP/e.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"sh\", \"-c\", \"/t/exe-attack \$PPID /report; readlink /proc/\$PPID/exe\"]},
+ \"linux\": {\"namespaces\": [{\"type\":\"mount\"},{\"type\":\"uts\"}]}}"
+out=$("$TMP/nsrun-copy" "$TMP/e.json" 2>&1)
+like "$out" "open for writing: (ETXTBSY|EACCES|EPERM)" "/proc/<nsrun>/exe: opening it for writing fails"
+like "$out" "memfd:nsrun" "/proc/<nsrun>/exe: nsrun runs from a sealed memfd, not the binary"
+for _ in $(seq 100); do grep -q done "$RF/report" 2>/dev/null && break; sleep 0.1; done
+report=$(cat "$RF/report" 2>/dev/null)
+unlike "$report" "write (while running|after exit): ok" "/proc/<nsrun>/exe: no write reached it, also after nsrun exited"
+is "$(sha256sum <"$TMP/nsrun-copy")" "$sum" "/proc/<nsrun>/exe: the nsrun binary's sha256 is unchanged"
+# the program is "#!/proc/self/exe": what runs is the sealed copy
+printf '#!/proc/self/exe\n' >"$RF/evil"
+chmod 755 "$RF/evil"
+spec "$TMP/e.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"/evil\", \"--version\"]}}"
+out=$("$TMP/nsrun-copy" "$TMP/e.json" 2>&1)
+is "$(sha256sum <"$TMP/nsrun-copy")" "$sum" "#!/proc/self/exe as the program: the binary is unchanged"
+spec "$TMP/e.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"sh\", \"-c\", \"readlink /proc/self/exe; echo x > /proc/self/exe\"]}}"
+like "$("$TMP/nsrun-copy" "$TMP/e.json" 2>&1)" "^/bin/busybox" "the container's PID 1 is the program, not nsrun"
+
+# --- the image's /dev/null is a symlink, a file, or another device --------
+for kind in symlink file wrongdev; do
+	fresh_rootfs devnull
+	echo untouched >"$TMP/victim"
+	rm -f "$RF/dev/null"
+	case $kind in
+	symlink) ln -s /proc/sys/kernel/core_pattern "$RF/dev/null" ;;
+	file) echo notnull >"$RF/dev/null" ;;
+	wrongdev) mknod "$RF/dev/null" c 1 5 ;;
+	esac
+	# The image's own /dev, bound in so its /dev/null is what the container
+	# sees; /proc/sys read-only as in any spec that gives CAP_SYS_ADMIN in
+	# the host's user namespace (else the container may write it anyway).
+	spec "$TMP/n.json" "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"$RF\"},
+	 \"process\": {\"cwd\": \"/\", \"args\": [\"sh\", \"-c\", \"wc -c </proc/keys; wc -c </proc/timer_list; echo pwned >/proc/keys; echo x >/dev/null; echo done\"],
+	  \"capabilities\": {\"bounding\": [\"CAP_SYS_ADMIN\",\"CAP_DAC_OVERRIDE\"], \"effective\": [\"CAP_SYS_ADMIN\",\"CAP_DAC_OVERRIDE\"], \"permitted\": [\"CAP_SYS_ADMIN\",\"CAP_DAC_OVERRIDE\"]}},
+	 \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},
+	  {\"destination\": \"/dev\", \"type\": \"bind\", \"source\": \"$RF/dev\", \"options\": [\"rbind\"]}],
+	 \"linux\": {\"namespaces\": [{\"type\":\"mount\"},{\"type\":\"pid\"}], \"maskedPaths\": [\"/proc/keys\", \"/proc/timer_list\", \"/proc/kcore\"], \"readonlyPaths\": [\"/proc/sys\"]}}"
+	out=$(run "$TMP/n.json" 2>&1); rc=$?
+	if [ "$rc" = 0 ]; then
+		is "$(echo "$out" | head -2 | tr '\n' ' ')" "0 0 " "/dev/null is a $kind: the masked files still read empty"
+		like "$out" "can't create /proc/keys: Read-only file system" "/dev/null is a $kind: and refuse writes"
+	else
+		is "$rc" 125 "/dev/null is a $kind: refused"
+	fi
+	is "$(host_proc_state)" "$BEFORE_PROC" "/dev/null is a $kind: the host's /proc settings are unchanged"
+	# the default /dev: nsrun's own tmpfs and nodes, whatever the image holds
+	minimal_spec "$TMP/n2.json" '["sh", "-c", "stat -c %F,%t:%T /dev/null; wc -c </proc/keys"]'
+	sed -i "s|$ROOTFS|$RF|" "$TMP/n2.json"
+	is "$(run "$TMP/n2.json" 2>&1)" "character special file,1:3
+0" "/dev/null is a $kind in the image: the container's /dev/null is the real 1:3"
+done
+
+# --- capabilities: file capabilities and set-uid in the image --------------
+fresh_rootfs fcaps
+cp "$RF/t/selfstatus" "$RF/t/fi"
+cp "$RF/t/selfstatus" "$RF/t/fp"
+cp "$RF/t/selfstatus" "$RF/t/suid"
+setcap cap_net_raw,cap_net_admin=ei "$RF/t/fi"     # gains only through inheritable
+setcap cap_sys_module=p "$RF/t/fp"                # outside the bounding set
+chown 0:0 "$RF/t/suid" && chmod 4755 "$RF/t/suid"
+capspec() { # capspec PROG UID INHERITABLE_JSON [EXTRA_PROCESS [PERMITTED_JSON]]
+	local prm=${5:-'["CAP_NET_RAW","CAP_KILL"]'}
+	spec "$TMP/fc.json" "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"$RF\"},
+	 \"process\": {\"cwd\": \"/\", \"args\": [\"$1\"], \"user\": {\"uid\": $2, \"gid\": $2}${4:-},
+	  \"capabilities\": {\"bounding\": [\"CAP_NET_RAW\",\"CAP_KILL\"], \"permitted\": $prm, \"effective\": $prm, \"inheritable\": $3}},
+	 \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"}],
+	 \"linux\": {\"namespaces\": [{\"type\":\"mount\"},{\"type\":\"pid\"}]}}"
+	run "$TMP/fc.json" 2>&1
+}
+if getcap "$RF/t/fi" | grep -q net_raw; then
+	out=$(capspec /t/fi 1000 '[]')
+	is "$(field CapPrm "$out"),$(field CapEff "$out")" "$(capmask),$(capmask)" \
+		"file capabilities =ei with an empty inheritable set: nothing gained"
+	out=$(capspec /t/fi 1000 '["CAP_NET_RAW"]')
+	is "$(field CapPrm "$out")" "$(capmask 13)" "control: with NET_RAW inheritable the file gains exactly NET_RAW (not NET_ADMIN)"
+	out=$(capspec /t/fp 1000 '[]')
+	is "$(field CapPrm "$out"),$(field CapEff "$out")" "$(capmask),$(capmask)" \
+		"file capability outside the bounding set (SYS_MODULE=p): nothing gained"
+	# inheritable NET_RAW but not permitted: the file would add it ...
+	out=$(capspec /t/fi 1000 '["CAP_NET_RAW"]' '' '["CAP_KILL"]')
+	is "$(field CapPrm "$out")" "$(capmask 13)" "control: file capabilities add an inheritable capability not permitted before"
+	# ... which no_new_privs forbids
+	out=$(capspec /t/fi 1000 '["CAP_NET_RAW"]' ', "noNewPrivileges": true' '["CAP_KILL"]')
+	is "$(field CapPrm "$out")" "$(capmask)" "file capabilities with noNewPrivileges: nothing beyond the permitted set"
+else
+	ok 0 "# SKIP setcap did not work on this filesystem"
+fi
+out=$(capspec /t/suid 1000 '[]')
+is "$(field euid "$out") $(field CapPrm "$out")" "0 $(capmask 5 13)" \
+	"control: a set-uid root program gets euid 0 and only the bounding set"
+out=$(capspec /t/suid 1000 '[]' ', "noNewPrivileges": true')
+is "$(field euid "$out") $(field CapPrm "$out")" "1000 $(capmask)" "noNewPrivileges: a set-uid root program gains nothing"
+
+# --- TIOCSTI into the caller's terminal -------------------------------------
+# nsrun runs under script(1), so its stdin is a terminal the way a user's
+# shell is; after nsrun the "shell" reads a line: it must be empty.
+tiocsti() { # tiocsti SPEC: what the helper printed, then "got=[LINE]"
+	script -qec "$NSRUN $1; read -t 1 line; echo got=[\$line]" /dev/null </dev/null 2>&1 | tr -d '\r'
+}
+fresh_rootfs tty
+spec "$TMP/ti.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"/t/tiocsti\", \"echo INJECTED\\n\"]}}"
+out=$(tiocsti "$TMP/ti.json")
+like "$out" "fd 0: EPERM" "TIOCSTI (minimal spec, root with CAP_SYS_ADMIN): refused"
+like "$out" "got=\[\]" "TIOCSTI (minimal spec): nothing reached the caller's terminal"
+like "$(run plan "$TMP/ti.json")" "no-tiocsti +seccomp: ioctl TIOCSTI and TIOCLINUX fail with EPERM" \
+	"nsrun plan shows the TIOCSTI guard"
+spec "$TMP/ti.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"/t/tiocsti\", \"echo INJECTED\\n\"], \"user\": {\"uid\": 1000}}}"
+out=$(tiocsti "$TMP/ti.json")
+like "$out" "fd 0: (EPERM|EIO)" "TIOCSTI (uid 1000): refused"
+like "$out" "got=\[\]" "TIOCSTI (uid 1000): nothing reached the caller's terminal"
+spec "$TMP/ti.json" "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"$RF\"}, \"process\": {\"cwd\": \"/\", \"args\": [\"/t/tiocsti\", \"echo INJECTED\\n\"]},
+ \"linux\": {\"namespaces\": [{\"type\":\"mount\"}]}}"
+out=$(tiocsti "$TMP/ti.json")
+like "$out" "got=\[\]" "TIOCSTI (OCI spec without capabilities): nothing reached the caller's terminal"
+spec "$TMP/ti.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"terminal\": true, \"args\": [\"/t/tiocsti\", \"echo INJECTED\\n\"]}}"
+out=$(tiocsti "$TMP/ti.json")
+like "$out" "got=\[\]" "TIOCSTI with terminal true (into its own pty): nothing reached the caller's terminal"
+
+# --- sysctl smuggling --------------------------------------------------------
+NSALL='[{"type":"mount"},{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"network"}]'
+smuggle() { # smuggle NAME KEY VALUE_JSON
+	spec "$TMP/sy.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"args\": [\"true\"]},
+	 \"linux\": {\"namespaces\": $NSALL, \"sysctl\": {\"$2\": $3}}}"
+	out=$(run "$TMP/sy.json" 2>&1); rc=$?
+	is "$rc" 125 "sysctl smuggling, $1: refused"
+	like "$out" "sy.json:[0-9]+:[0-9]+: /linux/sysctl/" "sysctl smuggling, $1: a validation error with its position"
+}
+smuggle "kernel/core_pattern" "kernel/core_pattern" '"|/tmp/x"'
+smuggle "kernel.core_pattern" "kernel.core_pattern" '"|/tmp/x"'
+smuggle "net.ipv4/../../kernel/core_pattern" "net.ipv4/../../kernel/core_pattern" '"|/tmp/x"'
+smuggle "net.ipv4....kernel.core_pattern" "net.ipv4....kernel.core_pattern" '"x"'
+smuggle "net..ipv4.ip_forward" "net..ipv4.ip_forward" '"1"'
+smuggle "fs.mqueue/../../kernel.modprobe" "fs.mqueue/../../kernel.modprobe" '"/tmp/x"'
+smuggle "a key with a space" "kernel.shmmax kernel.core_pattern" '"1"'
+smuggle "a key with a tab" "kernel.shmmax\\tx" '"1"'
+smuggle "a key with a newline" "kernel.shmmax\\nkernel.core_pattern" '"1"'
+smuggle "a value with a newline" "kernel.shmmax" '"1\nkernel.core_pattern=|/tmp/x"'
+smuggle "a value with a carriage return" "kernel.shmmax" '"1\r2"'
+smuggle "kernel.modprobe" "kernel.modprobe" '"/tmp/x"'
+smuggle "vm.overcommit_memory" "vm.overcommit_memory" '"1"'
+smuggle "a leading dot" ".kernel.shmmax" '"1"'
+smuggle "a trailing dot" "kernel.shmmax." '"1"'
+smuggle "a key ending in a slash" "kernel.shmmax/" '"1"'
+spec "$TMP/sy.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"args\": [\"true\"]},
+ \"linux\": {\"namespaces\": [{\"type\":\"mount\"},{\"type\":\"pid\"}], \"sysctl\": {\"kernel.shmmax\": \"1\"}}}"
+like "$(run "$TMP/sy.json" 2>&1)" "/linux/sysctl/kernel.shmmax: needs (a new|an) ipc namespace" \
+	"sysctl smuggling, an ipc key without an ipc namespace: refused"
+is "$(host_proc_state)" "$BEFORE_PROC" "sysctl smuggling: the host's /proc settings are unchanged"
+
+is "$(host_mounts)" "$BEFORE_MOUNTS" "after the whole suite the host's mounts are unchanged"
+done_testing

@@ -1,0 +1,170 @@
+#!/bin/bash
+# Fault injection (issue 8): make every step of the plan fail in turn
+# (NSRUN_TEST_FAIL_STEP=N fails step N after carrying it out), and SIGKILL
+# nsrun at random points during start.  After each: nsrun's own status and
+# a message naming the step, the host's mount table unchanged, no process
+# left behind, and the next normal run works.
+#
+# NSRUN_FAULTS_KILLS=N sets how many SIGKILL rounds to run (default 40).
+. "$(dirname "$0")/lib.sh"
+need_root
+
+# Every process this script's containers run carries this word in its
+# arguments; nsrun itself is found by its executable.
+MARK=nsrun-faults-$$
+NSRUN_EXE=$(readlink -f "$NSRUN")
+
+# Processes left behind: nsrun (or its child before exec) and container
+# programs, as "pid comm" lines.
+leftovers() {
+	local p exe
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" = $$ ] && continue
+		exe=$(readlink "$p/exe" 2>/dev/null) || continue
+		if [ "$exe" = "$NSRUN_EXE" ] || tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "$MARK"; then
+			echo "${p#/proc/} $(cat "$p/comm" 2>/dev/null)"
+		fi
+	done
+}
+
+# Wait up to ~3 s for leftovers to go away (a SIGKILLed nsrun's child gets
+# PDEATHSIG asynchronously), then print what is still there.
+wait_no_leftovers() {
+	local l
+	for _ in $(seq 60); do
+		l=$(leftovers)
+		[ -z "$l" ] && return 0
+		sleep 0.05
+	done
+	echo "$l"
+	return 1
+}
+
+# A spec with many steps: namespaces, hostname, mounts of every kind,
+# default and extra devices, masked and read-only paths, rlimits, a
+# read-only root, capabilities, a user other than root (changing ids
+# clears the parent-death signal, which nsrun must set again).
+DATA=$TMP/data
+chmod 755 "$TMP"   # the user namespace variant's root is uid 200000 on the host
+mkdir -p "$DATA"
+echo data >"$DATA/file"
+many_steps_spec() { # FILE ARGS_JSON [userns]
+	local ns='{"type":"mount"},{"type":"pid"},{"type":"uts"},{"type":"ipc"},{"type":"network"}'
+	local maps=
+	if [ "${3:-}" = userns ]; then
+		ns='{"type":"user"},'$ns
+		maps=', "uidMappings": [{"containerID": 0, "hostID": 200000, "size": 65536}],
+			  "gidMappings": [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+	fi
+	spec "$1" "{
+  \"root\": {\"path\": \"$ROOTFS\", \"readonly\": true},
+  \"hostname\": \"faults\",
+  \"process\": {\"args\": $2, \"cwd\": \"/tmp\", \"user\": {\"uid\": 1000, \"gid\": 1000},
+    \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 512, \"hard\": 512}],
+    \"noNewPrivileges\": true},
+  \"mounts\": [
+    {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},
+    {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"nosuid\", \"mode=755\"]},
+    {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\", \"options\": [\"newinstance\", \"ptmxmode=0666\"]},
+    {\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\", \"options\": [\"nosuid\", \"nodev\", \"mode=1777\"]},
+    {\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\", \"options\": [\"ro\", \"nosuid\", \"nodev\", \"noexec\"]},
+    {\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"nosuid\", \"nodev\"]},
+    {\"destination\": \"/mnt/data\", \"type\": \"bind\", \"source\": \"$DATA\", \"options\": [\"rbind\", \"ro\"]}
+  ],
+  \"linux\": {
+    \"namespaces\": [$ns]$maps,
+    \"devices\": [{\"path\": \"/dev/fuse\", \"type\": \"c\", \"major\": 10, \"minor\": 229}],
+    \"maskedPaths\": [\"/proc/kcore\", \"/proc/keys\", \"/sys/firmware\"],
+    \"readonlyPaths\": [\"/proc/sys\", \"/proc/sysrq-trigger\"]
+  }
+}"
+}
+
+# Number of steps `nsrun plan` shows.
+count_steps() { "$NSRUN" plan "$1" | grep -cE '^ *[0-9]+\. '; }
+# "N. [who] kind ..." -> "kind" of step N.
+step_kind() { "$NSRUN" plan "$1" | sed -nE "s/^ *$2\. +\[[a-z]+\] +([a-z-]+).*/\1/p"; }
+
+fail_every_step() { # VARIANT (plain|userns)
+	local variant=$1 spec=$TMP/faults-$1.json
+	many_steps_spec "$spec" "[\"sh\", \"-c\", \"cat /mnt/data/file; : $MARK\"]" "${variant#plain}"
+	local out rc
+	out=$("$NSRUN" "$spec" 2>&1); rc=$?
+	if [ "$rc" -ne 0 ] || [ "$out" != data ]; then
+		ok 1 "$variant: the spec runs without injected faults"
+		printf '#   status %s: %s\n' "$rc" "$out" | head -5
+		return
+	fi
+	ok 0 "$variant: the spec runs without injected faults"
+	local n_steps before n kind bad=0
+	n_steps=$(count_steps "$spec")
+	[ "$n_steps" -ge 30 ]; ok $? "$variant: the plan has many steps ($n_steps)"
+	before=$(host_mounts)
+	for n in $(seq 1 "$n_steps"); do
+		kind=$(step_kind "$spec" "$n")
+		out=$(NSRUN_TEST_FAIL_STEP=$n "$NSRUN" "$spec" 2>&1); rc=$?
+		is "$rc" 125 "$variant: step $n ($kind) fails: status 125"
+		[ "$rc" -eq 125 ] || bad=1
+		like "$out" "step $n $kind[ :]" "$variant: step $n ($kind) fails:   the message names the step"
+		if [ "$(host_mounts)" != "$before" ]; then
+			ok 1 "$variant: step $n ($kind) fails:   the host's mount table is unchanged"
+			diff <(echo "$before") <(host_mounts) | head -5 | sed 's/^/#   /'
+			before=$(host_mounts)
+		else
+			ok 0 "$variant: step $n ($kind) fails:   the host's mount table is unchanged"
+		fi
+		local left
+		left=$(wait_no_leftovers)
+		ok $? "$variant: step $n ($kind) fails:   no process left behind"
+		[ -n "$left" ] && echo "$left" | sed 's/^/#   left: /'
+		out=$("$NSRUN" "$spec" 2>&1); rc=$?
+		[ "$rc" -eq 0 ] && [ "$out" = data ]
+		ok $? "$variant: step $n ($kind) fails:   the next run works"
+	done
+	# A number past the last step injects nothing.
+	out=$(NSRUN_TEST_FAIL_STEP=$((n_steps + 1)) "$NSRUN" "$spec" 2>&1); rc=$?
+	is "$rc:$out" "0:data" "$variant: NSRUN_TEST_FAIL_STEP past the last step changes nothing"
+}
+
+fail_every_step plain
+fail_every_step userns
+
+# --- SIGKILL of nsrun at random points during start --------------------------
+kill_during_start() { # VARIANT ROUNDS
+	local variant=$1 rounds=$2 spec=$TMP/kill-$1.json
+	# (busybox sleep takes no extra argument: sh carries the mark)
+	many_steps_spec "$spec" "[\"sh\", \"-c\", \"sleep 1000; : $MARK\"]" "${variant#plain}"
+	local before i npid delay left failures=0 mounts_changed=0
+	before=$(host_mounts)
+	for i in $(seq 1 "$rounds"); do
+		"$NSRUN" "$spec" >/dev/null 2>&1 &
+		npid=$!
+		# 0 to ~30 ms: from before clone to well after exec
+		delay=$(printf '0.%03d' $((RANDOM % 30)))
+		sleep "$delay"
+		kill -9 "$npid" 2>/dev/null
+		wait "$npid" 2>/dev/null
+		if ! left=$(wait_no_leftovers); then
+			failures=$((failures + 1))
+			echo "# round $i (killed after ${delay}s): left behind: $(echo $left)"
+			# clean up so later rounds are judged on their own
+			for p in $(echo "$left" | cut -d' ' -f1); do kill -9 "$p" 2>/dev/null; done
+			wait_no_leftovers >/dev/null
+		fi
+		if [ "$(host_mounts)" != "$before" ]; then
+			mounts_changed=$((mounts_changed + 1))
+			before=$(host_mounts)
+		fi
+	done
+	is "$failures" 0 "$variant: SIGKILL of nsrun during start ($rounds times): no process left behind"
+	is "$mounts_changed" 0 "$variant: SIGKILL of nsrun during start: the host's mount table is unchanged"
+	local out rc
+	many_steps_spec "$spec" "[\"sh\", \"-c\", \"cat /mnt/data/file; : $MARK\"]" "${variant#plain}"
+	out=$("$NSRUN" "$spec" 2>&1); rc=$?
+	is "$rc:$out" "0:data" "$variant: after the kills, the next run works"
+}
+
+kill_during_start plain "${NSRUN_FAULTS_KILLS:-40}"
+kill_during_start userns "${NSRUN_FAULTS_KILLS:-40}"
+
+done_testing

@@ -1,0 +1,287 @@
+/* Privilege settings without privileges: validation errors (with their
+ * JSON pointer and position) for capabilities, users, rlimits, sysctl,
+ * oomScoreAdj and LSM labels; the capability sets the plan predicts after
+ * exec; and the host probe that marks SELinux/AppArmor steps skipped on a
+ * host without them (the label-setting path as far as such a host allows). */
+#include <string.h>
+
+#include "exec.h"
+#include "plan.h"
+#include "tap.h"
+
+/* Load a spec from text; returns the error message ("" when accepted). */
+static const char *load(const char *text, struct plan **planp)
+{
+	static struct nsrun_error err;
+	memset(&err, 0, sizeof(err));
+	_cleanup_free_ char *file = xstrdup("/tmp/nsrun-test-privileges.XXXXXX");
+	int fd = mkstemp(file);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		snprintf(err.msg, sizeof(err.msg), "cannot write %s", file);
+		return err.msg;
+	}
+	close(fd);
+	struct spec *s = NULL;
+	FILE *devnull = fopen("/dev/null", "w");
+	int r = spec_load_file(file, devnull, &s, &err);
+	if (devnull)
+		fclose(devnull);
+	struct plan *p = NULL;
+	if (r == 0)
+		r = plan_build(s, 0, NULL, &p, &err);
+	unlink(file);
+	if (r < 0)
+		return err.msg;
+	if (planp)
+		*planp = p;
+	else
+		plan_free(p);
+	return "";
+}
+
+/* The message after "FILE:" so tests need not know the temporary name. */
+static const char *after_file(const char *msg)
+{
+	const char *p = strchr(msg, ':');
+	return p ? p + 1 : msg;
+}
+
+static void refused(const char *spec, const char *want, const char *name)
+{
+	const char *msg = load(spec, NULL);
+	tap_str_eq(after_file(msg), want, name);
+}
+
+#define R "{\"root\":{\"path\":\"/\"},"
+
+static void test_validation(void)
+{
+	refused(R "\"process\":{\"args\":[\"x\"],\n\"capabilities\":{\"bounding\":[\"CAP_CHWON\"]}}}",
+		"2:29: /process/capabilities/bounding/0: unknown capability \"CAP_CHWON\" (did you mean \"CAP_CHOWN\"?)",
+		"unknown capability name, with a suggestion");
+	refused(R "\"process\":{\"args\":[\"x\"],\"capabilities\":{\"ambient\":[\"CAP_NOPE_NOPE_NOPE\"]}}}",
+		"1:73: /process/capabilities/ambient/0: unknown capability \"CAP_NOPE_NOPE_NOPE\"",
+		"unknown capability name in ambient");
+	refused(R "\"process\":{\"args\":[\"x\"],\"capabilities\":{\"effective\":[\"CAP_KILL\"]}}}",
+		"1:32: /process/capabilities/effective: an effective capability must also be permitted",
+		"effective outside permitted");
+	refused(R "\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":5}]}}",
+		"1:57: /process/rlimits/0: soft limit 10 is above the hard limit 5", "rlimit soft above hard");
+	refused(R "\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":\"RLIMIT_CPU\",\"soft\":1,\"hard\":1},"
+		"{\"type\":\"RLIMIT_CPU\",\"soft\":1,\"hard\":1}]}}",
+		"1:105: /process/rlimits/1: RLIMIT_CPU is set twice (first at 1:57)", "rlimit set twice");
+	refused(R "\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":\"RLIMIT_NOFLE\",\"soft\":1,\"hard\":1}]}}",
+		"1:65: /process/rlimits/0/type: unknown rlimit type \"RLIMIT_NOFLE\" (did you mean \"RLIMIT_NOFILE\"?)",
+		"unknown rlimit type");
+	refused(R "\"process\":{\"args\":[\"x\"],\"oomScoreAdj\":-1001}}",
+		"1:60: /process/oomScoreAdj: expected an integer from -1000 to 1000, got -1001", "oomScoreAdj -1001");
+	refused(R "\"process\":{\"args\":[\"x\"],\"oomScoreAdj\":\"5\"}}",
+		"1:60: /process/oomScoreAdj: expected an integer from -1000 to 1000, got \"5\"", "oomScoreAdj as a string");
+	refused(R "\"process\":{\"args\":[\"x\"],\"user\":{\"uid\":\"root\"}}}",
+		"1:60: /process/user/uid: expected an integer from 0 to 2147483647, got \"root\"", "uid by name");
+	refused(R "\"process\":{\"args\":[\"x\"],\"user\":{\"uid\":0,\"gid\":2147483648}}}",
+		"1:68: /process/user/gid: expected an integer from 0 to 2147483647, got 2147483648", "gid too large");
+	refused(R "\"process\":{\"args\":[\"x\"],\"user\":{\"uid\":0,\"umask\":-1}}}",
+		"1:70: /process/user/umask: expected an integer from 0 to 4095, got -1", "negative umask");
+	refused(R "\"process\":{\"args\":[\"x\"]},\"linux\":{\"sysctl\":{\"kernel/core_pattern\":\"x\"}}}",
+		"1:66: /linux/sysctl/kernel~1core_pattern: invalid sysctl key (no '/', no empty components)",
+		"sysctl key with a slash");
+	refused(R "\"process\":{\"args\":[\"x\"]},\"linux\":{\"sysctl\":{\"net.ipv4..ip_forward\":\"x\"}}}",
+		"1:66: /linux/sysctl/net.ipv4..ip_forward: invalid sysctl key (no '/', no empty components)",
+		"sysctl key with ..");
+	refused(R "\"process\":{\"args\":[\"x\"]},\"linux\":{\"sysctl\":{\"kernel.core_pattern\":\"x\"}}}",
+		"1:66: /linux/sysctl/kernel.core_pattern: not a namespaced sysctl: only kernel.shm*, kernel.msg*, "
+		"kernel.sem, fs.mqueue.*, net.* (with a network namespace), kernel.hostname and kernel.domainname "
+		"can be set", "sysctl not namespaced");
+	refused(R "\"process\":{\"args\":[\"x\"]},\"linux\":{\"sysctl\":{\"kernel.shmmax\":\"1\\n2\"}}}",
+		"1:66: /linux/sysctl/kernel.shmmax: the value must not contain a newline", "sysctl value with a newline");
+	refused(R "\"process\":{\"args\":[\"x\"]},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],"
+		"\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}}",
+		"1:98: /linux/sysctl/net.ipv4.ip_forward: needs a new network namespace", "net sysctl without netns");
+	refused(R "\"process\":{\"args\":[\"x\"],\"selinuxLabel\":\"container_t\"}}",
+		"1:32: /process/selinuxLabel: expected an SELinux context user:role:type[:level], got \"container_t\"",
+		"SELinux label that is not a context");
+	refused(R "\"process\":{\"args\":[\"x\"]},\"linux\":{\"mountLabel\":\"a:b:c\\\",size=1\"}}",
+		" /linux/mountLabel: must not contain '\"' or '\\', got \"a:b:c\",size=1\"",
+		"mount label smuggling a mount option past a quote");
+	refused(R "\"process\":{\"args\":[\"x\"],\"apparmorProfile\":\"p\\nchangeprofile q\"}}",
+		"1:32: /process/apparmorProfile: must not contain whitespace or control characters, got "
+		"\"p\nchangeprofile q\"", "AppArmor profile with a newline");
+	refused(R "\"process\":{\"args\":[\"x\"],\"apparmorProfile\":\"\"}}",
+		"1:32: /process/apparmorProfile: must not be empty, got \"\"", "empty AppArmor profile");
+	refused(R "\"process\":{\"args\":[\"x\"]},\"linux\":{\"mountLabel\":\"a:b\"}}",
+		" /linux/mountLabel: expected an SELinux context user:role:type[:level], got \"a:b\"",
+		"mount label that is not a context");
+	tap_str_eq(load(R "\"process\":{\"args\":[\"x\"],\"selinuxLabel\":\"system_u:system_r:container_t:s0:c1.c2\","
+			"\"apparmorProfile\":\"nsrun-default\"},\"linux\":{\"mountLabel\":\"system_u:object_r:f_t:s0\"}}",
+			NULL), "", "well-formed labels are accepted");
+}
+
+static bool has_step(const struct plan *p, enum plan_step_kind kind)
+{
+	for (size_t i = 0; i < p->n_steps; i++)
+		if (p->steps[i].kind == kind)
+			return true;
+	return false;
+}
+
+static const struct plan_step *find_step(const struct plan *p, enum plan_step_kind kind)
+{
+	for (size_t i = 0; i < p->n_steps; i++)
+		if (p->steps[i].kind == kind)
+			return &p->steps[i];
+	return NULL;
+}
+
+static char *printed(const struct plan *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	plan_print(p, f);
+	fclose(f);
+	return buf;
+}
+
+#define NS "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"
+#define CAPS "\"bounding\":[\"CAP_CHOWN\",\"CAP_KILL\",\"CAP_NET_RAW\"],\"permitted\":[\"CAP_CHOWN\",\"CAP_KILL\"]," \
+	     "\"effective\":[\"CAP_KILL\"],\"inheritable\":[\"CAP_KILL\"],\"ambient\":[\"CAP_KILL\"]"
+
+static void test_caps_plan(void)
+{
+	struct plan *p = NULL;
+	uint64_t eff, prm;
+	const uint64_t chown = 1, kill = 1 << 5, raw = 1 << 13;
+
+	load("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/\"},\"process\":{\"cwd\":\"/\",\"args\":[\"x\"],"
+	     "\"capabilities\":{" CAPS "}}," NS "}", &p);
+	tap_ok(p != NULL, "OCI spec with capabilities plans");
+	if (!p)
+		return;
+	plan_caps_after_exec(p, &eff, &prm);
+	tap_ok(prm == (chown | kill | raw) && eff == prm,
+	       "uid 0: after exec permitted = effective = bounding | inheritable | ambient");
+	tap_ok(has_step(p, STEP_CAPS_BOUNDING) && has_step(p, STEP_CAPS), "the plan sets the capability sets");
+	plan_free(p);
+
+	p = NULL;
+	load("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/\"},\"process\":{\"cwd\":\"/\",\"args\":[\"x\"],"
+	     "\"user\":{\"uid\":1000},\"capabilities\":{" CAPS "}}," NS "}", &p);
+	if (!p)
+		return;
+	plan_caps_after_exec(p, &eff, &prm);
+	tap_ok(prm == kill && eff == kill, "uid 1000: after exec only the ambient set is left");
+	char *text = printed(p);
+	tap_ok(strstr(text, "after exec (uid 1000, kernel rules): effective and permitted KILL") != NULL,
+	       "nsrun plan shows the sets after exec when they differ");
+	free(text);
+	plan_free(p);
+
+	p = NULL;
+	load("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/\"},\"process\":{\"cwd\":\"/\",\"args\":[\"x\"],"
+	     "\"noNewPrivileges\":true,\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_KILL\"],"
+	     "\"permitted\":[\"CAP_KILL\"],\"effective\":[\"CAP_KILL\"]}}," NS "}", &p);
+	if (!p)
+		return;
+	plan_caps_after_exec(p, &eff, &prm);
+	tap_ok(prm == kill && eff == kill, "uid 0 with noNewPrivileges: permitted stays within the spec's");
+	plan_free(p);
+
+	p = NULL;
+	load("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/\"},\"process\":{\"cwd\":\"/\",\"args\":[\"x\"]}," NS "}", &p);
+	if (!p)
+		return;
+	plan_caps_after_exec(p, &eff, &prm);
+	tap_ok(has_step(p, STEP_CAPS_BOUNDING) && has_step(p, STEP_CAPS) && p->caps.bounding == 0 && prm == 0,
+	       "OCI spec without capabilities: the plan empties all five sets");
+	tap_ok(!has_step(p, STEP_NO_TIOCSTI), "no CAP_SYS_ADMIN: no TIOCSTI guard needed");
+	plan_free(p);
+
+	p = NULL;
+	load("{\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"x\"]}}", &p);
+	if (!p)
+		return;
+	tap_ok(p->caps_from_defaults && (p->caps.bounding & (1ULL << 21)) && p->caps.inheritable == 0 &&
+	       p->caps.ambient == 0, "minimal spec: nspawn's set with SYS_ADMIN, no inheritable or ambient");
+	tap_ok(has_step(p, STEP_NO_TIOCSTI), "minimal spec (SYS_ADMIN, no user namespace): TIOCSTI guard planned");
+	plan_free(p);
+
+	p = NULL;
+	load("{\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"x\"],\"terminal\":true}}", &p);
+	if (p)
+		tap_ok(!has_step(p, STEP_NO_TIOCSTI), "a terminal of its own: no TIOCSTI guard needed");
+	plan_free(p);
+}
+
+static void test_lsm_probe(void)
+{
+	struct plan *p = NULL;
+	load("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/\"},\"process\":{\"cwd\":\"/\",\"args\":[\"x\"],"
+	     "\"selinuxLabel\":\"system_u:system_r:container_t:s0\",\"apparmorProfile\":\"nsrun-default\"},"
+	     "\"mounts\":[{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
+	     "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}],"
+	     "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"mountLabel\":\"system_u:object_r:f_t:s0\","
+	     "\"maskedPaths\":[\"/proc/kcore\"]}}", &p);
+	tap_ok(p != NULL, "spec with labels plans");
+	if (!p)
+		return;
+	const struct plan_step *se = find_step(p, STEP_SELINUX_LABEL), *aa = find_step(p, STEP_APPARMOR_PROFILE);
+	tap_ok(se && aa && !se->skip_reason && !aa->skip_reason && se->value &&
+	       strcmp(se->value, "system_u:system_r:container_t:s0") == 0,
+	       "before the probe the label steps are planned, not skipped");
+	const struct plan_step *tmp = NULL, *proc = NULL;
+	for (size_t i = 0; i < p->n_steps; i++)
+		if (p->steps[i].kind == STEP_MOUNT && p->steps[i].fstype) {
+			if (strcmp(p->steps[i].fstype, "tmpfs") == 0 && strcmp(p->steps[i].path, "/tmp") == 0)
+				tmp = &p->steps[i];
+			if (strcmp(p->steps[i].fstype, "proc") == 0)
+				proc = &p->steps[i];
+		}
+	tap_ok(tmp && proc && plan_mount_takes_label(p, tmp) && !plan_mount_takes_label(p, proc) &&
+	       plan_mount_takes_label(p, find_step(p, STEP_MASK_PATH)),
+	       "the mount label goes on tmpfs and the mask tmpfs, not on proc");
+	char *text = printed(p);
+	tap_ok(strstr(text, "tmpfs tmpfs -> /tmp context=\"system_u:object_r:f_t:s0\"") != NULL,
+	       "nsrun plan shows context= on the tmpfs");
+	free(text);
+
+	bool selinux = access("/sys/fs/selinux/enforce", F_OK) == 0;
+	char aa_on = 0;
+	FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "r");
+	if (f) {
+		aa_on = (char)fgetc(f);
+		fclose(f);
+	}
+	char *warnbuf = NULL;
+	size_t warnlen = 0;
+	FILE *warn = open_memstream(&warnbuf, &warnlen);
+	exec_probe_host(p, warn);
+	fclose(warn);
+	if (!selinux) {
+		tap_str_eq(se->skip_reason, "SELinux is disabled on this host", "no SELinux: the label step is skipped");
+		tap_str_eq(p->mount_label_skip, "SELinux is disabled on this host", "no SELinux: the mount label is skipped");
+		tap_ok(!plan_mount_takes_label(p, tmp), "no SELinux: no mount gets context=");
+		tap_ok(strstr(warnbuf, "/process/selinuxLabel \"system_u:system_r:container_t:s0\" is not applied: "
+			      "SELinux is disabled on this host") != NULL, "no SELinux: a warning names the member");
+		text = printed(p);
+		tap_ok(strstr(text, "selinux-label    system_u:system_r:container_t:s0 -- skipped: SELinux is "
+			      "disabled on this host") != NULL, "no SELinux: nsrun plan shows it skipped");
+		free(text);
+	} else {
+		tap_ok(se->skip_reason == NULL, "SELinux: the label step is carried out");
+	}
+	if (aa_on != 'Y')
+		tap_str_eq(aa->skip_reason, "AppArmor is not enabled on this host", "no AppArmor: the profile step is skipped");
+	else
+		tap_ok(aa->skip_reason == NULL, "AppArmor: the profile step is carried out");
+	free(warnbuf);
+	plan_free(p);
+}
+
+int main(void)
+{
+	test_validation();
+	test_caps_plan();
+	test_lsm_probe();
+	return tap_done();
+}

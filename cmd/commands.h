@@ -17,6 +17,12 @@ int cmd_kill(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_oci_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_features(int argc, char **argv);
 
 /* Global options, before the verb (runc's syntax). */
 struct oci_global {

@@ -26,7 +26,8 @@ static const char usage[] =
 	"                       print systemd's syscall groups\n"
 	"\n"
 	"OCI runtime commands (runc's syntax; state under --root, default /run/nsrun):\n"
-	"  create, start, state, kill, delete, run, list\n"
+	"  create, start, state, kill, delete, run, list, exec, ps, pause, resume,\n"
+	"  update, features\n"
 	"  global options: --root DIR, --log FILE, --log-format text|json, --debug\n"
 	"\n"
 	"Options for running:\n"
@@ -176,13 +177,14 @@ int main(int argc, char **argv)
 		{ "plan", cmd_plan }, { "check", cmd_check }, { "spec", cmd_spec },
 		{ "analyze", cmd_analyze }, { "create", cmd_create }, { "start", cmd_start },
 		{ "state", cmd_state }, { "kill", cmd_kill }, { "delete", cmd_delete },
-		{ "run", cmd_oci_run }, { "list", cmd_list },
+		{ "run", cmd_oci_run }, { "list", cmd_list }, { "exec", cmd_exec }, { "ps", cmd_ps },
+		{ "pause", cmd_pause }, { "resume", cmd_resume }, { "update", cmd_update },
+		{ "features", cmd_features },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (strcmp(verb, verbs[i].name) == 0)
 			return verbs[i].fn(argc - 1, argv + 1);
-	static const char *const oci_verbs[] = { "exec", "ps", "pause", "resume", "features",
-		"update", "boot" };
+	static const char *const oci_verbs[] = { "checkpoint", "restore", "events" };
 	for (size_t i = 0; i < ARRAY_SIZE(oci_verbs); i++)
 		if (strcmp(verb, oci_verbs[i]) == 0) {
 			cmd_error("'%s' is not supported yet by nsrun %s", verb, NSRUN_VERSION);

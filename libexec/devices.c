@@ -81,11 +81,23 @@ int step_dev_symlinks(struct exec_ctx *c, const struct plan_step *s, struct nsru
 	return 0;
 }
 
+static int bind_console(struct exec_ctx *c, int slave, const char *path, struct nsrun_error *err)
+{
+	_cleanup_close_ int target = mkpath_in_root(c->root_fd, path, true, err);
+	if (target < 0)
+		return -1;
+	_cleanup_close_ int tree = open_tree(slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0)
+		return nsrun_error_set(err, errno, "clone the pty slave");
+	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return nsrun_error_set(err, errno, "bind the pty onto %s", path);
+	return 0;
+}
+
 /* A new pty from the container's own devpts: the slave becomes the
  * process's stdio and /dev/console, the master goes to nsrun. */
 int step_console(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	(void)s;
 	_cleanup_close_ int ptmx = resolve_in_root(c->root_fd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY, err);
 	struct statfs sf;
 	if (ptmx < 0)
@@ -104,14 +116,8 @@ int step_console(struct exec_ctx *c, const struct plan_step *s, struct nsrun_err
 				      .ws_col = (unsigned short)c->plan->console_width };
 		ioctl(slave, TIOCSWINSZ, &ws);
 	}
-	_cleanup_close_ int target = mkpath_in_root(c->root_fd, "/dev/console", true, err);
-	if (target < 0)
+	if (s->path && bind_console(c, slave, s->path, err) < 0)
 		return -1;
-	_cleanup_close_ int tree = open_tree(slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-	if (tree < 0)
-		return nsrun_error_set(err, errno, "clone the pty slave");
-	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return nsrun_error_set(err, errno, "bind the pty onto /dev/console");
 	struct sync_msg m = { .kind = SYNC_CONSOLE };
 	if (sync_send(c->sync_fd, &m, ptmx) < 0)
 		return nsrun_error_set(err, errno, "send the pty to nsrun");

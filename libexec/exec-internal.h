@@ -28,6 +28,7 @@ struct exec_ctx {
 	sigset_t orig_mask;       /* the signal mask to restore before exec */
 	int mask_mnt;             /* child: detached read-only tmpfs holding the empty file masks use */
 	const struct exec_options *opts;
+	int *ns_fds;              /* child: the join-namespace paths, opened before any join */
 	struct sock_fprog *seccomp_progs; /* per step: the filters compiled before clone (seccomp.c) */
 	struct cgroup_handle *cgroup; /* parent: the container's cgroup (cgroups.c), or NULL */
 };

@@ -12,8 +12,10 @@
 
 int step_join_ns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	(void)c;
-	_cleanup_close_ int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	/* opened before the first join: a joined mount namespace hides the
+	 * host's paths */
+	_cleanup_close_ int fd = c->ns_fds && c->ns_fds[c->step_index] >= 0 ?
+		TAKE_FD(c->ns_fds[c->step_index]) : open(s->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nsrun_error_set(err, errno, "open %s", s->path);
 	/* Check that the path is a namespace, and of the right type. */
@@ -26,6 +28,13 @@ int step_join_ns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_err
 				       spec_namespace_name(s->ns_flags));
 	if (setns(fd, s->ns_flags) < 0)
 		return nsrun_error_set(err, errno, "setns %s", s->path);
+	/* joining a mount namespace moves us to its root: that is the root
+	 * later steps resolve paths in (nsrun exec) */
+	if (s->ns_flags == CLONE_NEWNS && c->root_fd < 0) {
+		c->root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (c->root_fd < 0)
+			return nsrun_error_set(err, errno, "open the container's root");
+	}
 	return 0;
 }
 

@@ -180,6 +180,18 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 		close(c->rootfs_fd);
 		c->rootfs_fd = fd;
 	}
+	c->ns_fds = xcalloc(c->plan->n_steps, sizeof(int));
+	for (size_t i = 0; i < c->plan->n_steps; i++) {
+		c->ns_fds[i] = -1;
+		if (c->plan->steps[i].kind != STEP_JOIN_NS)
+			continue;
+		c->ns_fds[i] = open(c->plan->steps[i].path, O_RDONLY | O_CLOEXEC);
+		if (c->ns_fds[i] < 0) {
+			nsrun_error_set(&err, errno, "step %zu join-namespace: open %s", i + 1,
+					c->plan->steps[i].path);
+			goto fail;
+		}
+	}
 	for (size_t i = 0; i < c->plan->n_steps; i++) {
 		const struct plan_step *s = &c->plan->steps[i];
 		if (s->in_parent)
@@ -485,6 +497,21 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 		reap(&c);
 		sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
 		goto out;
+	}
+	/* nsrun exec: into the container's cgroup before it goes on */
+	if (o->join_cgroup) {
+		struct cgroup_handle *h = NULL;
+		int jr = cgroup_state_from_string(o->join_cgroup, &h, err);
+		if (jr == 0)
+			jr = cgroup_enter(h, c.child, false, err);
+		if (h)
+			cgroup_handle_free(h);
+		if (jr < 0) {
+			nsrun_error_prefix(err, "join the container's cgroup: ");
+			reap(&c);
+			sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
+			goto out;
+		}
 	}
 	if (parent_setup(&c, o, err) < 0) {
 		reap(&c);

@@ -858,6 +858,19 @@ static int dec_top(struct dec *d, struct spec *s, const struct json_node *root)
 	return 0;
 }
 
+void spec_process_free(struct spec_process *p)
+{
+	spec_strv_free(&p->args);
+	spec_strv_free(&p->env);
+	free(p->cwd);
+	free(p->user.additional_gids);
+	free(p->user.username);
+	free(p->rlimits);
+	free(p->selinux_label);
+	free(p->apparmor_profile);
+	memset(p, 0, sizeof(*p));
+}
+
 void spec_free(struct spec *s)
 {
 	if (!s)
@@ -873,15 +886,7 @@ void spec_free(struct spec *s)
 		spec_strv_free(&s->mounts[i].options);
 	}
 	free(s->mounts);
-	struct spec_process *p = &s->process;
-	spec_strv_free(&p->args);
-	spec_strv_free(&p->env);
-	free(p->cwd);
-	free(p->user.additional_gids);
-	free(p->user.username);
-	free(p->rlimits);
-	free(p->selinux_label);
-	free(p->apparmor_profile);
+	spec_process_free(&s->process);
 	free(s->hostname);
 	free(s->domainname);
 	for (size_t k = 0; k < 6; k++) {
@@ -961,4 +966,26 @@ int spec_load_file(const char *path, FILE *warn, struct spec **out, struct nsrun
 	if (json_parse_file(path, &root, err) < 0)
 		return -1;
 	return spec_load_tree(root, path, warn, out, err);
+}
+
+/* `nsrun exec --process FILE`: an OCI process object replaces s->process. */
+int spec_load_process_file(const char *path, FILE *warn, struct spec *s, struct nsrun_error *err)
+{
+	_cleanup_json_ struct json_node *root = NULL;
+	if (json_parse_file(path, &root, err) < 0)
+		return -1;
+	struct spec_process saved = s->process;
+	struct dec d = { .file = path, .err = err, .warn = warn, .n_warnings = &s->n_warnings };
+	memset(&s->process, 0, sizeof(s->process));
+	if (dec_process(&d, s, root) < 0) {
+		spec_process_free(&s->process);
+		s->process = saved;
+		return -1;
+	}
+	spec_process_free(&saved);
+	if (!s->process.args.n)
+		return dec_fail_at(&d, s->process.pos, "/args", "must hold at least the program to run");
+	if (!s->process.cwd)
+		s->process.cwd = xstrdup("/");
+	return 0;
 }

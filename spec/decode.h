@@ -62,7 +62,6 @@ int dec_get_bool(struct dec *d, struct dec_obj *o, const char *key, bool *out);
 int dec_get_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out, bool *found);
 int dec_get_strv(struct dec *d, struct dec_obj *o, const char *key, struct spec_strv *out);
 
-void spec_strv_free(struct spec_strv *v);
 
 /* linux.syscallFilter, linux.syscallErrno and linux.seccomp of the linux
  * object (spec/decode-seccomp.c), and freeing what they hold. */

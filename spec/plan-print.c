@@ -193,7 +193,7 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 		fputs("/dev/fd /dev/stdin /dev/stdout /dev/stderr /dev/core /dev/ptmx", f);
 		break;
 	case STEP_CONSOLE:
-		fputs("new pty from /dev/pts/ptmx; slave on stdio and /dev/console", f);
+		fprintf(f, "new pty from /dev/pts/ptmx; slave on stdio%s", s->path ? " and /dev/console" : "");
 		break;
 	case STEP_PIVOT_ROOT:
 		fprintf(f, "%s becomes /, the old root is detached", p->rootfs);

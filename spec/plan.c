@@ -364,7 +364,7 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 		plan_devices(p, s);
 	const struct spec_process *proc = &s->process;
 	if (proc->terminal)
-		add_step(p, STEP_CONSOLE);
+		add_step(p, STEP_CONSOLE)->path = xstrdup("/dev/console");
 	/* Everything under the root is resolved through its fd, so masks and
 	 * read-only paths come before pivot_root, the last filesystem step. */
 	for (size_t i = 0; i < s->linux_.masked_paths.n; i++)
@@ -498,20 +498,24 @@ void plan_set_container(struct plan *p, const char *id, bool wait_for_start)
 	p->steps[i].kind = STEP_WAIT_START;
 }
 
+void plan_step_clear(struct plan_step *s)
+{
+	free(s->skip_reason);
+	free(s->path);
+	free(s->source);
+	free(s->fstype);
+	free(s->data);
+	free(s->value);
+	plan_seccomp_free(s->seccomp);
+	memset(s, 0, sizeof(*s));
+}
+
 void plan_free(struct plan *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->n_steps; i++) {
-		struct plan_step *s = &p->steps[i];
-		free(s->skip_reason);
-		free(s->path);
-		free(s->source);
-		free(s->fstype);
-		free(s->data);
-		free(s->value);
-		plan_seccomp_free(s->seccomp);
-	}
+	for (size_t i = 0; i < p->n_steps; i++)
+		plan_step_clear(&p->steps[i]);
 	free(p->steps);
 	for (char **a = p->argv; a && *a; a++)
 		free(*a);

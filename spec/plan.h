@@ -170,6 +170,7 @@ struct plan_cgroup {
 struct plan {
 	struct spec *spec;        /* owned */
 	char *container_id;       /* OCI verbs: the container's id; NULL in the foreground */
+	pid_t exec_pid;           /* nsrun exec: the container's PID 1 whose namespaces are joined */
 	char *rootfs;             /* root.path resolved against the spec's directory */
 	int clone_flags;          /* new namespaces made by clone */
 	bool new_userns, new_pidns;
@@ -201,6 +202,14 @@ struct plan {
 int plan_build(struct spec *spec, int argc, char **args_override, struct plan **out,
 	       struct nsrun_error *err);
 void plan_free(struct plan *p);
+void plan_step_clear(struct plan_step *s);
+/* `nsrun exec`: turn a container's plan into the plan of a process that
+ * joins the namespaces of its PID 1 (host pid `pid`): the namespace joins,
+ * then the process steps of the full plan (limits, user, capabilities
+ * with empty inheritable and ambient sets, no_new_privs, cwd, labels, the
+ * syscall filters, exec).  The pty, when asked for, is not bound onto
+ * /dev/console. */
+int plan_make_exec(struct plan *p, pid_t pid, struct nsrun_error *err);
 /* For `nsrun create ID`: name the container and wait for `start` before
  * the program runs. */
 void plan_set_container(struct plan *p, const char *id, bool wait_for_start);

@@ -235,6 +235,10 @@ int spec_load_tree(struct json_node *root, const char *name, FILE *warn, struct 
  * to that object ("/memory/limit"). */
 int spec_load_resources_file(const char *path, FILE *warn, struct spec **out, struct nsrun_error *err);
 void spec_free(struct spec *s);
+void spec_process_free(struct spec_process *p);
+void spec_strv_free(struct spec_strv *v);
+/* `nsrun exec --process FILE`: an OCI process object replaces s->process. */
+int spec_load_process_file(const char *path, FILE *warn, struct spec *s, struct nsrun_error *err);
 static inline void spec_freep(struct spec **s) { if (*s) spec_free(*s); }
 #define _cleanup_spec_ __attribute__((cleanup(spec_freep)))
 

@@ -1,0 +1,101 @@
+/* The plan of `nsrun exec`: see plan_make_exec in plan.h. */
+#include <sched.h>
+#include <string.h>
+
+#include "plan.h"
+
+static bool kept_for_exec(enum plan_step_kind kind)
+{
+	switch (kind) {
+	case STEP_RLIMIT:
+	case STEP_PERSONALITY:
+	case STEP_NO_TIOCSTI:
+	case STEP_CAPS_BOUNDING:
+	case STEP_USER:
+	case STEP_CAPS:
+	case STEP_NO_NEW_PRIVS:
+	case STEP_CWD:
+	case STEP_SELINUX_LABEL:
+	case STEP_APPARMOR_PROFILE:
+	case STEP_STDIO:
+	case STEP_SECCOMP:
+	case STEP_EXEC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static struct plan_step *push(struct plan_step **v, size_t *n, enum plan_step_kind kind, bool parent)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	struct plan_step *s = &(*v)[(*n)++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->in_parent = parent;
+	return s;
+}
+
+int plan_make_exec(struct plan *p, pid_t pid, struct nsrun_error *err)
+{
+	(void)err;
+	const struct spec_linux *l = &p->spec->linux_;
+	bool has[8] = { 0 };
+	static const int order[] = { CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC,
+				     CLONE_NEWNET, CLONE_NEWCGROUP };
+	static const char *const proc_names[] = { "user", "mnt", "uts", "ipc", "net", "cgroup" };
+	struct plan_step *v = NULL;
+	size_t n = 0;
+	bool pidns = false, timens = false;
+	for (size_t i = 0; i < l->n_namespaces; i++) {
+		pidns |= l->namespaces[i].type == CLONE_NEWPID;
+		timens |= l->namespaces[i].type == CLONE_NEWTIME;
+		for (size_t k = 0; k < ARRAY_SIZE(order); k++)
+			has[k] |= l->namespaces[i].type == order[k];
+	}
+	/* pid and time apply to children: joined by nsrun before clone */
+	if (pidns) {
+		struct plan_step *s = push(&v, &n, STEP_JOIN_NS_EARLY, true);
+		s->ns_flags = CLONE_NEWPID;
+		s->path = xasprintf("/proc/%d/ns/pid", (int)pid);
+	}
+	if (timens) {
+		struct plan_step *s = push(&v, &n, STEP_JOIN_NS_EARLY, true);
+		s->ns_flags = CLONE_NEWTIME;
+		s->path = xasprintf("/proc/%d/ns/time", (int)pid);
+	}
+	push(&v, &n, STEP_CLONE, true);
+	/* nsrun moves it into the container's cgroup before it goes on */
+	push(&v, &n, STEP_RELEASE, true);
+	push(&v, &n, STEP_WAIT_PARENT, false);
+	for (size_t k = 0; k < ARRAY_SIZE(order); k++) {
+		if (!has[k])
+			continue;
+		struct plan_step *s = push(&v, &n, STEP_JOIN_NS, false);
+		s->ns_flags = order[k];
+		s->path = xasprintf("/proc/%d/ns/%s", (int)pid, proc_names[k]);
+	}
+	if (p->terminal)
+		push(&v, &n, STEP_CONSOLE, false); /* path NULL: no /dev/console */
+	for (size_t i = 0; i < p->n_steps; i++) {
+		if (kept_for_exec(p->steps[i].kind)) {
+			struct plan_step *s = push(&v, &n, p->steps[i].kind, false);
+			*s = p->steps[i];
+			memset(&p->steps[i], 0, sizeof(p->steps[i]));
+		} else {
+			plan_step_clear(&p->steps[i]);
+		}
+	}
+	free(p->steps);
+	p->steps = v;
+	p->n_steps = n;
+	p->clone_flags = 0;
+	p->new_userns = p->new_pidns = false;
+	plan_cgroup_free(p->cgroup);
+	p->cgroup = NULL;
+	/* an exec'd process never inherits capabilities (CVE-2022-29162) */
+	p->caps.inheritable = 0;
+	p->caps.ambient = 0;
+	p->exec_pid = pid;
+	return 0;
+}

@@ -1,0 +1,167 @@
+#!/bin/bash
+# The OCI runtime command line (issue 6): lifecycle, state, exec, console
+# socket, pid file, preserved fds, and nothing left behind.
+. "$(dirname "$0")/lib.sh"
+need_root
+
+ROOT=$TMP/state
+B=$TMP/bundle
+mkdir -p "$B" && (cd "$B" && "$NSRUN" spec) && copy_rootfs "$B/rootfs"
+mkdir -p "$TMP/shared"
+# the default config, without a terminal, with a bind mount the tests look through
+/usr/bin/python3 - "$B/config.json" "$TMP/shared" <<'PY'
+import json, sys
+path, shared = sys.argv[1], sys.argv[2]
+c = json.load(open(path))
+c["process"]["terminal"] = False
+c["process"]["args"] = ["sh", "-c", "echo started > /shared/started; exec sleep 1000"]
+c["mounts"].append({"destination": "/shared", "type": "bind", "source": shared, "options": ["rbind", "rw"]})
+c["annotations"] = {"org.example.key": "value"}
+json.dump(c, open(path, "w"), indent=1)
+PY
+n() { "$NSRUN" --root "$ROOT" "$@"; }
+field() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+# --- create / start / state / kill / delete --------------------------------
+n create --bundle "$B" --pid-file "$TMP/c1.pid" c1; is "$?" 0 "create exits 0"
+state=$(n state c1)
+is "$(echo "$state" | field status)" created "state: created"
+is "$(echo "$state" | field id)" c1 "state: id"
+is "$(echo "$state" | field bundle)" "$B" "state: bundle is absolute"
+is "$(echo "$state" | field ociVersion)" 1.2.0 "state: ociVersion"
+like "$(echo "$state" | field annotations)" "org.example.key" "state: annotations"
+pid=$(echo "$state" | field pid)
+is "$(cat "$TMP/c1.pid")" "$pid" "--pid-file holds the container's host pid"
+[ -d "/proc/$pid" ]; ok $? "the container's PID 1 exists after create"
+[ ! -e "$TMP/shared/started" ]; ok $? "the program has not run before start"
+n create --bundle "$B" c1 2>"$TMP/err"; rc=$?
+ok $((rc == 0)) "a duplicate id is refused"
+like "$(cat "$TMP/err")" 'container "c1" already exists' "with a clear message"
+n start c1; is "$?" 0 "start exits 0"
+for _ in $(seq 100); do [ -e "$TMP/shared/started" ] && break; sleep 0.02; done
+[ -e "$TMP/shared/started" ]; ok $? "the program runs after start"
+is "$(n state c1 | field status)" running "state: running"
+n start c1 2>/dev/null; ok $(( $? == 0 )) "start of a running container fails"
+n delete c1 2>"$TMP/err"; ok $(( $? == 0 )) "delete of a running container without --force fails"
+like "$(cat "$TMP/err")" "running" "and says it is running"
+out=$(n list --format json)
+is "$(echo "$out" | /usr/bin/python3 -c 'import json,sys; l=json.load(sys.stdin); print(l[0]["id"], l[0]["status"])')" "c1 running" "list --format json"
+like "$(n list)" "^ID +PID +STATUS" "list prints a table"
+n kill c1 KILL; is "$?" 0 "kill KILL exits 0"
+for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.02; done
+is "$(n state c1 | field status)" stopped "state: stopped after the process died"
+n kill c1 TERM 2>/dev/null; ok $(( $? == 0 )) "kill of a stopped container fails"
+n delete c1; is "$?" 0 "delete of a stopped container exits 0"
+n state c1 2>/dev/null; ok $(( $? == 0 )) "state after delete fails"
+[ -z "$(ls -A "$ROOT")" ]; ok $? "nothing is left under --root"
+n delete --force c1; is "$?" 0 "delete --force of a missing container is not an error"
+
+# delete --force kills a created container, and a running one
+n create --bundle "$B" c2 && pid=$(n state c2 | field pid)
+n delete --force c2; is "$?" 0 "delete --force of a created container"
+[ -d "/proc/$pid" ] && grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null || [ ! -d "/proc/$pid" ]
+ok $? "its process is gone"
+n run -d --bundle "$B" c3; is "$?" 0 "run --detach exits 0"
+pid=$(n state c3 | field pid)
+is "$(n state c3 | field status)" running "run --detach: running"
+n delete -f c3; is "$?" 0 "delete --force of a running container"
+for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.02; done
+[ ! -d "/proc/$pid" ]; ok $? "its process is gone"
+
+# bad ids
+n create --bundle "$B" "../evil" 2>"$TMP/err"; ok $(( $? == 0 )) "an id with / is refused"
+like "$(cat "$TMP/err")" "invalid container id" "with a clear message"
+n create --bundle "$B" ".hidden" 2>/dev/null; ok $(( $? == 0 )) "an id starting with . is refused"
+[ ! -e "$TMP/evil" ]; ok $? "nothing was made outside --root"
+
+# --- run in the foreground: the exit status ----------------------------------
+/usr/bin/python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["process"]["args"] = ["sh", "-c", "exit 23"]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+n run --bundle "$B" c4; is "$?" 23 "run: the container's exit status is nsrun's"
+n state c4 2>/dev/null; ok $(( $? == 0 )) "run removes the container when it ends"
+
+# --- exec ---------------------------------------------------------------------
+/usr/bin/python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["process"]["args"] = ["sleep", "1000"]
+c["process"]["capabilities"]["inheritable"] = ["CAP_KILL"]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+n run -d --bundle "$B" c5
+out=$(n exec c5 sh -c 'hostname; ps -o pid,comm | grep -c sleep; grep CapInh /proc/self/status; cat /proc/1/cmdline | tr "\0" " "')
+like "$out" "^nsrun" "exec: the container's hostname (uts namespace)"
+like "$out" "CapInh:.0000000000000000" "exec: never any inheritable capabilities"
+like "$out" "sleep 1000" "exec: sees the container's PID 1 (pid namespace)"
+n exec c5 sh -c 'exit 9'; is "$?" 9 "exec: the process's exit status"
+n exec --user 1000:1000 --cwd /tmp --env A=b c5 sh -c 'echo $(id -u):$(id -g) $(pwd) $A' >"$TMP/out"
+is "$(cat "$TMP/out")" "1000:1000 /tmp b" "exec --user --cwd --env"
+cat >"$TMP/proc.json" <<'JSON'
+{"args": ["sh", "-c", "echo from process.json $X"], "env": ["PATH=/bin", "X=y"], "cwd": "/"}
+JSON
+is "$(n exec --process "$TMP/proc.json" c5)" "from process.json y" "exec --process FILE"
+n exec -d --pid-file "$TMP/e.pid" c5 sleep 5; is "$?" 0 "exec --detach"
+[ -s "$TMP/e.pid" ] && [ -d "/proc/$(cat "$TMP/e.pid")" ]; ok $? "exec --detach --pid-file: the process runs"
+like "$(n ps c5)" "sleep" "ps lists the container's processes"
+is "$(n ps --format json c5 | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)) >= 2)')" True "ps --format json"
+n exec c5 /no/such 2>/dev/null; is "$?" 127 "exec of a missing program gives 127"
+n delete -f c5
+
+# --- console socket ----------------------------------------------------------
+/usr/bin/python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["process"]["terminal"] = True
+c["process"]["args"] = ["sh", "-c", "tty; stty size; sleep 2"]
+c["process"]["consoleSize"] = {"height": 33, "width": 77}
+json.dump(c, open(sys.argv[1], "w"))
+PY
+cat >"$TMP/recv.py" <<'PY'
+import array, os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1)
+open(sys.argv[2], "w").close()
+c, _ = s.accept()
+msg, fds, flags, addr = socket.recv_fds(c, 1024, 1)
+fd = fds[0]
+out = b""
+import select
+while True:
+    r, _, _ = select.select([fd], [], [], 5)
+    if not r: break
+    try: data = os.read(fd, 1024)
+    except OSError: break
+    if not data: break
+    out += data
+sys.stdout.write(out.decode(errors="replace"))
+PY
+/usr/bin/python3 "$TMP/recv.py" "$TMP/console.sock" "$TMP/ready" >"$TMP/console.out" & rpid=$!
+for _ in $(seq 100); do [ -e "$TMP/ready" ] && break; sleep 0.02; done
+n create --bundle "$B" --console-socket "$TMP/console.sock" c6; is "$?" 0 "create with --console-socket"
+n start c6
+wait "$rpid"
+like "$(cat "$TMP/console.out")" "/dev/pts/0" "the pty master arrives on the console socket"
+like "$(cat "$TMP/console.out")" "33 77" "the pty has consoleSize"
+n delete -f c6
+n create --bundle "$B" c7 2>"$TMP/err"; ok $(( $? == 0 )) "terminal: true without --console-socket is refused"
+like "$(cat "$TMP/err")" "console-socket" "and says why"
+
+# --- preserved fds ---------------------------------------------------------------
+/usr/bin/python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["process"]["terminal"] = False; del c["process"]["consoleSize"]
+c["process"]["args"] = ["sh", "-c", "cat <&3; if (: <&4) 2>/dev/null; then echo fd4 open; else echo fd4 closed; fi"]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+echo "through fd 3" >"$TMP/fd3"
+out=$(n run --bundle "$B" --preserve-fds 1 c8 3<"$TMP/fd3" 4<"$TMP/fd3")
+like "$out" "through fd 3" "--preserve-fds 1 passes fd 3"
+like "$out" "^fd4 closed$" "and closes everything else (fd 4 leaked by the caller)"
+
+# --- global options ------------------------------------------------------------
+"$NSRUN" --root "$ROOT" --log "$TMP/log.json" --log-format json state nope 2>/dev/null
+like "$(cat "$TMP/log.json")" '"level":"error","msg":"container \\"nope\\" does not exist"' "--log --log-format json writes the error as JSON"
+[ -z "$(ls -A "$ROOT")" ]; ok $? "nothing is left under --root at the end"
+
+done_testing

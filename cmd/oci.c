@@ -275,6 +275,25 @@ static int one_id(int argc, char **argv, const char *usage, const char **id)
 	return 0;
 }
 
+/* poststart and poststop run from start and delete: the hooks come from
+ * the container's spec; a failing one is a warning. */
+static void run_lifecycle_hooks(const struct container_state *st, enum spec_hook_kind kind,
+				const char *status)
+{
+	struct nsrun_error err = { 0 };
+	struct spec *spec = NULL;
+	_cleanup_plan_ struct plan *plan = NULL;
+	if (!st->config || spec_load_file(st->config, NULL, &spec, &err) < 0 ||
+	    plan_build(spec, 0, NULL, &plan, &err) < 0) {
+		fprintf(stderr, "nsrun: warning: %s hooks not run: %s\n", exec_hook_name(kind),
+			err.msg[0] ? err.msg : "no spec");
+		return;
+	}
+	plan_set_container(plan, st->id, false);
+	if (exec_run_hooks(plan, kind, status, st->pid, &err) < 0)
+		fprintf(stderr, "nsrun: warning: %s\n", err.msg);
+}
+
 int cmd_start(int argc, char **argv)
 {
 	const char *id;
@@ -315,6 +334,7 @@ int cmd_start(int argc, char **argv)
 		cmd_error("%s", err.msg);
 		goto out;
 	}
+	run_lifecycle_hooks(&st, HOOK_POSTSTART, "running");
 	status = 0;
 out:
 	state_free(&st);
@@ -479,6 +499,7 @@ int cmd_delete(int argc, char **argv)
 			goto out;
 		}
 	}
+	run_lifecycle_hooks(&st, HOOK_POSTSTOP, "stopped");
 	if (state_remove_dir(oci_global.root, id, &err) < 0) {
 		cmd_error("%s", err.msg);
 		status = 1;

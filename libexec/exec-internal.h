@@ -28,6 +28,7 @@ struct exec_ctx {
 	sigset_t orig_mask;       /* the signal mask to restore before exec */
 	int mask_mnt;             /* child: detached read-only tmpfs holding the empty file masks use */
 	const struct exec_options *opts;
+	bool child_reported;      /* the error came from the child: no "step N" prefix */
 	int *ns_fds;              /* child: the join-namespace paths, opened before any join */
 	struct sock_fprog *seccomp_progs; /* per step: the filters compiled before clone (seccomp.c) */
 	struct cgroup_handle *cgroup; /* parent: the container's cgroup (cgroups.c), or NULL */
@@ -89,6 +90,9 @@ int step_no_new_privs(struct exec_ctx *c, const struct plan_step *s, struct nsru
 int step_cwd(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_selinux_label(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_apparmor_profile(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_hooks(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_notify_parent(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_wait_child(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_wait_start(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_stdio(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_exec(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);

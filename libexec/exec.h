@@ -44,4 +44,11 @@ void exec_probe_host(struct plan *p, FILE *warn);
  * Returns only when already sealed (0) or on failure (-1). */
 int exec_seal_self(char **argv, struct nsrun_error *err);
 
+/* OCI hooks of one kind, with the state JSON (status, host pid) on stdin. */
+int exec_run_hooks(const struct plan *p, enum spec_hook_kind kind, const char *status, pid_t pid,
+		   struct nsrun_error *err);
+const char *exec_hook_name(enum spec_hook_kind kind);
+/* The OCI state JSON of the container a plan makes (for hooks). */
+char *exec_state_json(const struct plan *p, const char *status, pid_t pid);
+
 #endif

@@ -55,6 +55,9 @@ static const step_fn step_table[STEP__MAX] = {
 	[STEP_CWD] = step_cwd,
 	[STEP_SELINUX_LABEL] = step_selinux_label,
 	[STEP_APPARMOR_PROFILE] = step_apparmor_profile,
+	[STEP_HOOKS] = step_hooks,
+	[STEP_NOTIFY_PARENT] = step_notify_parent,
+	[STEP_WAIT_CHILD] = step_wait_child,
 	[STEP_WAIT_START] = step_wait_start,
 	[STEP_STDIO] = step_stdio,
 	[STEP_SECCOMP] = step_seccomp,
@@ -128,6 +131,9 @@ static int run_step(struct exec_ctx *c, size_t i, struct nsrun_error *err)
 	/* exec does not come back: its injected failure comes first */
 	bool fail_first = s->kind == STEP_EXEC && injected_failure(i, err);
 	if (fail_first || step_table[s->kind](c, s, err) < 0 || injected_failure(i, err)) {
+		/* the child's own message already names its step */
+		if (c->child_reported)
+			return -1;
 		/* "step 7 mount /proc: ..." names the step and its target */
 		const char *what = s->path ? s->path : s->kind == STEP_HOSTNAME ? s->value : NULL;
 		if (what)
@@ -519,6 +525,12 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 		goto out;
 	}
 	o->pid = c.child;
+	/* poststart: after the program started; a failure is only a warning */
+	if (o->mode != EXEC_CREATE) {
+		struct nsrun_error herr = { 0 };
+		if (exec_run_hooks(p, HOOK_POSTSTART, "running", c.child, &herr) < 0)
+			fprintf(stderr, "nsrun: warning: %s\n", herr.msg);
+	}
 	if (o->mode != EXEC_FOREGROUND) {
 		/* The container lives on without us. */
 		if (c.console_master >= 0 && o->console_socket &&
@@ -539,8 +551,14 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 		goto out;
 	}
 	r = supervise(&c, &c.orig_mask, exit_status, err);
+	pid_t ended = c.child;
 	c.child = -1;
 	sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
+	if (r == 0) {
+		struct nsrun_error herr = { 0 };
+		if (exec_run_hooks(p, HOOK_POSTSTOP, "stopped", ended, &herr) < 0)
+			fprintf(stderr, "nsrun: warning: %s\n", herr.msg);
+	}
 out:
 	if (c.child > 0)
 		reap(&c);

@@ -757,8 +757,6 @@ static int dec_hooks(struct dec *d, struct spec *s, const struct json_node *n)
 		if (dec_hook_list(d, s, (enum spec_hook_kind)k, m) < 0)
 			return -1;
 		dec_pop(d, old);
-		if (m->count)
-			dec_unsupported(d, s, &o, names[k]);
 	}
 	dec_object_done(d, &o);
 	return 0;

@@ -23,7 +23,8 @@ static const char *const step_names[STEP__MAX] = {
 	[STEP_NO_TIOCSTI] = "no-tiocsti", [STEP_CAPS_BOUNDING] = "bounding-set", [STEP_USER] = "user",
 	[STEP_CAPS] = "capabilities", [STEP_NO_NEW_PRIVS] = "no-new-privs", [STEP_CWD] = "cwd",
 	[STEP_SELINUX_LABEL] = "selinux-label", [STEP_APPARMOR_PROFILE] = "apparmor-profile",
-	[STEP_WAIT_START] = "wait-start", [STEP_STDIO] = "stdio", [STEP_SECCOMP] = "seccomp", [STEP_EXEC] = "exec",
+	[STEP_NOTIFY_PARENT] = "notify-parent", [STEP_WAIT_CHILD] = "wait-child",
+	[STEP_HOOKS] = "hooks", [STEP_WAIT_START] = "wait-start", [STEP_STDIO] = "stdio", [STEP_SECCOMP] = "seccomp", [STEP_EXEC] = "exec",
 };
 
 const char *plan_step_name(enum plan_step_kind kind)
@@ -269,6 +270,25 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_APPARMOR_PROFILE:
 		fputs(s->value, f);
 		break;
+	case STEP_NOTIFY_PARENT:
+		fputs("tell nsrun the container's namespaces and mounts are ready", f);
+		break;
+	case STEP_WAIT_CHILD:
+		fputs("wait until the container's namespaces and mounts are ready", f);
+		break;
+	case STEP_HOOKS: {
+		static const char *const names[] = { "prestart", "createRuntime", "createContainer",
+						     "startContainer", "poststart", "poststop" };
+		const struct spec_hook *h = p->spec->hooks.v[s->hook];
+		fprintf(f, "%s:", names[s->hook]);
+		for (size_t i = 0; i < p->spec->hooks.n[s->hook]; i++) {
+			fprintf(f, " %s", h[i].path);
+			if (h[i].has_timeout)
+				fprintf(f, " (timeout %ds)", h[i].timeout);
+		}
+		fputs(s->in_parent ? " [in nsrun's namespaces]" : " [in the container's namespaces]", f);
+		break;
+	}
 	case STEP_WAIT_START:
 		fputs("wait until `nsrun start` opens the exec fifo", f);
 		break;

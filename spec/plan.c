@@ -88,8 +88,34 @@ static struct plan_step *add_step(struct plan *p, enum plan_step_kind kind)
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
 	s->in_parent = kind == STEP_JOIN_NS_EARLY || kind == STEP_CLONE || kind == STEP_ID_MAPS ||
-		       kind == STEP_RELEASE || kind == STEP_CGROUP;
+		       kind == STEP_RELEASE || kind == STEP_CGROUP || kind == STEP_WAIT_CHILD;
 	return s;
+}
+
+static void add_hooks(struct plan *p, enum spec_hook_kind kind, bool in_parent)
+{
+	if (!p->spec->hooks.n[kind])
+		return;
+	struct plan_step *st = add_step(p, STEP_HOOKS);
+	st->hook = kind;
+	st->in_parent = in_parent;
+}
+
+/* OCI: prestart and createRuntime run in the runtime's namespaces once the
+ * container's exist, createContainer in the container's, all before
+ * pivot_root.  The child stops and waits while nsrun runs its part. */
+static void plan_create_hooks(struct plan *p)
+{
+	const struct spec_hooks *h = &p->spec->hooks;
+	if (h->n[HOOK_PRESTART] || h->n[HOOK_CREATE_RUNTIME]) {
+		add_step(p, STEP_NOTIFY_PARENT);
+		add_step(p, STEP_WAIT_CHILD);
+		add_hooks(p, HOOK_PRESTART, true);
+		add_hooks(p, HOOK_CREATE_RUNTIME, true);
+		add_step(p, STEP_RELEASE);
+		add_step(p, STEP_WAIT_PARENT);
+	}
+	add_hooks(p, HOOK_CREATE_CONTAINER, false);
 }
 
 static char *join_path(const char *dir, const char *rel)
@@ -365,6 +391,7 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	const struct spec_process *proc = &s->process;
 	if (proc->terminal)
 		add_step(p, STEP_CONSOLE)->path = xstrdup("/dev/console");
+	plan_create_hooks(p);
 	/* Everything under the root is resolved through its fd, so masks and
 	 * read-only paths come before pivot_root, the last filesystem step. */
 	for (size_t i = 0; i < s->linux_.masked_paths.n; i++)
@@ -413,6 +440,7 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 		struct plan_step *st = add_step(p, STEP_APPARMOR_PROFILE);
 		st->value = xstrdup(proc->apparmor_profile);
 	}
+	add_hooks(p, HOOK_START_CONTAINER, false);
 	add_step(p, STEP_STDIO);
 	/* The syscall filters are the last thing before execve (SECURITY.md
 	 * rule 8); spec/plan-seccomp.c resolves them. */
@@ -489,7 +517,8 @@ void plan_set_container(struct plan *p, const char *id, bool wait_for_start)
 	if (!wait_for_start)
 		return;
 	size_t i = 0;
-	while (i < p->n_steps && p->steps[i].kind != STEP_STDIO)
+	while (i < p->n_steps && p->steps[i].kind != STEP_STDIO &&
+	       !(p->steps[i].kind == STEP_HOOKS && p->steps[i].hook == HOOK_START_CONTAINER))
 		i++;
 	p->steps = xrealloc(p->steps, (p->n_steps + 1) * sizeof(*p->steps));
 	memmove(&p->steps[i + 1], &p->steps[i], (p->n_steps - i) * sizeof(*p->steps));

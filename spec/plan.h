@@ -26,6 +26,9 @@ enum plan_step_kind {
 	STEP_DEVICE,          /* one node under /dev (default or linux.devices) */
 	STEP_DEV_SYMLINKS,    /* /dev/fd, stdin, stdout, stderr, ptmx, core */
 	STEP_CONSOLE,         /* new pty in the container's devpts, master to the parent */
+	STEP_NOTIFY_PARENT,   /* child: tell nsrun it reached this point (then wait-parent) */
+	STEP_WAIT_CHILD,      /* parent: wait for the child's notify-parent */
+	STEP_HOOKS,           /* run the OCI hooks of one kind (field hook) */
 	STEP_PIVOT_ROOT,
 	STEP_MASK_PATH,
 	STEP_READONLY_PATH,
@@ -126,6 +129,7 @@ struct plan_step {
 	bool dev_bind;            /* DEVICE: bind the host node (user namespace) */
 	char *value;              /* HOSTNAME/DOMAINNAME/SYSCTL value, SELinux label */
 	int resource;             /* RLIMIT */
+	int hook;                 /* HOOKS: enum spec_hook_kind */
 	uint64_t soft, hard;
 	int64_t num;              /* OOM_SCORE_ADJ, PERSONALITY */
 	struct spec_time_offset offsets[2];

@@ -1,0 +1,173 @@
+/* OCI hooks: each runs with the container's state JSON on stdin, its own
+ * args and env, and an optional timeout after which it is killed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "exec-internal.h"
+
+static const char *const hook_names[] = { "prestart", "createRuntime", "createContainer",
+					  "startContainer", "poststart", "poststop" };
+
+const char *exec_hook_name(enum spec_hook_kind kind)
+{
+	return hook_names[kind];
+}
+
+char *exec_state_json(const struct plan *p, const char *status, pid_t pid)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		abort();
+	const struct spec *s = p->spec;
+	const char *id = p->container_id ? p->container_id : s->machine_name ? s->machine_name : s->hostname;
+	fputs("{\"ociVersion\":\"1.2.0\",\"id\":", f);
+	json_write_string(f, id ? id : "nsrun");
+	fprintf(f, ",\"status\":\"%s\",\"pid\":%d,\"bundle\":", status, (int)pid);
+	json_write_string(f, s->dir);
+	fputs(",\"annotations\":{", f);
+	for (size_t i = 0; i < s->n_annotations; i++) {
+		fputs(i ? "," : "", f);
+		json_write_string(f, s->annotations[i].key);
+		fputc(':', f);
+		json_write_string(f, s->annotations[i].value);
+	}
+	fputs("}}", f);
+	fclose(f);
+	return buf;
+}
+
+static int run_one(const struct spec_hook *h, size_t idx, const char *kind, const char *state,
+		   struct nsrun_error *err)
+{
+	int in[2];
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return nsrun_error_set(err, errno, "%s hook %zu: pipe", kind, idx);
+	int pidfd = -1;
+	struct clone_args args = { .flags = CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&pidfd,
+				   .exit_signal = SIGCHLD };
+	fflush(NULL);
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0) {
+		int e = errno;
+		close(in[0]);
+		close(in[1]);
+		return nsrun_error_set(err, e, "%s hook %zu: fork", kind, idx);
+	}
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		dup2(in[0], STDIN_FILENO);
+		char *const fallback[] = { h->path, NULL };
+		char *const noenv[] = { NULL };
+		execve(h->path, h->args.n ? h->args.v : fallback, h->env.n ? h->env.v : noenv);
+		dprintf(STDERR_FILENO, "nsrun: %s hook %s: exec: %s\n", kind, h->path, strerror(errno));
+		_exit(127);
+	}
+	close(in[0]);
+	/* a hook that does not read its stdin must not block us */
+	signal(SIGPIPE, SIG_IGN);
+	ssize_t n = write(in[1], state, strlen(state));
+	(void)n;
+	close(in[1]);
+	int timeout_ms = h->has_timeout ? h->timeout * 1000 : -1;
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	int r;
+	do
+		r = poll(&pfd, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	bool timed_out = r == 0;
+	if (timed_out)
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	close(pidfd);
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (timed_out)
+		return nsrun_error_set(err, 0, "%s hook %zu (%s) timed out after %d s", kind, idx,
+				       h->path, h->timeout);
+	if (WIFSIGNALED(st))
+		return nsrun_error_set(err, 0, "%s hook %zu (%s) was killed by signal %d", kind, idx,
+				       h->path, WTERMSIG(st));
+	if (WEXITSTATUS(st))
+		return nsrun_error_set(err, 0, "%s hook %zu (%s) exited with status %d", kind, idx,
+				       h->path, WEXITSTATUS(st));
+	return 0;
+}
+
+int exec_run_hooks(const struct plan *p, enum spec_hook_kind kind, const char *status, pid_t pid,
+		   struct nsrun_error *err)
+{
+	const struct spec_hooks *h = &p->spec->hooks;
+	if (!h->n[kind])
+		return 0;
+	_cleanup_free_ char *state = exec_state_json(p, status, pid);
+	for (size_t i = 0; i < h->n[kind]; i++)
+		if (run_one(&h->v[kind][i], i, hook_names[kind], state, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* The host pid of this process, from the host's procfs: the container's
+ * own /proc (or getpid()) would say 1. */
+static pid_t host_pid(struct exec_ctx *c)
+{
+	char buf[32];
+	ssize_t n = readlinkat(c->proc_fd, "self", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return getpid();
+	buf[n] = '\0';
+	return (pid_t)atoi(buf);
+}
+
+int step_hooks(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	pid_t pid = s->in_parent ? c->child : host_pid(c);
+	const char *status = s->hook == HOOK_START_CONTAINER ? "created" : "creating";
+	return exec_run_hooks(c->plan, (enum spec_hook_kind)s->hook, status, pid, err);
+}
+
+int step_notify_parent(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)s;
+	struct sync_msg m = { .kind = SYNC_READY };
+	if (sync_send(c->sync_fd, &m, -1) < 0)
+		return nsrun_error_set(err, errno, "tell nsrun");
+	return 0;
+}
+
+int step_wait_child(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)s;
+	for (;;) {
+		struct sync_msg m;
+		int fd;
+		int r = sync_recv(c->sync_fd, &m, &fd);
+		if (r <= 0)
+			return nsrun_error_set(err, r < 0 ? errno : EPIPE, "the container's PID 1 is gone");
+		if (m.kind == SYNC_CONSOLE && fd >= 0) {
+			c->console_master = fd;
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (m.kind == SYNC_READY)
+			return 0;
+		if (m.kind == SYNC_ERROR) {
+			nsrun_error_set(err, 0, "%s", m.msg);
+			err->status = m.status;
+			c->child_reported = true;
+			return -1;
+		}
+	}
+}

@@ -32,6 +32,10 @@ static const char usage[] =
 	"\n"
 	"Options for running:\n"
 	"  --pid-file FILE      write the host PID of the container's PID 1 to FILE\n"
+	"  -b, --boot           boot the image's init as PID 1 (systemd), like\n"
+	"                       systemd-nspawn -b; ARGS replace the init (one-off command)\n"
+	"  --stop-timeout SECS  boot: after SIGTERM/SIGINT (sent on as SIGRTMIN+3, halt),\n"
+	"                       kill the container if it has not stopped (default 90)\n"
 	"  -h, --help           show this help (also: nsrun COMMAND --help)\n"
 	"  --version            show the version\n"
 	"\n"
@@ -190,7 +194,14 @@ int main(int argc, char **argv)
 			cmd_error("'%s' is not supported yet by nsrun %s", verb, NSRUN_VERSION);
 			return NSRUN_EXIT_FAILURE;
 		}
-	if (strcmp(verb, "--pid-file") != 0 && verb[0] == '-' && strcmp(verb, "--") != 0) {
+	/* options of the foreground run (cmd/run.c) may come first */
+	static const char *const run_opts[] = { "--pid-file", "-b", "--boot", "--stop-timeout" };
+	bool run_opt = strcmp(verb, "--") == 0;
+	for (size_t i = 0; i < ARRAY_SIZE(run_opts); i++) {
+		size_t len = strlen(run_opts[i]);
+		run_opt |= strncmp(verb, run_opts[i], len) == 0 && (!verb[len] || verb[len] == '=');
+	}
+	if (!run_opt && verb[0] == '-') {
 		cmd_error("unknown option '%s'; see nsrun --help", verb);
 		return NSRUN_EXIT_FAILURE;
 	}

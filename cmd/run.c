@@ -11,6 +11,8 @@ struct run_args {
 	const char *pid_file;
 	bool json;
 	bool verbose;         /* plan: each step's details (the syscall filters' rules) */
+	bool boot;            /* -b, --boot: as if the spec said "boot": true */
+	unsigned stop_timeout; /* --stop-timeout SECONDS (boot) */
 	int extra_argc;       /* arguments after "--" replace process.args */
 	char **extra_argv;
 };
@@ -33,6 +35,18 @@ static int parse_args(int argc, char **argv, bool allow_json, bool allow_pid_fil
 			a->pid_file = argv[++i];
 		} else if (allow_pid_file && strncmp(arg, "--pid-file=", 11) == 0) {
 			a->pid_file = arg + 11;
+		} else if (strcmp(arg, "-b") == 0 || strcmp(arg, "--boot") == 0) {
+			a->boot = true;
+		} else if (allow_pid_file && (strcmp(arg, "--stop-timeout") == 0 ||
+					      strncmp(arg, "--stop-timeout=", 15) == 0)) {
+			const char *v = arg[14] == '=' ? arg + 15 : i + 1 < argc ? argv[++i] : "";
+			char *end;
+			unsigned long t = strtoul(v, &end, 10);
+			if (!*v || *end || t == 0 || t > 86400 || *v == '-') {
+				cmd_error("--stop-timeout: expected seconds from 1 to 86400, got \"%s\"", v);
+				return -1;
+			}
+			a->stop_timeout = (unsigned)t;
 		} else if (arg[0] == '-' && arg[1]) {
 			cmd_error("unknown option '%s'", arg);
 			return -1;
@@ -61,7 +75,8 @@ static struct plan *load_plan(const struct run_args *a)
 	struct nsrun_error err = { 0 };
 	struct spec *spec = NULL;
 	struct plan *plan = NULL;
-	if (spec_load_file(a->spec, stderr, &spec, &err) < 0 ||
+	struct spec_load_opts opts = { .boot = a->boot };
+	if (spec_load_file_opts(a->spec, stderr, &opts, &spec, &err) < 0 ||
 	    plan_build(spec, a->extra_argc, a->extra_argv, &plan, &err) < 0) {
 		fprintf(stderr, "nsrun: %s\n", err.msg);
 		return NULL;
@@ -77,14 +92,20 @@ int cmd_run_foreground(int argc, char **argv)
 	_cleanup_plan_ struct plan *plan = load_plan(&a);
 	if (!plan)
 		return NSRUN_EXIT_FAILURE;
-	struct exec_options o = { .mode = EXEC_FOREGROUND, .pid_file = a.pid_file, .fifo_fd = -1, .lock_fd = -1 };
-	struct nsrun_error err = { 0 };
-	int status = 0;
-	if (exec_run_plan(plan, &o, &status, &err) < 0) {
-		fprintf(stderr, "nsrun: %s\n", err.msg);
-		return err.status ? err.status : NSRUN_EXIT_FAILURE;
+	struct exec_options o = { .mode = EXEC_FOREGROUND, .pid_file = a.pid_file, .fifo_fd = -1,
+				  .lock_fd = -1, .stop_timeout = a.stop_timeout };
+	for (;;) {
+		struct nsrun_error err = { 0 };
+		int status = 0;
+		if (exec_run_plan(plan, &o, &status, &err) < 0) {
+			fprintf(stderr, "nsrun: %s\n", err.msg);
+			return err.status ? err.status : NSRUN_EXIT_FAILURE;
+		}
+		/* boot: `reboot` inside starts the container again, as nspawn */
+		if (!o.rebooted)
+			return status;
+		fputs("nsrun: the container rebooted; starting it again\n", stderr);
 	}
-	return status;
 }
 
 static const char plan_usage[] =

@@ -28,10 +28,13 @@ struct exec_ctx {
 	sigset_t orig_mask;       /* the signal mask to restore before exec */
 	int mask_mnt;             /* child: detached read-only tmpfs holding the empty file masks use */
 	const struct exec_options *opts;
+	unsigned long long nsrun_cgroupns; /* inode of nsrun's own cgroup namespace */
 	bool child_reported;      /* the error came from the child: no "step N" prefix */
 	int *ns_fds;              /* child: the join-namespace paths, opened before any join */
 	struct sock_fprog *seccomp_progs; /* per step: the filters compiled before clone (seccomp.c) */
 	struct cgroup_handle *cgroup; /* parent: the container's cgroup (cgroups.c), or NULL */
+	char boot_uuid[40];       /* boot: the container's UUID (container_uuid=), "" otherwise */
+	bool rebooted;            /* supervise, boot: PID 1 ended by reboot(2) RESTART */
 };
 
 typedef int (*step_fn)(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
@@ -55,6 +58,8 @@ int resolve_in_root(int root_fd, const char *path, int flags, struct nsrun_error
  * or an empty file when `file` is true) inside root; returns an O_PATH fd. */
 int mkpath_in_root(int root_fd, const char *path, bool file, struct nsrun_error *err);
 int open_verified_procfs(struct nsrun_error *err);
+/* copyup.c: copy the directory src_dir into the root of the new mount mnt_fd. */
+int copy_up(int src_dir, int mnt_fd, struct nsrun_error *err);
 
 /* Steps, by file. */
 int step_cgroup(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err); /* cgroups.c */
@@ -71,6 +76,10 @@ int step_mount(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error
 int step_pivot_root(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_mask_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_readonly_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_readwrite_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+/* boot.c: container_uuid (before clone) and /run/host. */
+int exec_boot_prepare(struct exec_ctx *c, struct nsrun_error *err);
+int step_run_host(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_root_readonly(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_root_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 

@@ -150,12 +150,22 @@ static int mount_fs(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 		return nsrun_error_set(err, errno, "fsopen %s", s->fstype);
 	if (set_mount_label(c, s, fs, err) < 0 || configure_fs(fs, s, err) < 0)
 		return -1;
-	_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attrs_from_flags(s->flags));
+	unsigned long long attrs = attrs_from_flags(s->flags);
+	_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+					  (unsigned)(s->copy_up ? attrs & ~MOUNT_ATTR_RDONLY : attrs));
 	if (mnt < 0)
 		return nsrun_error_set(err, errno, "fsmount %s", s->fstype);
 	_cleanup_close_ int target = mkpath_in_root(c->root_fd, s->path, false, err);
 	if (target < 0)
 		return -1;
+	if (s->copy_up) {
+		/* fill the new tmpfs before it covers what it copies */
+		if (copy_up(target, mnt, err) < 0)
+			return -1;
+		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+		if ((attrs & MOUNT_ATTR_RDONLY) && mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+			return nsrun_error_set(err, errno, "make %s read-only", s->path);
+	}
 	if (attach(mnt, target, s->path, err) < 0)
 		return -1;
 	return set_propagation(mnt, s->propagation, err);
@@ -228,6 +238,74 @@ static int mount_hierarchy(struct exec_ctx *c, const char *dest, const char *fst
 	return attach(mnt, target, dest, err);
 }
 
+/* Our cgroup in one hierarchy, from /proc/self/cgroup ("4:memory:/a/b");
+ * controllers as the mount's super options name them, "" for cgroup2. */
+static char *own_cgroup(struct exec_ctx *c, const char *controllers, struct nsrun_error *err)
+{
+	int fd = openat(c->proc_fd, "self/cgroup", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		nsrun_error_set(err, errno, "read /proc/self/cgroup");
+		return NULL;
+	}
+	_cleanup_fclose_ FILE *f = fdopen(fd, "re");
+	if (!f) {
+		close(fd);
+		nsrun_error_set(err, errno, "read /proc/self/cgroup");
+		return NULL;
+	}
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		char *a = strchr(line, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+		if (!b)
+			continue;
+		*b = '\0';
+		if (strcmp(a + 1, controllers) == 0)
+			return xstrdup(b + 1);
+	}
+	nsrun_error_set(err, 0, "no cgroup of ours in the %s hierarchy", controllers[0] ? controllers : "v2");
+	return NULL;
+}
+
+static int bind_own_cgroup(struct exec_ctx *c, const char *mnt, const char *fstype, const char *superopts,
+			   const char *dest, unsigned long long attrs, struct nsrun_error *err)
+{
+	/* "rw,cpu" -> "cpu"; "rw,name=systemd" -> "name=systemd" */
+	const char *controllers = strcmp(fstype, "cgroup2") == 0 ? "" :
+				  strncmp(superopts, "rw,", 3) == 0 || strncmp(superopts, "ro,", 3) == 0 ?
+				  superopts + 3 : superopts;
+	_cleanup_free_ char *own = own_cgroup(c, controllers, err);
+	if (!own)
+		return -1;
+	_cleanup_free_ char *src = xasprintf("%s%s", mnt, own);
+	_cleanup_close_ int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return nsrun_error_set(err, errno, "open the container's cgroup %s", src);
+	struct mount_attr attr = { .attr_set = attrs };
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return nsrun_error_set(err, errno, "set the options of %s", dest);
+	_cleanup_close_ int target = mkpath_in_root(c->root_fd, dest, false, err);
+	if (target < 0)
+		return -1;
+	return attach(tree, target, dest, err);
+}
+
+/* The hierarchies systemd keeps its own cgroups in: cgroup2 (the unified
+ * hierarchy, or the hybrid layout's /sys/fs/cgroup/unified) and v1's
+ * name=systemd.  systemd only reads the controllers' v1 hierarchies in a
+ * container, and nspawn mounts those read-only too. */
+static bool systemd_hierarchy(const char *fstype, const char *superopts)
+{
+	if (strcmp(fstype, "cgroup2") == 0)
+		return true;
+	_cleanup_free_ char *copy = xstrdup(superopts);
+	for (char *save = NULL, *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		if (strcmp(o, "name=systemd") == 0)
+			return true;
+	return false;
+}
+
 /* The host's v1 hierarchies, from our copy of its mount table. */
 static int mount_cgroup_v1(struct exec_ctx *c, const struct plan_step *s, unsigned long long attrs,
 			   struct nsrun_error *err)
@@ -235,6 +313,11 @@ static int mount_cgroup_v1(struct exec_ctx *c, const struct plan_step *s, unsign
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return nsrun_error_set(err, errno, "read /proc/self/mountinfo");
+	/* Without a cgroup namespace of its own, a new mount would show the
+	 * host's whole hierarchy: bind the container's own cgroup instead. */
+	struct stat self_ns;
+	bool host_cgroupns = fstatat(c->proc_fd, "self/ns/cgroup", &self_ns, 0) == 0 &&
+			     self_ns.st_ino == c->nsrun_cgroupns;
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
 	while (getline(&line, &cap, f) > 0) {
@@ -249,8 +332,16 @@ static int mount_cgroup_v1(struct exec_ctx *c, const struct plan_step *s, unsign
 		if (strcmp(fstype, "cgroup") != 0 && strcmp(fstype, "cgroup2") != 0)
 			continue;
 		_cleanup_free_ char *dest = xasprintf("%s/%s", s->path, mnt + 15);
-		if (mount_hierarchy(c, dest, fstype, superopts, attrs, err) < 0)
+		unsigned long long a = attrs;
+		if (s->delegate) /* boot: the container's systemd writes only its own hierarchies */
+			a = systemd_hierarchy(fstype, superopts) ? a & ~(unsigned long long)MOUNT_ATTR_RDONLY :
+			    a | MOUNT_ATTR_RDONLY;
+		if (host_cgroupns) {
+			if (bind_own_cgroup(c, mnt, fstype, superopts, dest, a, err) < 0)
+				return -1;
+		} else if (mount_hierarchy(c, dest, fstype, superopts, a, err) < 0) {
 			return -1;
+		}
 	}
 	return 0;
 }
@@ -262,6 +353,8 @@ static int mount_cgroup(struct exec_ctx *c, const struct plan_step *s, struct ns
 				   MOUNT_ATTR_NOEXEC;
 	if (statfs("/sys/fs/cgroup", &sf) < 0)
 		return nsrun_error_set(err, errno, "statfs /sys/fs/cgroup");
+	if (sf.f_type == CGROUP2_SUPER_MAGIC && s->delegate)
+		attrs &= ~(unsigned long long)MOUNT_ATTR_RDONLY; /* boot: systemd's own subtree */
 	if (sf.f_type == CGROUP2_SUPER_MAGIC)
 		return mount_hierarchy(c, s->path, "cgroup2", "", attrs, err);
 	/* v1 or hybrid: a tmpfs like the host's, then each hierarchy */
@@ -274,7 +367,7 @@ static int mount_cgroup(struct exec_ctx *c, const struct plan_step *s, struct ns
 	tmpfs.propagation = 0;
 	if (mount_fs(c, &tmpfs, err) < 0 || mount_cgroup_v1(c, s, attrs, err) < 0)
 		return -1;
-	if (s->flags & MS_RDONLY) {
+	if ((s->flags & MS_RDONLY) || s->delegate) {
 		_cleanup_close_ int fd = resolve_in_root(c->root_fd, s->path, O_PATH, err);
 		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
 		if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
@@ -415,6 +508,27 @@ int step_readonly_path(struct exec_ctx *c, const struct plan_step *s, struct nsr
 				   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return nsrun_error_set(err, errno, "make %s read-only", s->path);
+	return attach(tree, target, s->path, err);
+}
+
+/* The opposite, for a path below a read-only one: /proc/sys/net of a
+ * container with its own network namespace (systemd's container interface). */
+int step_readwrite_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	struct nsrun_error ignored;
+	_cleanup_close_ int target = resolve_in_root(c->root_fd, s->path, O_PATH, &ignored);
+	if (target == -ENOENT)
+		return 0;
+	if (target < 0) {
+		*err = ignored;
+		return -1;
+	}
+	_cleanup_close_ int tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0)
+		return nsrun_error_set(err, errno, "clone %s", s->path);
+	struct mount_attr attr = { .attr_clr = MOUNT_ATTR_RDONLY };
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return nsrun_error_set(err, errno, "make %s writable", s->path);
 	return attach(tree, target, s->path, err);
 }
 

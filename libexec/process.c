@@ -153,7 +153,8 @@ int step_cwd(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *
 	 * an fd leaked from the host is refused, not followed (rule 4). */
 	_cleanup_close_ int dir = resolve_in_root(c->root_fd, s->path, O_PATH | O_DIRECTORY, err);
 	if (dir < 0)
-		return nsrun_error_prefix(err, "chdir: ");
+		return nsrun_error_prefix(err, "chdir (the working directory must be a directory "
+					  "inside the container, reached without /proc magic links): ");
 	if (fchdir(dir) < 0)
 		return nsrun_error_set(err, errno, "chdir %s", s->path);
 	/* A cwd that escaped the root shows as "(unreachable)..." or fails. */
@@ -185,7 +186,7 @@ int step_selinux_label(struct exec_ctx *c, const struct plan_step *s, struct nsr
 int step_apparmor_profile(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	_cleanup_free_ char *cmd = xasprintf("exec %s", s->value);
-	struct nsrun_error first;
+	struct nsrun_error first; /* the per-LSM attribute is missing before Linux 5.8 */
 	if (write_attr(c, "thread-self/attr/apparmor/exec", cmd, &first) == 0)
 		return 0;
 	if (write_attr(c, "thread-self/attr/exec", cmd, err) == 0)
@@ -438,9 +439,10 @@ int exec_seal_self(char **argv, struct nsrun_error *err)
 		unsetenv("NSRUN_SEALED");
 		return 0;
 	}
-	if (getenv("NSRUN_SEALED"))
-		return nsrun_error_set(err, 0, "running from a sealed copy of nsrun failed (NSRUN_SEALED "
-				       "is set but /proc/self/exe is not sealed)");
+	char exe[64] = "";
+	if (getenv("NSRUN_SEALED") && readlink("/proc/self/exe", exe, sizeof(exe) - 1) > 0 &&
+	    strncmp(exe, "/memfd:", 7) == 0)
+		return nsrun_error_set(err, 0, "the sealed copy of nsrun is not sealed");
 	_cleanup_close_ int mfd = memfd_create("nsrun", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
 	if (mfd < 0 && errno == EINVAL)
 		mfd = memfd_create("nsrun", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -455,13 +457,34 @@ int exec_seal_self(char **argv, struct nsrun_error *err)
 	syscall(SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
 	int e = errno;
 	unsetenv("NSRUN_SEALED");
-	return nsrun_error_set(err, e, "re-execute nsrun from a sealed copy");
+	return nsrun_error_set(err, e, "re-execute nsrun from a sealed memfd copy of itself%s",
+			       e == EACCES || e == EPERM ? " (is the sysctl vm.memfd_noexec 2?)" : "");
 }
 
 /* Only execve from here on: the syscall filter, if any, is already in. */
 int step_exec(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	(void)s;
+	char *const *inits = c->plan->init_candidates;
+	if (inits) {
+		/* boot: the first init the image has, argv[0] being its path */
+		int best = ENOENT;
+		char tried[512] = "";
+		for (size_t i = 0; inits[i]; i++) {
+			char *argv[] = { inits[i], NULL };
+			execve(inits[i], argv, c->plan->envp);
+			int e = errno;
+			size_t len = strlen(tried);
+			snprintf(tried + len, sizeof(tried) - len, "%s%s", len ? ", " : "", inits[i]);
+			if (e != ENOENT && e != ENOTDIR) {
+				best = e;
+				break;
+			}
+		}
+		nsrun_error_set(err, best, "boot: exec of the container's init (tried %s)", tried);
+		err->status = best == ENOENT ? NSRUN_EXIT_NOT_FOUND : NSRUN_EXIT_CANNOT_EXEC;
+		return -1;
+	}
 	int e = exec_in_path(c->plan->argv, c->plan->envp);
 	nsrun_error_set(err, e, "exec %s", c->plan->argv[0]);
 	err->status = e == ENOENT || e == ENOTDIR ? NSRUN_EXIT_NOT_FOUND : NSRUN_EXIT_CANNOT_EXEC;

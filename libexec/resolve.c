@@ -19,6 +19,18 @@ static bool use_openat2 = true;
 
 static int walk_in_root(int root_fd, const char *path, int flags, int depth);
 
+/* Procfs's own symlinks (self, thread-self, mounts, net) sit in its root
+ * directory; every link below it (PID/fd/N, cwd, root, exe, ns/...) is a
+ * magic link that jumps wherever the kernel object is, even outside. */
+static bool is_magic_link(int dir_fd, int link_fd)
+{
+	struct statfs sf;
+	struct stat dir;
+	if (fstatfs(link_fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
+		return false;
+	return fstat(dir_fd, &dir) < 0 || dir.st_ino != 1 /* PROC_ROOT_INO */;
+}
+
 /* Follow one path relative to `dir`, treating root_fd as "/". */
 static int walk_from(int root_fd, int dir_fd, const char *path, int flags, int depth)
 {
@@ -58,6 +70,10 @@ static int walk_from(int root_fd, int dir_fd, const char *path, int flags, int d
 			return -e;
 		}
 		if (S_ISLNK(st.st_mode) && (*path || !(flags & O_NOFOLLOW))) {
+			if (is_magic_link(cur, next)) {
+				close(next);
+				return -ELOOP; /* as RESOLVE_NO_MAGICLINKS */
+			}
 			char target[PATH_MAX];
 			ssize_t n = readlinkat(next, "", target, sizeof(target) - 1);
 			close(next);

@@ -41,6 +41,8 @@ static const step_fn step_table[STEP__MAX] = {
 	[STEP_PIVOT_ROOT] = step_pivot_root,
 	[STEP_MASK_PATH] = step_mask_path,
 	[STEP_READONLY_PATH] = step_readonly_path,
+	[STEP_READWRITE_PATH] = step_readwrite_path,
+	[STEP_RUN_HOST] = step_run_host,
 	[STEP_ROOT_READONLY] = step_root_readonly,
 	[STEP_ROOT_PROPAGATION] = step_root_propagation,
 	[STEP_SYSCTL] = step_sysctl,
@@ -310,6 +312,8 @@ int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
 					       spec_rlimit_name(s->resource), (unsigned long long)s->hard,
 					       (unsigned long long)cur.rlim_max);
 	}
+	if (exec_boot_prepare(c, err) < 0)
+		return -1;
 	return seccomp_preflight(c, err);
 }
 
@@ -457,6 +461,9 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 	for (size_t i = 0; i < p->n_steps && p->steps[i].kind != STEP_CLONE; i++)
 		if (run_step(&c, i, err) < 0)
 			goto out;
+	struct stat nsst;
+	if (fstatat(c.proc_fd, "self/ns/cgroup", &nsst, 0) == 0)
+		c.nsrun_cgroupns = nsst.st_ino;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		nsrun_error_set(err, errno, "socketpair");
 		goto out;
@@ -551,6 +558,7 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 		goto out;
 	}
 	r = supervise(&c, &c.orig_mask, exit_status, err);
+	o->rebooted = c.rebooted;
 	pid_t ended = c.child;
 	c.child = -1;
 	sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);

@@ -150,7 +150,9 @@ void seccomp_progs_free(struct exec_ctx *c)
 int step_seccomp(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	const struct plan_seccomp *f = s->seccomp;
-	struct sock_fprog *prog = &c->seccomp_progs[c->step_index];
+	struct sock_fprog *prog = c->seccomp_progs ? &c->seccomp_progs[c->step_index] : NULL;
+	if (!prog || !prog->filter)
+		return nsrun_error_set(err, EINVAL, "%s: the filter was not compiled before clone", f->source);
 	if (f->set_nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return nsrun_error_set(err, errno, "%s: prctl(PR_SET_NO_NEW_PRIVS)", f->source);
 	unsigned long flags = f->flags;
@@ -196,12 +198,12 @@ static char *listener_state(const struct exec_ctx *c, const struct plan_seccomp 
 	_cleanup_free_ char *id = p->container_id ? xstrdup(p->container_id) :
 				 p->spec->machine_name ? xstrdup(p->spec->machine_name) :
 				 xasprintf("nsrun-%d", (int)c->child);
-	fprintf(out, "{\"ociVersion\":\"1.3.0\",\"fds\":[\"seccompFd\"],\"pid\":%d", (int)c->child);
+	fprintf(out, "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],\"pid\":%d", (int)c->child);
 	if (f->listener_metadata) {
 		fputs(",\"metadata\":", out);
 		json_write_string(out, f->listener_metadata);
 	}
-	fputs(",\"state\":{\"ociVersion\":\"1.3.0\",\"id\":", out);
+	fputs(",\"state\":{\"ociVersion\":\"1.2.0\",\"id\":", out);
 	json_write_string(out, id);
 	fprintf(out, ",\"status\":\"creating\",\"pid\":%d,\"bundle\":", (int)c->child);
 	json_write_string(out, p->spec->dir);

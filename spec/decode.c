@@ -844,8 +844,6 @@ static int dec_top(struct dec *d, struct spec *s, const struct json_node *root)
 	if (dec_get_bool(d, &o, "boot", &s->boot) < 0 ||
 	    dec_get_string(d, &o, "machine", &s->machine_name) < 0)
 		return -1;
-	if (s->boot)
-		dec_unsupported(d, s, &o, "boot");
 	dec_unsupported(d, s, &o, "network");
 	/* Members of other platforms: known to OCI, meaningless here. */
 	static const char *const other_os[] = { "solaris", "windows", "vm", "zos" };
@@ -933,6 +931,12 @@ int spec_validate(struct dec *d, struct spec *s);
 int spec_load_tree(struct json_node *root, const char *name, FILE *warn, struct spec **out,
 		   struct nsrun_error *err)
 {
+	return spec_load_tree_opts(root, name, warn, NULL, out, err);
+}
+
+int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
+			const struct spec_load_opts *opts, struct spec **out, struct nsrun_error *err)
+{
 	_cleanup_spec_ struct spec *s = xcalloc(1, sizeof(*s));
 	struct dec d = { .file = name, .err = err, .warn = warn, .n_warnings = &s->n_warnings };
 	s->file = xstrdup(name);
@@ -950,6 +954,8 @@ int spec_load_tree(struct json_node *root, const char *name, FILE *warn, struct 
 		s->dir = xasprintf("%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, dir);
 	if (dec_top(&d, s, root) < 0)
 		return -1;
+	if (opts && opts->boot)
+		s->boot = true; /* nsrun --boot */
 	d.ptr_len = 0;
 	d.ptr[0] = '\0';
 	if (spec_validate(&d, s) < 0)
@@ -960,10 +966,16 @@ int spec_load_tree(struct json_node *root, const char *name, FILE *warn, struct 
 
 int spec_load_file(const char *path, FILE *warn, struct spec **out, struct nsrun_error *err)
 {
+	return spec_load_file_opts(path, warn, NULL, out, err);
+}
+
+int spec_load_file_opts(const char *path, FILE *warn, const struct spec_load_opts *opts,
+			struct spec **out, struct nsrun_error *err)
+{
 	_cleanup_json_ struct json_node *root = NULL;
 	if (json_parse_file(path, &root, err) < 0)
 		return -1;
-	return spec_load_tree(root, path, warn, out, err);
+	return spec_load_tree_opts(root, path, warn, opts, out, err);
 }
 
 /* `nsrun exec --process FILE`: an OCI process object replaces s->process. */

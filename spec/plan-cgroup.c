@@ -15,7 +15,8 @@
 
 bool plan_wants_cgroup(const struct spec *s)
 {
-	return s->linux_.resources.present || s->linux_.cgroups_path;
+	/* boot: the container's systemd needs a cgroup of its own to manage */
+	return s->linux_.resources.present || s->linux_.cgroups_path || s->boot;
 }
 
 static struct plan_cgroup_write *add_write(struct plan_cgroup *c, const char *pointer)

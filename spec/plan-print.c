@@ -17,6 +17,7 @@ static const char *const step_names[STEP__MAX] = {
 	[STEP_MOUNT] = "mount", [STEP_DEVICE] = "device", [STEP_DEV_SYMLINKS] = "dev-symlinks",
 	[STEP_CONSOLE] = "console", [STEP_PIVOT_ROOT] = "pivot-root",
 	[STEP_MASK_PATH] = "mask", [STEP_READONLY_PATH] = "readonly",
+	[STEP_READWRITE_PATH] = "readwrite", [STEP_RUN_HOST] = "run-host",
 	[STEP_ROOT_READONLY] = "root-readonly", [STEP_ROOT_PROPAGATION] = "root-propagation",
 	[STEP_SYSCTL] = "sysctl", [STEP_OOM_SCORE_ADJ] = "oom-score-adj",
 	[STEP_RLIMIT] = "rlimit", [STEP_PERSONALITY] = "personality",
@@ -171,16 +172,22 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_MOUNT:
 		if (s->mount_kind == MOUNT_BIND)
 			fprintf(f, "%s %s -> %s", s->recursive ? "rbind" : "bind", s->source, s->path);
+		else if (s->mount_kind == MOUNT_CGROUP && s->delegate)
+			fprintf(f, "cgroup -> %s (cgroup2, or each v1 hierarchy of the host; boot: the "
+				"cgroup2 and name=systemd hierarchies writable, the controllers and the "
+				"tmpfs read-only)", s->path);
 		else if (s->mount_kind == MOUNT_CGROUP)
 			fprintf(f, "cgroup -> %s (cgroup2, or each v1 hierarchy of the host)", s->path);
 		else
 			fprintf(f, "%s %s -> %s", s->fstype, s->source, s->path);
-		if (s->flags || s->clear_flags || s->propagation || s->data) {
+		if (s->flags || s->clear_flags || s->propagation || s->data || s->copy_up) {
 			const char *sep = "";
 			fputs(" [", f);
 			print_flags(f, s->flags, s->clear_flags, s->propagation, &sep);
 			if (s->data)
 				fprintf(f, "%s%s", sep, s->data);
+			if (s->copy_up)
+				fprintf(f, "%stmpcopyup", s->data || *sep ? "," : "");
 			fputs("]", f);
 		}
 		if (plan_mount_takes_label(p, s))
@@ -205,6 +212,14 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 		break;
 	case STEP_READONLY_PATH:
 		fprintf(f, "%s", s->path);
+		break;
+	case STEP_READWRITE_PATH:
+		fprintf(f, "%s (bound on itself read-write: the network namespace is the container's)",
+			s->path);
+		break;
+	case STEP_RUN_HOST:
+		fprintf(f, "read-only tmpfs on %s: os-release (a copy of the host's /etc/os-release), "
+			"container-manager (\"nsrun\"), container-uuid", s->path);
 		break;
 	case STEP_ROOT_READONLY:
 		fputs("remount / read-only", f);
@@ -301,7 +316,13 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 		plan_seccomp_describe(s->seccomp, f);
 		break;
 	case STEP_EXEC:
-		print_strv(f, p->argv);
+		if (p->init_candidates) {
+			fputs("the first of ", f);
+			print_strv(f, p->init_candidates);
+			fputs(" that exists in the root", f);
+		} else {
+			print_strv(f, p->argv);
+		}
 		fputs(" env ", f);
 		print_strv(f, p->envp);
 		if (p->terminal)
@@ -319,6 +340,12 @@ static void print_plan(const struct plan *p, bool verbose, FILE *f)
 	fprintf(f, "# %s: %s spec, root %s%s\n", p->spec->file,
 		p->spec->minimal ? "nsrun (minimal; defaults filled in)" : "OCI", p->rootfs,
 		p->spec->root_readonly ? " (read-only)" : "");
+	if (p->boot)
+		fprintf(f, "# boot: /dev/console is a pty relayed to nsrun's terminal (output only when "
+			"stdin is not a tty); SIGTERM or SIGINT to nsrun send PID 1 SIGRTMIN+3 (halt), a "
+			"second one or the stop timeout SIGKILL; PID 1 killed by SIGINT (poweroff, halt) "
+			"ends nsrun with 0, by SIGHUP (reboot) starts the container again%s\n",
+			p->uuid_env >= 0 ? "; container_uuid= gets a new random UUID at each start" : "");
 	if (p->mount_label)
 		fprintf(f, "# mount label %s: context= on the tmpfs, devpts and mqueue mounts nsrun makes%s%s\n",
 			p->mount_label, p->mount_label_skip ? " -- skipped: " : "",
@@ -355,6 +382,8 @@ void plan_print_json(const struct plan *p, FILE *f)
 	fputs("{\"spec\":", f);
 	json_write_string(f, p->spec->file);
 	fprintf(f, ",\"minimal\":%s", p->spec->minimal ? "true" : "false");
+	if (p->boot)
+		fputs(",\"boot\":true", f);
 	json_kv_str(f, "rootfs", p->rootfs);
 	fputs(",\"steps\":[", f);
 	for (size_t i = 0; i < p->n_steps; i++) {
@@ -399,7 +428,16 @@ void plan_print_json(const struct plan *p, FILE *f)
 		fputs(i ? "," : "", f);
 		json_write_string(f, p->argv[i]);
 	}
-	fputs("],\"env\":[", f);
+	fputs("]", f);
+	if (p->init_candidates) {
+		fputs(",\"initCandidates\":[", f);
+		for (size_t i = 0; p->init_candidates[i]; i++) {
+			fputs(i ? "," : "", f);
+			json_write_string(f, p->init_candidates[i]);
+		}
+		fputs("]", f);
+	}
+	fputs(",\"env\":[", f);
 	for (size_t i = 0; p->envp[i]; i++) {
 		fputs(i ? "," : "", f);
 		json_write_string(f, p->envp[i]);

@@ -74,17 +74,47 @@ static bool allows(uint32_t action)
 	return action == SCMP_ACT_ALLOW || action == SCMP_ACT_LOG;
 }
 
+static int cmp_rule_index(const void *a, const void *b, void *ctx)
+{
+	const struct plan_seccomp *f = ctx;
+	size_t i = *(const size_t *)a, k = *(const size_t *)b;
+	int c = strcmp(f->rules[i].syscall, f->rules[k].syscall);
+	return c ? c : (i > k) - (i < k);
+}
+
+/* Indices of the rules by syscall, then by position: the rules of one
+ * syscall are next to each other (a profile may name one many times). */
+static size_t *rules_by_syscall(const struct plan_seccomp *f)
+{
+	size_t *idx = xcalloc(f->n_rules, sizeof(size_t));
+	for (size_t i = 0; i < f->n_rules; i++)
+		idx[i] = i;
+	qsort_r(idx, f->n_rules, sizeof(size_t), cmp_rule_index, (void *)f);
+	return idx;
+}
+
+/* Where the rules of the syscall at idx[g] end. */
+static size_t group_end(const struct plan_seccomp *f, const size_t *idx, size_t g)
+{
+	size_t end = g + 1;
+	while (end < f->n_rules && strcmp(f->rules[idx[end]].syscall, f->rules[idx[g]].syscall) == 0)
+		end++;
+	return end;
+}
+
 static void count_syscalls(struct plan_seccomp *f)
 {
 	f->n_allowed = f->n_denied = 0;
-	for (size_t i = 0; i < f->n_rules; i++) {
-		bool allowed = allows(f->rules[i].action), seen = false;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = strcmp(f->rules[k].syscall, f->rules[i].syscall) == 0 &&
-			       allows(f->rules[k].action) == allowed;
-		if (!seen)
-			*(allowed ? &f->n_allowed : &f->n_denied) += 1;
+	size_t *idx = rules_by_syscall(f);
+	for (size_t g = 0, end; g < f->n_rules; g = end) {
+		bool allowed = false, denied = false;
+		end = group_end(f, idx, g);
+		for (size_t k = g; k < end; k++)
+			*(allows(f->rules[idx[k]].action) ? &allowed : &denied) = true;
+		f->n_allowed += allowed;
+		f->n_denied += denied;
 	}
+	free(idx);
 }
 
 void plan_seccomp_free(struct plan_seccomp *f)
@@ -116,14 +146,41 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A group's members or the one syscall; NULL-terminated, newly allocated. */
-static int expand(const char *name, char ***out, size_t *n, struct nsrun_error *err)
+/* Each group expanded once, however often a list names it. */
+struct expansions {
+	char **v[64];
+	size_t n[64];
+	bool in_universe[64];
+	char *one[2];
+};
+
+static void expansions_free(struct expansions *x)
 {
-	if (name[0] == '@')
-		return syscall_group_expand(name, out, n, err);
-	*out = xcalloc(2, sizeof(char *));
-	(*out)[0] = xstrdup(name);
-	*n = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(x->v); i++)
+		syscall_names_free(x->v[i]);
+}
+
+/* A group's members or the one syscall, NULL-terminated and borrowed;
+ * *group is the group's index, or -1. */
+static int expand(struct expansions *x, const char *name, char ***out, size_t *n, int *group,
+		  struct nsrun_error *err)
+{
+	*group = -1;
+	if (name[0] != '@') {
+		x->one[0] = (char *)name;
+		*out = x->one;
+		*n = 1;
+		return 0;
+	}
+	const struct syscall_group *g = syscall_group_find(name);
+	size_t k = g ? (size_t)(g - syscall_group_table) : ARRAY_SIZE(x->v);
+	if (k >= ARRAY_SIZE(x->v))
+		return nsrun_error_set(err, 0, "unknown group %s", name);
+	if (!x->v[k] && syscall_group_expand(name, &x->v[k], &x->n[k], err) < 0)
+		return -1;
+	*out = x->v[k];
+	*n = x->n[k];
+	*group = (int)k;
 	return 0;
 }
 
@@ -155,16 +212,21 @@ static int build_syscall_filter(const struct spec_syscall_filter *sf, struct pla
 
 	/* The universe: @known, @default and every entry, sorted and unique. */
 	struct names u = { 0 };
-	char **list = NULL;
+	struct expansions x = { 0 };
+	struct verdict *v = NULL;
+	char **list;
 	size_t n;
+	int group;
 	static const char *const base[] = { "@known", "@default" };
 	for (size_t i = 0; i < ARRAY_SIZE(base) + sf->n; i++) {
 		const char *name = i < ARRAY_SIZE(base) ? base[i] : sf->v[i - ARRAY_SIZE(base)].name;
-		if (expand(name, &list, &n, err) < 0)
+		if (expand(&x, name, &list, &n, &group, err) < 0)
 			goto fail;
+		if (group >= 0 && x.in_universe[group])
+			continue;
+		if (group >= 0)
+			x.in_universe[group] = true;
 		names_add(&u, list, n);
-		syscall_names_free(list);
-		list = NULL;
 	}
 	qsort(u.v, u.n, sizeof(char *), cmp_str);
 	size_t w = 0;
@@ -176,24 +238,20 @@ static int build_syscall_filter(const struct spec_syscall_filter *sf, struct pla
 	}
 	u.n = w;
 	u.v[w] = NULL;
-	struct verdict *v = xcalloc(u.n, sizeof(*v));
+	v = xcalloc(u.n, sizeof(*v));
 	const struct syscall_group *known = syscall_group_find("@known");
 
 	/* An allow list starts from @default, as systemd's does. */
 	if (f->allow_list) {
-		if (expand("@default", &list, &n, err) < 0)
-			goto fail_state;
+		if (expand(&x, "@default", &list, &n, &group, err) < 0)
+			goto fail;
 		apply(&u, v, list, n, (struct verdict){ ALLOW, 0, PLAN_SECCOMP_DEFAULT });
-		syscall_names_free(list);
-		list = NULL;
 	}
 	for (size_t i = 0; i < sf->n; i++) {
 		const struct spec_syscall_entry *e = &sf->v[i];
-		if (expand(e->name, &list, &n, err) < 0)
-			goto fail_state;
+		if (expand(&x, e->name, &list, &n, &group, err) < 0)
+			goto fail;
 		apply(&u, v, list, n, (struct verdict){ e->deny ? DENY : ALLOW, e->errnum, i });
-		syscall_names_free(list);
-		list = NULL;
 	}
 	for (size_t i = 0; i < u.n; i++) {
 		const char *name = u.v[i];
@@ -213,12 +271,13 @@ static int build_syscall_filter(const struct spec_syscall_filter *sf, struct pla
 	}
 	free(v);
 	syscall_names_free(u.v);
+	expansions_free(&x);
 	count_syscalls(f);
 	return 0;
-fail_state:
-	free(v);
 fail:
+	free(v);
 	syscall_names_free(u.v);
+	expansions_free(&x);
 	return nsrun_error_prefix(err, "/linux/syscallFilter: ");
 }
 
@@ -340,52 +399,36 @@ static void add_oci_rules(struct plan_seccomp *f, const char *name, const struct
 	}
 }
 
-static struct spec_pos name_pos(const struct spec_seccomp *sc, size_t entry, const char *name, size_t *idx)
-{
-	const struct spec_seccomp_syscall *r = &sc->syscalls[entry];
-	for (size_t i = 0; i < r->names.n; i++)
-		if (strcmp(r->names.v[i], name) == 0) {
-			*idx = i;
-			return r->name_pos[i];
-		}
-	*idx = 0;
-	return r->pos;
-}
-
 /* libseccomp lets an unconditional rule override every conditional rule of
- * the same syscall, and keeps the first of two unconditional ones: refuse
- * what would be dropped with another action, drop what is redundant. */
+ * the same syscall, and keeps the first of two unconditional ones: drop
+ * what is redundant or overridden, and count it for the plan. */
 static int check_conflicts(const struct spec *s, struct plan_seccomp *f, struct nsrun_error *err)
 {
-	const struct spec_seccomp *sc = &s->linux_.seccomp;
+	(void)s;
+	(void)err;
 	bool *drop = xcalloc(f->n_rules, sizeof(bool));
-	for (size_t i = 0; i < f->n_rules; i++) {
-		struct plan_seccomp_rule *ri = &f->rules[i];
-		for (size_t k = 0; k < f->n_rules && !drop[i]; k++) {
-			const struct plan_seccomp_rule *rk = &f->rules[k];
-			if (k == i || drop[k] || strcmp(ri->syscall, rk->syscall) != 0 || rk->n_cmp)
+	size_t *idx = rules_by_syscall(f);
+	for (size_t g = 0, end; g < f->n_rules; g = end) {
+		end = group_end(f, idx, g);
+		/* The first unconditional rule of a syscall decides; later
+		 * rules of it go, counted when their action differs. */
+		size_t first = end;
+		for (size_t k = g; k < end && first == end; k++)
+			if (!f->rules[idx[k]].n_cmp)
+				first = k;
+		for (size_t k = g; first < end && k < end; k++) {
+			if (k == first)
 				continue;
-			/* rk is unconditional and comes first or ri is conditional */
-			if (ri->n_cmp == 0 && k > i)
-				continue;
-			if (ri->action == rk->action) {
-				drop[i] = true;
-				continue;
-			}
-			char a1[64], a2[64];
-			size_t ni, nk;
-			struct spec_pos pos = name_pos(sc, ri->entry, ri->syscall, &ni);
-			name_pos(sc, rk->entry, rk->syscall, &nk);
-			spec_seccomp_action_format(rk->action, a1, sizeof(a1));
-			spec_seccomp_action_format(ri->action, a2, sizeof(a2));
-			free(drop);
-			return nsrun_error_set(err, 0, "%s:%u:%u: /linux/seccomp/syscalls/%zu/names/%zu: \"%s\" "
-					       "already has the unconditional action %s from "
-					       "/linux/seccomp/syscalls/%zu; libseccomp would ignore this %s%s "
-					       "rule", s->file, pos.line, pos.col, ri->entry, ni, ri->syscall,
-					       a1, rk->entry, ri->n_cmp ? "conditional " : "", a2);
+			drop[idx[k]] = true;
+			/* As libseccomp (and runc, crun) do: the unconditional rule
+			 * wins.  Engines' default profiles rely on it (podman's
+			 * allows setns and also denies it for some flags); the
+			 * plan counts these rules, so nothing is dropped silently. */
+			if (f->rules[idx[k]].action != f->rules[idx[first]].action)
+				f->n_overridden++;
 		}
 	}
+	free(idx);
 	size_t w = 0;
 	for (size_t i = 0; i < f->n_rules; i++) {
 		if (drop[i]) {
@@ -537,6 +580,9 @@ void plan_seccomp_describe(const struct plan_seccomp *f, FILE *out)
 		fprintf(out, "; listener %s", f->listener_path);
 	if (f->n_other_arch)
 		fprintf(out, "; %zu names not on these architectures", f->n_other_arch);
+	if (f->n_overridden)
+		fprintf(out, "; %zu conditional rules overridden by an unconditional one, as libseccomp "
+			"does", f->n_overridden);
 	if (f->set_nnp)
 		fputs("; no_new_privs set first (a filter needs it without CAP_SYS_ADMIN, as in systemd)",
 		      out);

@@ -32,7 +32,7 @@ static const struct mount_opt mount_opts[] = {
 	{ "defaults", 0, 0, 0 },
 };
 
-static const char *const refused_opts[] = { "remount", "move", "tmpcopyup", "idmap", "ridmap",
+static const char *const refused_opts[] = { "remount", "move", "idmap", "ridmap",
 					    "copy-symlink", "z", "Z", "userxattr" };
 
 int plan_parse_mount_options(const struct spec_strv *opts, struct plan_step *step,
@@ -42,6 +42,10 @@ int plan_parse_mount_options(const struct spec_strv *opts, struct plan_step *ste
 	size_t data_len = 0;
 	for (size_t i = 0; i < opts->n; i++) {
 		const char *o = opts->v[i];
+		if (strcmp(o, "tmpcopyup") == 0) {
+			step->copy_up = true;
+			continue;
+		}
 		if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0) {
 			step->mount_kind = MOUNT_BIND;
 			step->recursive |= o[0] == 'r';
@@ -258,10 +262,10 @@ static int plan_mount(struct plan *p, const struct spec *s, const struct spec_mo
 		if (!m->source || !m->source[0])
 			return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/source: a bind mount needs "
 					       "a source", s->file, m->pos.line, m->pos.col, idx);
-		if (st->data)
+		if (st->data || st->copy_up)
 			return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/options: \"%s\" has no "
 					       "meaning for a bind mount", s->file, m->pos.line,
-					       m->pos.col, idx, st->data);
+					       m->pos.col, idx, st->data ? st->data : "tmpcopyup");
 		st->source = join_path(s->dir, m->source);
 		return 0;
 	}
@@ -269,10 +273,17 @@ static int plan_mount(struct plan *p, const struct spec *s, const struct spec_mo
 		return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/type: a filesystem type is "
 				       "required (or the \"bind\" option)", s->file, m->pos.line,
 				       m->pos.col, idx);
+	if (st->copy_up && strcmp(type, "tmpfs") != 0)
+		return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/options: \"tmpcopyup\" only "
+				       "applies to tmpfs", s->file, m->pos.line, m->pos.col, idx);
 	st->fstype = xstrdup(type);
 	st->source = xstrdup(m->source && m->source[0] ? m->source : type);
-	if (strcmp(type, "cgroup") == 0)
+	if (strcmp(type, "cgroup") == 0) {
 		st->mount_kind = MOUNT_CGROUP;
+		/* boot: below its own cgroup namespace (the validator requires
+		 * one) the container's systemd manages its own subtree */
+		st->delegate = s->boot;
+	}
 	/* sysfs can only be mounted by the owner of the network namespace:
 	 * in a new user namespace without a new network namespace, bind the
 	 * host's /sys instead, read-only. */
@@ -388,6 +399,8 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	}
 	if (dev_tmpfs && !devices_done)
 		plan_devices(p, s);
+	if (s->boot)
+		add_step(p, STEP_RUN_HOST)->path = xstrdup("/run/host");
 	const struct spec_process *proc = &s->process;
 	if (proc->terminal)
 		add_step(p, STEP_CONSOLE)->path = xstrdup("/dev/console");
@@ -396,8 +409,16 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	 * read-only paths come before pivot_root, the last filesystem step. */
 	for (size_t i = 0; i < s->linux_.masked_paths.n; i++)
 		add_step(p, STEP_MASK_PATH)->path = normalise(s->linux_.masked_paths.v[i]);
-	for (size_t i = 0; i < s->linux_.readonly_paths.n; i++)
-		add_step(p, STEP_READONLY_PATH)->path = normalise(s->linux_.readonly_paths.v[i]);
+	bool proc_sys_ro = false;
+	for (size_t i = 0; i < s->linux_.readonly_paths.n; i++) {
+		struct plan_step *st = add_step(p, STEP_READONLY_PATH);
+		st->path = normalise(s->linux_.readonly_paths.v[i]);
+		proc_sys_ro |= strcmp(st->path, "/proc/sys") == 0 || strcmp(st->path, "/proc") == 0;
+	}
+	/* systemd's container interface: with a network namespace of its own
+	 * the container may write /proc/sys/net (nspawn does the same). */
+	if (s->boot && proc_sys_ro && (p->clone_flags & CLONE_NEWNET))
+		add_step(p, STEP_READWRITE_PATH)->path = xstrdup("/proc/sys/net");
 	if (s->root_readonly)
 		add_step(p, STEP_ROOT_READONLY);
 	if (s->linux_.rootfs_propagation)
@@ -454,12 +475,30 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 
 	const struct spec_strv *args = &proc->args;
 	size_t n = argc > 0 ? (size_t)argc : args->n;
-	p->argv = xcalloc(n + 1, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		p->argv[i] = xstrdup(argc > 0 ? args_override[i] : args->v[i]);
+	p->boot = s->boot;
+	if (n == 0) {
+		/* boot without args: the image's init, looked up inside the root
+		 * when the container execs (which one exists is a fact of the
+		 * image, not something nsrun reads beforehand) */
+		static const char *const inits[] = { "/usr/lib/systemd/systemd", "/lib/systemd/systemd",
+						     "/sbin/init" };
+		p->init_candidates = xcalloc(ARRAY_SIZE(inits) + 1, sizeof(char *));
+		for (size_t i = 0; i < ARRAY_SIZE(inits); i++)
+			p->init_candidates[i] = xstrdup(inits[i]);
+		p->argv = xcalloc(2, sizeof(char *));
+		p->argv[0] = xstrdup(inits[0]);
+	} else {
+		p->argv = xcalloc(n + 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++)
+			p->argv[i] = xstrdup(argc > 0 ? args_override[i] : args->v[i]);
+	}
+	p->uuid_env = -1;
 	p->envp = xcalloc(proc->env.n + 1, sizeof(char *));
-	for (size_t i = 0; i < proc->env.n; i++)
+	for (size_t i = 0; i < proc->env.n; i++) {
 		p->envp[i] = xstrdup(proc->env.v[i]);
+		if (s->boot && strcmp(p->envp[i], "container_uuid=") == 0)
+			p->uuid_env = (ssize_t)i;
+	}
 	p->cwd = normalise(proc->cwd);
 	p->uid = proc->user.uid;
 	p->gid = proc->user.gid;
@@ -552,6 +591,9 @@ void plan_free(struct plan *p)
 	for (char **e = p->envp; e && *e; e++)
 		free(*e);
 	free(p->envp);
+	for (char **e = p->init_candidates; e && *e; e++)
+		free(*e);
+	free(p->init_candidates);
 	free(p->cwd);
 	free(p->gids);
 	free(p->rootfs);

@@ -32,6 +32,8 @@ enum plan_step_kind {
 	STEP_PIVOT_ROOT,
 	STEP_MASK_PATH,
 	STEP_READONLY_PATH,
+	STEP_READWRITE_PATH,  /* boot: /proc/sys/net writable again with a private network */
+	STEP_RUN_HOST,        /* boot: a read-only tmpfs on /run/host: os-release, container-manager, ... */
 	STEP_ROOT_READONLY,
 	STEP_ROOT_PROPAGATION,
 	STEP_SYSCTL,
@@ -86,6 +88,7 @@ struct plan_seccomp {
 	size_t n_rules;
 	size_t n_allowed, n_denied; /* syscalls with an allow (or log) / another action */
 	size_t n_dropped;         /* rules with the default action, or that never match */
+	size_t n_overridden;      /* of those, rules an earlier unconditional one overrides */
 	size_t n_other_arch;      /* names that exist on none of the architectures */
 };
 /* The filters for a spec, in loading order (at most 2); *n = 0 without any.
@@ -119,7 +122,10 @@ struct plan_step {
 	char *fstype;             /* MOUNT type for MOUNT_FS */
 	enum plan_mount_kind mount_kind;
 	bool recursive;           /* rbind */
+	bool copy_up;             /* tmpcopyup: a tmpfs starts with a copy of what it covers */
 	bool dest_is_file;        /* create a file (not a directory) as the mountpoint */
+	bool delegate;            /* MOUNT_CGROUP, boot: the container's systemd hierarchies
+	                             (cgroup2, v1 name=systemd) writable, the rest read-only */
 	unsigned long flags;      /* MS_* for the mount; MS_RDONLY etc. */
 	unsigned long clear_flags;/* attributes to clear (rw, suid, dev, exec, atime) on binds */
 	unsigned long propagation;/* MS_SHARED/SLAVE/PRIVATE/UNBINDABLE [|MS_REC] */
@@ -199,6 +205,12 @@ struct plan {
 	char *mount_label;
 	char *mount_label_skip;
 	struct plan_cgroup *cgroup; /* STEP_CGROUP's arguments, NULL without one */
+	/* Boot mode (spec "boot": true, README "Boot mode"). */
+	bool boot;
+	char **init_candidates;   /* NULL-terminated, tried in order inside the root at exec;
+	                             NULL when process.args (or ARGS) name PID 1 */
+	ssize_t uuid_env;         /* index in envp of "container_uuid=", which the executor
+	                             completes with a new random UUID at start; -1: none */
 };
 
 /* Build the plan.  Takes ownership of `spec`, also on failure.

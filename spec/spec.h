@@ -215,7 +215,7 @@ struct spec {
 	struct spec_kv *annotations; size_t n_annotations;
 	struct spec_linux linux_;
 	/* nsrun members */
-	bool boot;
+	bool boot;                /* "boot": true or nsrun --boot (README "Boot mode") */
 	char *machine_name;
 	/* members parsed but refused at validation until they are implemented */
 	struct spec_unsupported *unsupported; size_t n_unsupported;
@@ -230,6 +230,14 @@ int spec_load_file(const char *path, FILE *warn, struct spec **out, struct nsrun
 /* Same from a parsed tree; `name` is used in messages. */
 int spec_load_tree(struct json_node *root, const char *name, FILE *warn, struct spec **out,
 		   struct nsrun_error *err);
+/* What the command line changes before validation: `nsrun --boot`. */
+struct spec_load_opts {
+	bool boot;                /* as if the spec said "boot": true */
+};
+int spec_load_file_opts(const char *path, FILE *warn, const struct spec_load_opts *opts,
+			struct spec **out, struct nsrun_error *err);
+int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
+			const struct spec_load_opts *opts, struct spec **out, struct nsrun_error *err);
 /* A file holding only a linux.resources object (`nsrun update --resources`):
  * a spec with just linux_.resources set; pointers in messages are relative
  * to that object ("/memory/limit"). */

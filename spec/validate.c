@@ -7,6 +7,7 @@
  * host network, nspawn's capability set, /proc /sys /dev /run /tmp mounts,
  * masked and read-only /proc paths, PATH in the environment, cwd /). */
 #include <ctype.h>
+#include <errno.h>
 #include <sched.h>
 #include <string.h>
 
@@ -260,6 +261,96 @@ static void fill_minimal_defaults(struct spec *s)
 	}
 }
 
+/* Boot mode's syscall filter: systemd-nspawn 252's allow list
+ * (nspawn-seccomp.c), with the entries it adds for capabilities in its
+ * default set (ptrace, reboot, vhangup).  Knowingly left out, as nspawn
+ * does: @cpu-emulation, @keyring (not namespaced), @obsolete, @pkey, @swap,
+ * bpf, fanotify_*, kexec_*, lookup_dcookie, nfsservctl, open_by_handle_at,
+ * perf_event_open, quotactl. */
+static const char *const boot_syscall_filter[] = {
+	"@aio", "@basic-io", "@chown", "@default", "@file-system", "@io-event", "@ipc", "@mount",
+	"@network-io", "@process", "@resources", "@setuid", "@signal", "@sync", "@timer",
+	"brk", "capget", "capset", "copy_file_range", "fadvise64", "fadvise64_64", "flock",
+	"get_mempolicy", "getcpu", "getpriority", "ioctl", "ioprio_get", "kcmp", "madvise", "mremap",
+	"name_to_handle_at", "oldolduname", "olduname", "personality", "readahead", "readdir",
+	"remap_file_pages", "sched_get_priority_max", "sched_get_priority_min", "sched_getaffinity",
+	"sched_getattr", "sched_getparam", "sched_getscheduler", "sched_rr_get_interval",
+	"sched_rr_get_interval_time64", "sched_yield", "seccomp", "sendfile", "sendfile64",
+	"setdomainname", "setfsgid", "setfsgid32", "setfsuid", "setfsuid32", "sethostname", "setpgid",
+	"setsid", "splice", "sysinfo", "tee", "umask", "uname", "userfaultfd", "vmsplice",
+};
+/* ... and those nspawn adds only with the capability that makes them work. */
+static const struct { int cap; const char *name; } boot_syscall_filter_caps[] = {
+	{ 25 /* SYS_TIME */, "@clock" }, { 16 /* SYS_MODULE */, "@module" },
+	{ 17 /* SYS_RAWIO */, "@raw-io" }, { 14 /* IPC_LOCK */, "@memlock" },
+	{ 20 /* SYS_PACCT */, "acct" }, { 19 /* SYS_PTRACE */, "process_vm_readv" },
+	{ 19, "process_vm_writev" }, { 19, "ptrace" }, { 22 /* SYS_BOOT */, "reboot" },
+	{ 34 /* SYSLOG */, "syslog" }, { 26 /* SYS_TTY_CONFIG */, "vhangup" },
+};
+
+static void filter_add(struct spec_syscall_filter *f, const char *name)
+{
+	f->v = xrealloc(f->v, (f->n + 1) * sizeof(*f->v));
+	f->v[f->n++] = (struct spec_syscall_entry){ .name = xstrdup(name) };
+}
+
+static bool env_has(const struct spec_strv *env, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < env->n; i++)
+		if (strncmp(env->v[i], name, len) == 0 && env->v[i][len] == '=')
+			return true;
+	return false;
+}
+
+/* "boot": true.  For both kinds of spec: PID 1 gets a console (a pty on
+ * /dev/console, see README "Boot mode"), container=nsrun, and
+ * container_uuid (filled in at start) in its environment unless the spec
+ * sets them.  A minimal spec also gets what the container's systemd needs
+ * of the members it leaves out: a cgroup namespace, the "cgroup" mount on
+ * /sys/fs/cgroup, and nspawn's syscall filter.  Called before
+ * fill_minimal_defaults, which adds TERM for the console. */
+static void fill_boot_defaults(struct spec *s)
+{
+	struct spec_process *p = &s->process;
+	struct spec_linux *l = &s->linux_;
+	p->terminal = true;
+	if (!s->minimal)
+		return;
+	if (!l->namespaces_given) {
+		add_ns(s, CLONE_NEWNS);
+		add_ns(s, CLONE_NEWPID);
+		add_ns(s, CLONE_NEWUTS);
+		add_ns(s, CLONE_NEWIPC);
+		add_ns(s, CLONE_NEWCGROUP);
+		l->namespaces_given = true;
+	}
+	if (!l->syscall_filter.n && !l->seccomp.present) {
+		uint64_t caps = p->caps.bounding;
+		for (size_t i = 0; !p->caps.given && i < ARRAY_SIZE(nspawn_caps); i++)
+			caps |= 1ULL << nspawn_caps[i];
+		for (size_t i = 0; i < ARRAY_SIZE(boot_syscall_filter); i++)
+			filter_add(&l->syscall_filter, boot_syscall_filter[i]);
+		for (size_t i = 0; i < ARRAY_SIZE(boot_syscall_filter_caps); i++)
+			if (caps & (1ULL << boot_syscall_filter_caps[i].cap))
+				filter_add(&l->syscall_filter, boot_syscall_filter_caps[i].name);
+		l->syscall_filter.errnum = EPERM;
+	}
+}
+
+/* After the minimal defaults: the environment and the cgroup mount. */
+static void fill_boot_env_and_mounts(struct spec *s)
+{
+	struct spec_process *p = &s->process;
+	if (!env_has(&p->env, "container"))
+		strv_add(&p->env, "container=nsrun");
+	if (!env_has(&p->env, "container_uuid"))
+		strv_add(&p->env, "container_uuid=");
+	if (s->minimal && !s->mounts_given) /* the mounts are the defaults */
+		add_mount(s, "/sys/fs/cgroup", "cgroup", "cgroup", (const char *[]){ "nosuid", "noexec",
+			  "nodev", NULL });
+}
+
 /* LSM labels are written to /proc attributes and handed to mounts as
  * context=: one label, nothing that could be read as a second value. */
 static const char *check_label(const char *l, bool selinux)
@@ -309,20 +400,33 @@ int spec_validate(struct dec *d, struct spec *s)
 		return dec_fail_at(d, s->unsupported[0].pos, s->unsupported[0].pointer,
 				   "not supported yet by nsrun %s", NSRUN_VERSION);
 	s->minimal = s->oci_version == NULL;
+	if (s->boot)
+		fill_boot_defaults(s);
 	if (s->minimal)
 		fill_minimal_defaults(s);
-	if (!s->process.present)
+	if (s->boot)
+		fill_boot_env_and_mounts(s);
+	/* A boot spec needs no args: PID 1 is then the image's init. */
+	if (!s->process.present && !(s->boot && s->minimal))
 		return dec_fail_at(d, (struct spec_pos){ 0, 0 }, "/process", "is required (at least "
 				   "\"args\")");
-	if (!s->process.args.n)
+	if (!s->process.args.n && !s->boot)
 		return dec_fail_at(d, s->process.args.v ? s->process.args_pos : s->process.pos,
 				   "/process/args", "must hold at least the program to run");
-	if (!s->process.args.v[0][0])
+	if (s->process.args.n && !s->process.args.v[0][0])
 		return dec_fail_at(d, s->process.args_pos, "/process/args/0", "the program must not be empty");
 	if (!s->process.cwd)
 		return dec_fail_at(d, s->process.pos, "/process/cwd", "is required by the OCI runtime-spec");
 	if (check_namespaces(d, s) < 0 || check_names(d, s) < 0)
 		return -1;
+	/* The container's systemd writes its own cgroups: only below a cgroup
+	 * namespace of its own is that its own subtree and not the host's. */
+	if (s->boot && !has_ns(s, CLONE_NEWCGROUP))
+		return dec_fail_at(d, (struct spec_pos){ 0, 0 }, "/linux/namespaces", "\"boot\": true "
+				   "needs a new cgroup namespace (add {\"type\": \"cgroup\"})");
+	if (s->boot && !has_ns(s, CLONE_NEWPID))
+		return dec_fail_at(d, (struct spec_pos){ 0, 0 }, "/linux/namespaces", "\"boot\": true "
+				   "needs a new pid namespace (add {\"type\": \"pid\"}): init must be PID 1");
 	for (size_t i = 0; i < s->linux_.n_sysctl; i++)
 		if (check_sysctl(d, s, &s->linux_.sysctl[i]) < 0)
 			return -1;

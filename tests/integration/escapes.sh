@@ -41,90 +41,98 @@ host_proc_state() { cat /proc/sys/kernel/core_pattern /proc/sys/kernel/hostname 
 	/proc/sys/net/ipv4/ip_forward /proc/sys/kernel/modprobe 2>/dev/null; }
 BEFORE_PROC=$(host_proc_state)
 
-# --- /dev is a symlink to a host directory --------------------------------
-for link in "$HOSTDIR" "../../../../../../../../..$HOSTDIR"; do
-	fresh_rootfs devlink
-	rm -rf "$RF/dev"
-	ln -s "$link" "$RF/dev"
-	minimal_spec "$TMP/s.json" '["sh", "-c", "ls /dev"]'
-	sed -i "s|$ROOTFS|$RF|" "$TMP/s.json"
-	out=$(run "$TMP/s.json" 2>&1); rc=$?
-	ok "$([ "$rc" = 125 ] || [ "$rc" = 0 ]; echo $?)" "/dev -> $link: refused or confined (status $rc)"
-	host_untouched "/dev -> $link (minimal spec)"
-	# an OCI spec with its own /dev tmpfs and devpts
-	spec "$TMP/o.json" "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"$RF\"}, \"process\": {\"cwd\": \"/\", \"args\": [\"ls\", \"/dev\"]},
-	 \"mounts\": [{\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}, {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\"}],
-	 \"linux\": {\"namespaces\": [{\"type\":\"mount\"}], \"devices\": [{\"path\": \"/dev/evil\", \"type\": \"c\", \"major\": 1, \"minor\": 3}]}}"
-	run "$TMP/o.json" >/dev/null 2>&1
-	host_untouched "/dev -> $link (OCI spec with /dev, /dev/pts and a device)"
-done
-
-# --- /proc or /sys is a symlink ------------------------------------------
-for d in proc sys; do
-	for link in "$HOSTDIR" "/etc" "tmp"; do
-		fresh_rootfs plink
-		rm -rf "${RF:?}/$d"
-		ln -s "$link" "$RF/$d"
-		minimal_spec "$TMP/s.json" '["true"]'
+# Path attacks run twice: with openat2(RESOLVE_IN_ROOT) and with the
+# component walk nsrun falls back to on kernels without it.
+path_attacks() {
+	echo "# path resolution: $1"
+	# --- /dev is a symlink to a host directory --------------------------------
+	for link in "$HOSTDIR" "../../../../../../../../..$HOSTDIR"; do
+		fresh_rootfs devlink
+		rm -rf "$RF/dev"
+		ln -s "$link" "$RF/dev"
+		minimal_spec "$TMP/s.json" '["sh", "-c", "ls /dev"]'
 		sed -i "s|$ROOTFS|$RF|" "$TMP/s.json"
 		out=$(run "$TMP/s.json" 2>&1); rc=$?
-		is "$rc" 125 "/$d -> $link: refused"
-		like "$out" "mount /$d: /$d in the root filesystem is a symlink, not a directory: refusing to mount there" \
-			"/$d -> $link: with a clear error"
+		ok "$([ "$rc" = 125 ] || [ "$rc" = 0 ]; echo $?)" "/dev -> $link: refused or confined (status $rc)"
+		host_untouched "/dev -> $link (minimal spec)"
+		# an OCI spec with its own /dev tmpfs and devpts
+		spec "$TMP/o.json" "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"$RF\"}, \"process\": {\"cwd\": \"/\", \"args\": [\"ls\", \"/dev\"]},
+		 \"mounts\": [{\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}, {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\"}],
+		 \"linux\": {\"namespaces\": [{\"type\":\"mount\"}], \"devices\": [{\"path\": \"/dev/evil\", \"type\": \"c\", \"major\": 1, \"minor\": 3}]}}"
+		run "$TMP/o.json" >/dev/null 2>&1
+		host_untouched "/dev -> $link (OCI spec with /dev, /dev/pts and a device)"
 	done
-done
-host_untouched "/proc and /sys symlinks"
 
-# --- mount destinations through symlinks and ".." ------------------------
-fresh_rootfs mntlink
-mkdir -p "$TMP/src"
-echo data >"$TMP/src/file"
-ln -s "$HOSTDIR" "$RF/mnt/abs"
-ln -s "../../../../../../../../..$HOSTDIR" "$RF/mnt/rel"
-ln -s "/mnt/abs" "$RF/mnt/chain"
-for dest in /mnt/abs /mnt/abs/sub /mnt/rel /mnt/rel/sub /mnt/chain/sub; do
-	for kind in tmpfs bind; do
-		if [ $kind = tmpfs ]; then m="{\"destination\": \"$dest\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}"
-		else m="{\"destination\": \"$dest\", \"type\": \"bind\", \"source\": \"$TMP/src\", \"options\": [\"bind\"]}"; fi
-		spec "$TMP/m.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"sh\", \"-c\", \"ls $dest\"]}, \"mounts\": [$m]}"
-		out=$(run "$TMP/m.json" 2>&1); rc=$?
-		if [ "$rc" = 0 ]; then
-			is "$(ls -A "$HOSTDIR")" "" "$kind on $dest: confined to the rootfs"
-		else
-			is "$rc" 125 "$kind on $dest: refused"
-		fi
+	# --- /proc or /sys is a symlink ------------------------------------------
+	for d in proc sys; do
+		for link in "$HOSTDIR" "/etc" "tmp"; do
+			fresh_rootfs plink
+			rm -rf "${RF:?}/$d"
+			ln -s "$link" "$RF/$d"
+			minimal_spec "$TMP/s.json" '["true"]'
+			sed -i "s|$ROOTFS|$RF|" "$TMP/s.json"
+			out=$(run "$TMP/s.json" 2>&1); rc=$?
+			is "$rc" 125 "/$d -> $link: refused"
+			like "$out" "mount /$d: /$d in the root filesystem is a symlink, not a directory: refusing to mount there" \
+				"/$d -> $link: with a clear error"
+		done
 	done
-done
-host_untouched "mount destinations through symlinks"
-for dest in "/../../../../..$HOSTDIR" "/mnt/../../..$HOSTDIR" "/mnt/.."; do
-	spec "$TMP/m.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"true\"]},
-	 \"mounts\": [{\"destination\": \"$dest\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}]}"
-	like "$(run "$TMP/m.json" 2>&1)" "/mounts/0/destination: a mount destination must not contain \"..\" components" \
-		"destination $dest: refused by validation"
-done
-host_untouched "mount destinations with .."
+	host_untouched "/proc and /sys symlinks"
 
-# --- process.cwd through /proc/self/fd/N with fds leaked by the caller --------
-# The caller leaks directories of the host, without CLOEXEC.
-exec 3</ 4</etc 5<"$HOSTDIR" 6</root 7</tmp 8</proc 9</sys 10</ 11</etc 12</ 13</ 14</ 15</ 16</ 17</ 18</ 19</ 20</
-refused=0 inside=0 escaped=0
-for n in $(seq 3 20); do
-	spec "$TMP/c.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"cwd\": \"/proc/self/fd/$n\",
-	 \"args\": [\"sh\", \"-c\", \"pwd; touch escaped-$n\"]}}"
-	out=$(run "$TMP/c.json" 2>&1); rc=$?
-	if [ "$rc" = 125 ]; then refused=$((refused + 1))
-	elif printf '%s' "$out" | grep -q '^/' && ! printf '%s' "$out" | grep -q unreachable; then inside=$((inside + 1))
-	else escaped=$((escaped + 1)); echo "# cwd /proc/self/fd/$n: $out"; fi
-done
-exec 3<&- 4<&- 5<&- 6<&- 7<&- 8<&- 9<&- 10<&- 11<&- 12<&- 13<&- 14<&- 15<&- 16<&- 17<&- 18<&- 19<&- 20<&-
-is "$escaped" 0 "cwd /proc/self/fd/3..20 with leaked fds: never outside the container ($refused refused, $inside inside)"
-is "$(find / /etc /root /tmp "$HOSTDIR" -maxdepth 1 -name 'escaped-*' 2>/dev/null)" "" "cwd: nothing was written through a leaked fd"
-exec 7</etc
-spec "$TMP/c.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"cwd\": \"/proc/self/fd/7\", \"args\": [\"pwd\"]}}"
-like "$(run "$TMP/c.json" 2>&1)" "step [0-9]+ cwd /proc/self/fd/7: .*ELOOP" "cwd /proc/self/fd/7: refused, naming the step"
-spec "$TMP/c.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"cwd\": \"/proc/1/root/../../..\", \"args\": [\"pwd\"]}}"
-is "$(run "$TMP/c.json" 2>&1 | grep -c unreachable)" 0 "cwd through /proc/1/root: never outside"
-exec 7<&-
+	# --- mount destinations through symlinks and ".." ------------------------
+	fresh_rootfs mntlink
+	mkdir -p "$TMP/src"
+	echo data >"$TMP/src/file"
+	ln -s "$HOSTDIR" "$RF/mnt/abs"
+	ln -s "../../../../../../../../..$HOSTDIR" "$RF/mnt/rel"
+	ln -s "/mnt/abs" "$RF/mnt/chain"
+	for dest in /mnt/abs /mnt/abs/sub /mnt/rel /mnt/rel/sub /mnt/chain/sub; do
+		for kind in tmpfs bind; do
+			if [ $kind = tmpfs ]; then m="{\"destination\": \"$dest\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}"
+			else m="{\"destination\": \"$dest\", \"type\": \"bind\", \"source\": \"$TMP/src\", \"options\": [\"bind\"]}"; fi
+			spec "$TMP/m.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"sh\", \"-c\", \"ls $dest\"]}, \"mounts\": [$m]}"
+			out=$(run "$TMP/m.json" 2>&1); rc=$?
+			if [ "$rc" = 0 ]; then
+				is "$(ls -A "$HOSTDIR")" "" "$kind on $dest: confined to the rootfs"
+			else
+				is "$rc" 125 "$kind on $dest: refused"
+			fi
+		done
+	done
+	host_untouched "mount destinations through symlinks"
+	for dest in "/../../../../..$HOSTDIR" "/mnt/../../..$HOSTDIR" "/mnt/.."; do
+		spec "$TMP/m.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"true\"]},
+		 \"mounts\": [{\"destination\": \"$dest\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}]}"
+		like "$(run "$TMP/m.json" 2>&1)" "/mounts/0/destination: a mount destination must not contain \"..\" components" \
+			"destination $dest: refused by validation"
+	done
+	host_untouched "mount destinations with .."
+
+	# --- process.cwd through /proc/self/fd/N with fds leaked by the caller --------
+	# The caller leaks directories of the host, without CLOEXEC.
+	exec 3</ 4</etc 5<"$HOSTDIR" 6</root 7</tmp 8</proc 9</sys 10</ 11</etc 12</ 13</ 14</ 15</ 16</ 17</ 18</ 19</ 20</
+	refused=0 inside=0 escaped=0
+	for n in $(seq 3 20); do
+		spec "$TMP/c.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"cwd\": \"/proc/self/fd/$n\",
+		 \"args\": [\"sh\", \"-c\", \"pwd; touch escaped-$n\"]}}"
+		out=$(run "$TMP/c.json" 2>&1); rc=$?
+		if [ "$rc" = 125 ]; then refused=$((refused + 1))
+		elif printf '%s' "$out" | grep -q '^/' && ! printf '%s' "$out" | grep -q unreachable; then inside=$((inside + 1))
+		else escaped=$((escaped + 1)); echo "# cwd /proc/self/fd/$n: $out"; fi
+	done
+	exec 3<&- 4<&- 5<&- 6<&- 7<&- 8<&- 9<&- 10<&- 11<&- 12<&- 13<&- 14<&- 15<&- 16<&- 17<&- 18<&- 19<&- 20<&-
+	is "$escaped" 0 "cwd /proc/self/fd/3..20 with leaked fds: never outside the container ($refused refused, $inside inside)"
+	is "$(find / /etc /root /tmp "$HOSTDIR" -maxdepth 1 -name 'escaped-*' 2>/dev/null)" "" "cwd: nothing was written through a leaked fd"
+	exec 7</etc
+	spec "$TMP/c.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"cwd\": \"/proc/self/fd/7\", \"args\": [\"pwd\"]}}"
+	like "$(run "$TMP/c.json" 2>&1)" "step [0-9]+ cwd /proc/self/fd/7: .*ELOOP" "cwd /proc/self/fd/7: refused, naming the step"
+	spec "$TMP/c.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"cwd\": \"/proc/1/root/../../..\", \"args\": [\"pwd\"]}}"
+	is "$(run "$TMP/c.json" 2>&1 | grep -c unreachable)" 0 "cwd through /proc/1/root: never outside"
+	exec 7<&-
+
+}
+path_attacks openat2
+NSRUN_TEST_NO_OPENAT2=1 path_attacks "component walk (NSRUN_TEST_NO_OPENAT2=1)"
 
 # --- the container's fds: only 0, 1, 2 even when the caller leaks some ---------
 fresh_rootfs fds

@@ -133,17 +133,17 @@ int cmd_wants_help(int argc, char **argv)
 	return 0;
 }
 
-/* Verbs that start a container run from a sealed copy of nsrun, so the
- * container can never reach the binary (SECURITY.md rule 5). */
-static int seal_if_starting(const char *verb, char **all_argv)
+static char **nsrun_argv;
+
+/* SECURITY.md rule 5: when the container could reach a process running
+ * nsrun's binary (no pid namespace of its own, or CAP_SYS_PTRACE), nsrun
+ * first re-runs itself from a sealed memfd copy; the plan decides. */
+int cmd_seal_if_needed(const struct plan *p)
 {
-	static const char *const no_container[] = { "plan", "check", "spec", "analyze", "state",
-		"kill", "delete", "list", "start", "help", "-h", "--help", "version", "--version" };
-	for (size_t i = 0; i < ARRAY_SIZE(no_container); i++)
-		if (strcmp(verb, no_container[i]) == 0)
-			return 0;
+	if (!plan_needs_sealed_runtime(p))
+		return 0;
 	struct nsrun_error err = { 0 };
-	if (exec_seal_self(all_argv, &err) < 0) {
+	if (exec_seal_self(nsrun_argv, &err) < 0) {
 		cmd_error("%s", err.msg);
 		return -1;
 	}
@@ -152,7 +152,7 @@ static int seal_if_starting(const char *verb, char **all_argv)
 
 int main(int argc, char **argv)
 {
-	char **all_argv = argv;
+	nsrun_argv = argv;
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return NSRUN_EXIT_FAILURE;
@@ -167,8 +167,6 @@ int main(int argc, char **argv)
 	argv += vi - 1;
 	argc -= vi - 1;
 	const char *verb = argv[1];
-	if (seal_if_starting(verb, all_argv) < 0)
-		return NSRUN_EXIT_FAILURE;
 	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0 || strcmp(verb, "help") == 0) {
 		fputs(usage, stdout);
 		return 0;

@@ -132,13 +132,16 @@ static int create_container(const struct create_args *a, enum exec_mode mode, in
 				  .console_socket = a->console_socket, .preserve_fds = a->preserve_fds,
 				  .fifo_fd = -1, .lock_fd = -1 };
 
-	if (state_create_dir(oci_global.root, a->id, &dirfd, &err) < 0)
-		goto fail;
-	made_dir = true;
-	if (spec_load_file(config, stderr, &spec, &err) < 0 ||
+	if (state_check_id(a->id, &err) < 0 || spec_load_file(config, stderr, &spec, &err) < 0 ||
 	    plan_build(spec, 0, NULL, &plan, &err) < 0)
 		goto fail;
 	plan_set_container(plan, a->id, mode == EXEC_CREATE);
+	/* before anything exists: sealing runs nsrun again from the start */
+	if (cmd_seal_if_needed(plan) < 0)
+		goto out;
+	if (state_create_dir(oci_global.root, a->id, &dirfd, &err) < 0)
+		goto fail;
+	made_dir = true;
 	if (plan->terminal && mode != EXEC_FOREGROUND && !a->console_socket) {
 		nsrun_error_set(&err, 0, "%s: /process/terminal is true: --console-socket is required", config);
 		goto fail;

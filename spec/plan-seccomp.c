@@ -214,8 +214,8 @@ static int build_syscall_filter(const struct spec_syscall_filter *sf, struct pla
 	struct names u = { 0 };
 	struct expansions x = { 0 };
 	struct verdict *v = NULL;
-	char **list;
-	size_t n;
+	char **list = NULL;
+	size_t n = 0;
 	int group;
 	static const char *const base[] = { "@known", "@default" };
 	for (size_t i = 0; i < ARRAY_SIZE(base) + sf->n; i++) {

@@ -13,6 +13,7 @@
 #define SPEC_ID_MAX 2147483647u   /* uids/gids 0..2^31-1 (SECURITY.md rule 10) */
 #define SPEC_HOSTNAME_MAX 64
 #define SPEC_DEVICES_MAX 4096     /* linux.devices entries */
+#define SPEC_SYSCALL_FILTER_MAX 4096 /* linux.syscallFilter entries */
 #define SPEC_WARNINGS_MAX 20      /* warnings shown; the rest are counted */
 #define SPEC_CAP_LAST 40          /* CAP_CHECKPOINT_RESTORE */
 

@@ -15,10 +15,10 @@ default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 CONF
-IMG=localhost/nsrun-test-busybox:latest
+IMG=localhost/nsrun-test-busybox:t$$
 tar -C "$ROOTFS" -c . | podman import -q - "$IMG" >/dev/null || { echo "Bail out! podman import failed"; exit 1; }
 P() { podman --runtime "$NSRUN" "$@"; }
-cleanup() { podman rm -f -a >/dev/null 2>&1; rm -rf "$TMP"; }
+cleanup() { podman rm -f nsrun-t1-$$ >/dev/null 2>&1; podman rmi -f "$IMG" >/dev/null 2>&1; rm -rf "$TMP"; }
 trap cleanup EXIT
 
 out=$(P run --rm "$IMG" sh -c 'echo hello from podman; echo pid $$' 2>&1)
@@ -26,17 +26,16 @@ like "$out" "hello from podman" "podman run --rm"
 like "$out" "pid 1" "the command is the container's PID 1"
 P run --rm "$IMG" sh -c 'exit 7' 2>/dev/null; is "$?" 7 "podman run: the exit status comes back"
 
-P run -d --name nsrun-t1 "$IMG" sleep 1000 >/dev/null; is "$?" 0 "podman run -d"
-is "$(P inspect -f '{{.State.Status}}' nsrun-t1)" running "podman inspect: running"
-out=$(P exec nsrun-t1 sh -c 'echo exec works; grep CapInh /proc/self/status; ps -o comm | grep -c sleep' 2>&1)
+P run -d --name nsrun-t1-$$ "$IMG" sleep 1000 >/dev/null; is "$?" 0 "podman run -d"
+is "$(P inspect -f '{{.State.Status}}' nsrun-t1-$$)" running "podman inspect: running"
+out=$(P exec nsrun-t1-$$ sh -c 'echo exec works; grep CapInh /proc/self/status; ps -o comm | grep -c sleep' 2>&1)
 like "$out" "exec works" "podman exec"
 like "$out" "CapInh:.0000000000000000" "podman exec: no inheritable capabilities"
 like "$out" "^1$" "podman exec: sees the container's sleep"
-like "$(P top nsrun-t1 2>&1)" "sleep" "podman top"
-P stop -t 1 nsrun-t1 >/dev/null 2>&1; is "$?" 0 "podman stop"
-is "$(P inspect -f '{{.State.Status}}' nsrun-t1)" exited "podman inspect: exited"
-P rm nsrun-t1 >/dev/null; is "$?" 0 "podman rm"
-[ -z "$(ls /run/nsrun 2>/dev/null; ls "$(podman info -f '{{.Store.RunRoot}}' 2>/dev/null)/../runc" 2>/dev/null)" ] || true
+like "$(P top nsrun-t1-$$ 2>&1)" "sleep" "podman top"
+P stop -t 1 nsrun-t1-$$ >/dev/null 2>&1; is "$?" 0 "podman stop"
+is "$(P inspect -f '{{.State.Status}}' nsrun-t1-$$)" exited "podman inspect: exited"
+P rm nsrun-t1-$$ >/dev/null; is "$?" 0 "podman rm"
 
 out=$(script -qec "podman --runtime $NSRUN run --rm -it $IMG sh -c 'tty; echo TERM=\$TERM'" /dev/null </dev/null 2>&1)
 like "$out" "/dev/pts/0" "podman run -it: a pty through the console socket"

@@ -684,6 +684,31 @@ static void set_paths(struct cgroup_handle *h, const struct plan *p)
 	}
 }
 
+/* A foreground nsrun killed by SIGKILL cannot remove its cgroup (its
+ * container dies with it: parent-death signal).  The next run removes such
+ * leftovers: empty "nsrun-PID" cgroups beside its own whose nsrun is gone. */
+static void sweep_stale(const struct hier *hi)
+{
+	const char *slash = strrchr(hi->path, '/');
+	if (!slash)
+		return;
+	_cleanup_free_ char *parent = xasprintf("%s%.*s", hi->mount, (int)(slash - hi->path), hi->path);
+	_cleanup_closedir_ DIR *d = opendir(parent);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char *end;
+		if (strncmp(e->d_name, "nsrun-", 6) != 0 || e->d_type != DT_DIR)
+			continue;
+		long pid = strtol(e->d_name + 6, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* its nsrun lives (or we cannot tell) */
+		/* fails, harmlessly, unless it is empty and has no children */
+		unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+	}
+}
+
 int cgroup_create(const struct plan *p, int proc_fd, struct cgroup_handle **out, struct nsrun_error *err)
 {
 	struct cgroup_handle *found = NULL;
@@ -711,6 +736,8 @@ int cgroup_create(const struct plan *p, int proc_fd, struct cgroup_handle **out,
 			ctls[n_ctls++] = ch[i].f->controller;
 	}
 	for (size_t i = 0; i < h->n; i++) {
+		if (!p->cgroup->path && !p->container_id)
+			sweep_stale(&h->v[i]);
 		if (create_hier(&h->v[i], err) < 0)
 			goto fail;
 		if (h->v[i].v2 && v2_enable(&h->v[i], ctls, n_ctls, err) < 0)

@@ -324,4 +324,18 @@ else
 	ok 0 "# SKIP cannot make a cgroup v2 view (unshare -m)"
 fi
 
+# --- a foreground nsrun killed by SIGKILL: the next run removes its cgroup ---
+spec "$TMP/k.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"args\": [\"sleep\", \"100\"]},
+  \"linux\": {\"resources\": {\"pids\": {\"limit\": 100}}}}"
+"$NSRUN" --pid-file "$TMP/k.pid" "$TMP/k.json" & kpid=$!
+for _ in $(seq 200); do [ -s "$TMP/k.pid" ] && break; sleep 0.02; done
+kill -9 "$kpid"; wait "$kpid" 2>/dev/null
+for _ in $(seq 200); do [ -d "/proc/$(cat "$TMP/k.pid")" ] || break; sleep 0.02; done
+[ ! -d "/proc/$(cat "$TMP/k.pid")" ]; ok $? "SIGKILL to nsrun: the container dies with it"
+stale=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "nsrun-$kpid" 2>/dev/null)
+[ -n "$stale" ]; ok $? "its cgroup is still there (nsrun could not remove it)"
+minimal_spec "$TMP/k2.json" '["true"]' '"linux": {"resources": {"pids": {"limit": 100}}}'
+"$NSRUN" "$TMP/k2.json"; is "$?" 0 "the next run with a cgroup works"
+is "$(find /sys/fs/cgroup -maxdepth 6 -type d -name "nsrun-$kpid" 2>/dev/null)" "" "and removed the stale cgroup"
+
 done_testing

@@ -451,12 +451,17 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 			      .console_slave = -1, .child = -1, .pidfd = -1, .console_master = -1,
 			      .mask_mnt = -1, .opts = o };
 	int sv[2] = { -1, -1 };
+	int own_pidns = -1, own_timens = -1;
 	int r = -1;
 	if (exec_preflight(&c, err) < 0)
 		goto out;
 	c.proc_fd = open_verified_procfs(err);
 	if (c.proc_fd < 0)
 		goto out;
+	/* Joining pid and time namespaces "for children" must not outlive the
+	 * clone: hooks and everything else nsrun forks stay in its own. */
+	own_pidns = openat(c.proc_fd, "self/ns/pid", O_RDONLY | O_CLOEXEC);
+	own_timens = openat(c.proc_fd, "self/ns/time", O_RDONLY | O_CLOEXEC);
 	/* the parent's steps before clone: join-namespace, cgroup */
 	for (size_t i = 0; i < p->n_steps && p->steps[i].kind != STEP_CLONE; i++)
 		if (run_step(&c, i, err) < 0)
@@ -490,6 +495,17 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 		close(sv[0]);
 		c.sync_fd = sv[1];
 		child_main(&c);
+	}
+	for (size_t i = 0; i < p->n_steps; i++) {
+		int fd = p->steps[i].kind != STEP_JOIN_NS_EARLY ? -1 :
+			 p->steps[i].ns_flags == CLONE_NEWPID ? own_pidns : own_timens;
+		if (fd >= 0 && setns(fd, p->steps[i].ns_flags) < 0) {
+			nsrun_error_set(err, errno, "return to nsrun's own %s namespace",
+					spec_namespace_name(p->steps[i].ns_flags));
+			reap(&c);
+			sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
+			goto out;
+		}
 	}
 	close(sv[1]);
 	sv[1] = -1;
@@ -568,6 +584,10 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 			fprintf(stderr, "nsrun: warning: %s\n", herr.msg);
 	}
 out:
+	if (own_pidns >= 0)
+		close(own_pidns);
+	if (own_timens >= 0)
+		close(own_timens);
 	if (c.child > 0)
 		reap(&c);
 	if (c.cgroup) {

@@ -104,8 +104,17 @@ static int parse_exec(int argc, char **argv, struct exec_args *a)
 			a->pid_file = val;
 		else if (!strcmp(name, "--console-socket"))
 			a->console_socket = val;
-		else if (!strcmp(name, "--preserve-fds"))
-			a->preserve_fds = atoi(val);
+		else if (!strcmp(name, "--preserve-fds")) {
+			/* as `nsrun run`: a negative count would close stdio, a
+			 * huge one loop for ever over fcntl */
+			char *end;
+			long n = strtol(val, &end, 10);
+			if (!*val || *end || n < 0 || n > 1000) {
+				cmd_error("--preserve-fds: expected a number from 0 to 1000, got \"%s\"", val);
+				return -1;
+			}
+			a->preserve_fds = (int)n;
+		}
 		else if (!strcmp(name, "--tty") || !strcmp(name, "-t"))
 			a->tty = true;
 		else if (!strcmp(name, "--detach") || !strcmp(name, "-d"))

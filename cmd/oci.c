@@ -376,7 +376,8 @@ static int parse_signal(const char *s)
 	}
 	if (strncasecmp(s, "RTMIN+", 6) == 0) {
 		n = strtol(s + 6, &end, 10);
-		if (!*end && SIGRTMIN + n <= SIGRTMAX)
+		/* "RTMIN+-5" would be SIGIO, and a huge n overflows */
+		if (!*end && n >= 0 && n <= SIGRTMAX - SIGRTMIN)
 			return SIGRTMIN + (int)n;
 	}
 	return -1;

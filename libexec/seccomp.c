@@ -183,9 +183,6 @@ int step_seccomp(struct exec_ctx *c, const struct plan_step *s, struct nsrun_err
 	return 0;
 }
 
-static int forward(const struct exec_ctx *c, const struct plan_seccomp *f, int listener,
-		   struct nsrun_error *err);
-
 /* The container process state of config-linux.md, for the seccomp agent. */
 static char *listener_state(const struct exec_ctx *c, const struct plan_seccomp *f)
 {
@@ -219,24 +216,8 @@ static char *listener_state(const struct exec_ctx *c, const struct plan_seccomp 
 	return buf;
 }
 
-int seccomp_forward_listener(struct exec_ctx *c, int listener, struct nsrun_error *err)
-{
-	const struct plan_seccomp *f = NULL;
-	size_t step = 0;
-	for (size_t i = 0; i < c->plan->n_steps && !f; i++)
-		if (c->plan->steps[i].kind == STEP_SECCOMP && c->plan->steps[i].seccomp->listener) {
-			f = c->plan->steps[i].seccomp;
-			step = i + 1;
-		}
-	if (!f)
-		return nsrun_error_set(err, 0, "the container's PID 1 sent a seccomp listener nobody "
-				       "asked for");
-	if (forward(c, f, listener, err) < 0)
-		return nsrun_error_prefix(err, "step %zu seccomp: ", step);
-	return 0;
-}
-
-static int forward(const struct exec_ctx *c, const struct plan_seccomp *f, int listener,
+/* Connect to the agent and send it the state with the listener fd. */
+static int send_to_agent(const struct exec_ctx *c, const struct plan_seccomp *f, int listener,
 		   struct nsrun_error *err)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -268,5 +249,22 @@ static int forward(const struct exec_ctx *c, const struct plan_seccomp *f, int l
 					       f->source, f->listener_path);
 		done += (size_t)n;
 	}
+	return 0;
+}
+
+int seccomp_forward_listener(struct exec_ctx *c, int listener, struct nsrun_error *err)
+{
+	const struct plan_seccomp *f = NULL;
+	size_t step = 0;
+	for (size_t i = 0; i < c->plan->n_steps && !f; i++)
+		if (c->plan->steps[i].kind == STEP_SECCOMP && c->plan->steps[i].seccomp->listener) {
+			f = c->plan->steps[i].seccomp;
+			step = i + 1;
+		}
+	if (!f)
+		return nsrun_error_set(err, 0, "the container's PID 1 sent a seccomp listener nobody "
+				       "asked for");
+	if (send_to_agent(c, f, listener, err) < 0)
+		return nsrun_error_prefix(err, "step %zu seccomp: ", step);
 	return 0;
 }

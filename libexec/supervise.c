@@ -1,8 +1,8 @@
 /* The foreground loop: forward signals to the container's PID 1, relay
  * its pty to our terminal in raw mode, and end with its exit status.
  *
- * Boot mode (README "Boot mode") changes three things: SIGTERM and SIGINT
- * become SIGRTMIN+3 (systemd's "halt"), then SIGKILL on the second one or
+ * Boot mode (README "Boot mode") changes three things: SIGTERM, SIGINT and
+ * SIGHUP become SIGRTMIN+3 (systemd's "halt"), then SIGKILL on the second one or
  * when the stop timeout runs out; the console is relayed read-only when
  * stdin is not a terminal; and PID 1 killed by SIGINT (the kernel's answer
  * to reboot(2) POWER_OFF or HALT from a pid namespace's init) is a clean
@@ -252,8 +252,9 @@ int supervise(struct exec_ctx *c, const sigset_t *orig_mask, int *exit_status, s
 			} else if (sig == SIGWINCH) {
 				if (r.master >= 0)
 					copy_winsize(r.master);
-			} else if (boot && (sig == SIGTERM || sig == SIGINT)) {
-				/* halt; the second time, or after the timeout, kill */
+			} else if (boot && (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)) {
+				/* halt (SIGHUP: our terminal went away); the second
+				 * time, or after the timeout, kill */
 				if (halt_deadline < 0) {
 					send_signal(c, SIGRTMIN + 3);
 					halt_deadline = now_ms() + stop_ms;

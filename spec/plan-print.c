@@ -347,7 +347,7 @@ static void print_plan(const struct plan *p, bool verbose, FILE *f)
 		"away from it)");
 	if (p->boot)
 		fprintf(f, "# boot: /dev/console is a pty relayed to nsrun's terminal (output only when "
-			"stdin is not a tty); SIGTERM or SIGINT to nsrun send PID 1 SIGRTMIN+3 (halt), a "
+			"stdin is not a tty); SIGTERM, SIGINT or SIGHUP to nsrun send PID 1 SIGRTMIN+3 (halt), a "
 			"second one or the stop timeout SIGKILL; PID 1 killed by SIGINT (poweroff, halt) "
 			"ends nsrun with 0, by SIGHUP (reboot) starts the container again%s\n",
 			p->uuid_env >= 0 ? "; container_uuid= gets a new random UUID at each start" : "");

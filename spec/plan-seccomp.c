@@ -26,6 +26,11 @@
 #include "syscall-groups.h"
 
 #define CAP_SYS_ADMIN_BIT 21
+/* Each rule costs the filter at least one BPF instruction and the kernel
+ * loads at most 4096 (BPF_MAXINSNS) a filter: a longer list cannot work,
+ * and ioctl's low-32-bit comparisons multiply rules by up to 192 (a 1.8 MB
+ * profile made 23 million of them, 4.7 GB). */
+#define PLAN_SECCOMP_MAX_RULES 4096
 
 static void add_arch(struct plan_seccomp *f, uint32_t token)
 {
@@ -60,7 +65,10 @@ static bool on_arches(const struct plan_seccomp *f, const char *name)
 static struct plan_seccomp_rule *add_rule(struct plan_seccomp *f, const char *name, uint32_t action,
 					  size_t entry)
 {
-	f->rules = xrealloc(f->rules, (f->n_rules + 1) * sizeof(*f->rules));
+	/* room doubles at 16, 32, 64, ...: a profile may hold many rules */
+	size_t n = f->n_rules;
+	if (n == 0 || (n >= 16 && (n & (n - 1)) == 0))
+		f->rules = xrealloc(f->rules, (n ? 2 * n : 16) * sizeof(*f->rules));
 	struct plan_seccomp_rule *r = &f->rules[f->n_rules++];
 	memset(r, 0, sizeof(*r));
 	r->syscall = xstrdup(name);
@@ -131,11 +139,14 @@ void plan_seccomp_free(struct plan_seccomp *f)
 
 /* ---- linux.syscallFilter ---- */
 
-struct names { char **v; size_t n; };
+struct names { char **v; size_t n, cap; };
 
 static void names_add(struct names *u, char *const *list, size_t n)
 {
-	u->v = xrealloc(u->v, (u->n + n + 1) * sizeof(char *));
+	if (u->n + n + 1 > u->cap) {
+		u->cap = 2 * (u->n + n + 1);
+		u->v = xrealloc(u->v, u->cap * sizeof(char *));
+	}
 	for (size_t i = 0; i < n; i++)
 		u->v[u->n++] = xstrdup(list[i]);
 	u->v[u->n] = NULL;
@@ -476,6 +487,11 @@ static int build_oci(const struct spec *s, struct plan_seccomp *f, bool then_nsr
 				f->n_other_arch++;
 			else
 				add_oci_rules(f, r->names.v[k], r, i);
+			if (f->n_rules > PLAN_SECCOMP_MAX_RULES)
+				return nsrun_error_set(err, 0, "%s:%u:%u: /linux/seccomp/syscalls/%zu: the filter "
+						       "gets more than %d rules, more than the kernel can "
+						       "load", s->file, r->pos.line, r->pos.col, i,
+						       PLAN_SECCOMP_MAX_RULES);
 		}
 	}
 	if (f->listener) {

@@ -113,6 +113,38 @@ static int check_sysctl(struct dec *d, const struct spec *s, const struct spec_s
 			   "kernel.hostname and kernel.domainname can be set");
 }
 
+static bool id_mapped(const struct spec_idmap *m, size_t n, uint32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container_id && id - m[i].container_id < m[i].size)
+			return true;
+	return false;
+}
+
+/* In a new user namespace the process's ids must be mapped: the kernel
+ * refuses setuid/setgid/setgroups to an unmapped id. */
+static int check_user_mapped(struct dec *d, const struct spec *s)
+{
+	const struct spec_linux *l = &s->linux_;
+	const struct spec_user *u = &s->process.user;
+	if (!id_mapped(l->uid_mappings, l->n_uid_mappings, u->uid))
+		return dec_fail_at(d, s->process.pos, "/process/user/uid", "%u is not mapped by "
+				   "/linux/uidMappings (container ids), so the process cannot run as it",
+				   u->uid);
+	if (!id_mapped(l->gid_mappings, l->n_gid_mappings, u->gid))
+		return dec_fail_at(d, s->process.pos, "/process/user/gid", "%u is not mapped by "
+				   "/linux/gidMappings (container ids), so the process cannot run as it",
+				   u->gid);
+	for (size_t i = 0; i < u->n_additional_gids; i++)
+		if (!id_mapped(l->gid_mappings, l->n_gid_mappings, u->additional_gids[i])) {
+			char ptr[64];
+			snprintf(ptr, sizeof(ptr), "/process/user/additionalGids/%zu", i);
+			return dec_fail_at(d, s->process.pos, ptr, "%u is not mapped by /linux/gidMappings "
+					   "(container ids)", u->additional_gids[i]);
+		}
+	return 0;
+}
+
 static int check_namespaces(struct dec *d, const struct spec *s)
 {
 	const struct spec_linux *l = &s->linux_;
@@ -124,6 +156,8 @@ static int check_namespaces(struct dec *d, const struct spec *s)
 	if (user && !user->path && (!l->n_uid_mappings || !l->n_gid_mappings))
 		return dec_fail_at(d, user->pos, "/linux/namespaces",
 				   "a new user namespace needs both /linux/uidMappings and /linux/gidMappings");
+	if (user && !user->path && check_user_mapped(d, s) < 0)
+		return -1;
 	if (l->n_time_offsets) {
 		const struct spec_namespace *t = find_ns(s, CLONE_NEWTIME);
 		if (!t || t->path)
@@ -323,7 +357,7 @@ static void fill_boot_defaults(struct spec *s)
 		add_ns(s, CLONE_NEWUTS);
 		add_ns(s, CLONE_NEWIPC);
 		add_ns(s, CLONE_NEWCGROUP);
-		l->namespaces_given = true;
+		l->namespaces_given = true; /* fill_minimal_defaults adds no others */
 	}
 	if (!l->syscall_filter.n && !l->seccomp.present) {
 		uint64_t caps = p->caps.bounding;
@@ -346,6 +380,12 @@ static void fill_boot_env_and_mounts(struct spec *s)
 		strv_add(&p->env, "container=nsrun");
 	if (!env_has(&p->env, "container_uuid"))
 		strv_add(&p->env, "container_uuid=");
+	/* nspawn --private-network adds CAP_NET_ADMIN: the network namespace
+	 * is the container's own, and writing /proc/sys/net needs it. */
+	if (p->caps.defaulted && has_ns(s, CLONE_NEWNET)) {
+		p->caps.bounding |= 1ULL << 12 /* NET_ADMIN */;
+		p->caps.effective = p->caps.permitted = p->caps.bounding;
+	}
 	if (s->minimal && !s->mounts_given) /* the mounts are the defaults */
 		add_mount(s, "/sys/fs/cgroup", "cgroup", "cgroup", (const char *[]){ "nosuid", "noexec",
 			  "nodev", NULL });

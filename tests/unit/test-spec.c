@@ -323,6 +323,71 @@ static void test_limits(void)
 	}
 	unlink("deep.json");
 
+	/* Lists whose checking or planning is quadratic are bounded: with
+	 * 4 MiB of "@known", "~@known" planning took minutes. */
+	static const struct { const char *name, *head, *item, *tail; int max; const char *want; } lists[] = {
+		{ "devices", "\"linux\": {\"devices\": [", "{\"path\": \"/dev/d%d\", \"type\": \"p\"}", "]}",
+		  SPEC_DEVICES_MAX, "lists.json:1:74: /linux/devices: more than 4096 devices" },
+		{ "syscallFilter", "\"linux\": {\"syscallFilter\": [", "\"%s@known\"", "]}",
+		  SPEC_SYSCALL_FILTER_MAX, "lists.json:1:80: /linux/syscallFilter: more than 4096 entries" },
+		{ "resources/blockIO/weightDevice",
+		  "\"linux\": {\"resources\": {\"blockIO\": {\"weightDevice\": [",
+		  "{\"major\": 8, \"minor\": %d, \"weight\": 10}", "]}}}", SPEC_DEVICES_MAX,
+		  "lists.json:1:105: /linux/resources/blockIO/weightDevice: more than 4096 devices" },
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(lists); k++) {
+		for (int n = lists[k].max; n <= lists[k].max + 1; n++) {
+			f = fopen("lists.json", "we");
+			if (!f)
+				break;
+			fprintf(f, "{\"root\": {\"path\": \"r\"}, \"process\": {\"args\": [\"x\"]}, %s", lists[k].head);
+			for (int i = 0; i < n; i++) {
+				fputs(i ? ", " : "", f);
+				if (k == 1)
+					fprintf(f, lists[k].item, i % 2 ? "~" : "");
+				else
+					fprintf(f, lists[k].item, i);
+			}
+			fprintf(f, "%s}\n", lists[k].tail);
+			fclose(f);
+			load("lists.json", &res);
+			if (n == lists[k].max) {
+				if (!tap_ok(res.r == 0, "%d entries in /linux/%s are accepted", n, lists[k].name))
+					printf("#   error: %s\n", res.err.msg);
+			} else {
+				tap_ok(res.r < 0, "%d entries in /linux/%s are refused", n, lists[k].name);
+				tap_str_eq(res.err.msg, lists[k].want, "  message");
+			}
+			result_free(&res);
+		}
+	}
+	unlink("lists.json");
+
+	/* Warnings stop after SPEC_WARNINGS_MAX, with a line that says so. */
+	f = fopen("warn.json", "we");
+	if (f) {
+		fputs("{\"root\": {\"path\": \"r\"}, \"process\": {\"args\": [\"x\"]}", f);
+		for (int i = 0; i < SPEC_WARNINGS_MAX + 5; i++)
+			fprintf(f, ",\n\"unknown%d\": 1", i);
+		fputs("}\n", f);
+		fclose(f);
+	}
+	load("warn.json", &res);
+	tap_ok(res.r == 0, "a spec with %d unknown members is accepted", SPEC_WARNINGS_MAX + 5);
+	{
+		_cleanup_free_ char *want = NULL;
+		size_t wl = 0;
+		FILE *w = open_memstream(&want, &wl);
+		for (int i = 0; i < SPEC_WARNINGS_MAX; i++)
+			fprintf(w, "warn.json:%d:1: warning: /unknown%d: unknown member, ignored\n", i + 2, i);
+		fprintf(w, "warn.json: warning: more than %d warnings, the rest are not shown\n",
+			SPEC_WARNINGS_MAX);
+		fclose(w);
+		tap_str_eq(res.warnings, want, "  only the first 20 warnings are shown");
+	}
+	result_free(&res);
+	unlink("warn.json");
+
 	mkdir("dir.json", 0755);
 	load("dir.json", &res);
 	tap_ok(res.r < 0, "a directory is refused");

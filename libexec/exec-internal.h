@@ -58,6 +58,11 @@ int resolve_in_root(int root_fd, const char *path, int flags, struct nsrun_error
  * or an empty file when `file` is true) inside root; returns an O_PATH fd. */
 int mkpath_in_root(int root_fd, const char *path, bool file, struct nsrun_error *err);
 int open_verified_procfs(struct nsrun_error *err);
+/* seccomp-cache.c: compiled filters kept in /var/cache/nsrun/seccomp. */
+struct sock_fprog;
+struct plan_seccomp;
+bool seccomp_cache_load(const struct plan_seccomp *f, struct sock_fprog *prog);
+void seccomp_cache_store(const struct plan_seccomp *f, const struct sock_fprog *prog);
 /* copyup.c: copy the directory src_dir into the root of the new mount mnt_fd. */
 int copy_up(int src_dir, int mnt_fd, struct nsrun_error *err);
 

@@ -397,6 +397,9 @@ static int parent_setup(struct exec_ctx *c, const struct exec_options *o, struct
 			close(fd);
 			if (r < 0)
 				return -1;
+			struct sync_msg go = { .kind = SYNC_RELEASE };
+			if (sync_send(c->sync_fd, &go, -1) < 0)
+				return nsrun_error_set(err, errno, "the container's PID 1 is gone");
 			continue;
 		}
 		if (fd >= 0)

@@ -58,7 +58,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *prog, struct nsrun
 	return 0;
 }
 
-static int compile(const struct plan_seccomp *f, struct sock_fprog *prog, struct nsrun_error *err)
+static int compile_now(const struct plan_seccomp *f, struct sock_fprog *prog, struct nsrun_error *err)
 {
 	scmp_filter_ctx ctx = seccomp_init(f->default_action);
 	int r;
@@ -99,6 +99,16 @@ static int compile(const struct plan_seccomp *f, struct sock_fprog *prog, struct
 	r = export_bpf(ctx, prog, err);
 	seccomp_release(ctx);
 	return r;
+}
+
+static int compile(const struct plan_seccomp *f, struct sock_fprog *prog, struct nsrun_error *err)
+{
+	if (seccomp_cache_load(f, prog))
+		return 0;
+	if (compile_now(f, prog, err) < 0)
+		return -1;
+	seccomp_cache_store(f, prog);
+	return 0;
 }
 
 /* The kernel says which actions it has; better to know before clone. */
@@ -180,6 +190,11 @@ int step_seccomp(struct exec_ctx *c, const struct plan_step *s, struct nsrun_err
 	close(fd);
 	if (r < 0)
 		return nsrun_error_set(err, e, "%s: hand the listener to nsrun", f->source);
+	/* the program must not run before the agent has the listener: nsrun
+	 * says when it has handed it over, or kills us */
+	int passed;
+	if (sync_recv(c->sync_fd, &m, &passed) != 1 || m.kind != SYNC_RELEASE)
+		return nsrun_error_set(err, EPIPE, "%s: nsrun could not hand the listener over", f->source);
 	return 0;
 }
 

@@ -502,10 +502,12 @@ static int build_oci(const struct spec *s, struct plan_seccomp *f, bool then_nsr
 	if (check_conflicts(s, f, err) < 0)
 		return -1;
 	count_syscalls(f);
-	/* Right after this filter is loaded, nsrun calls sendmsg (the listener)
-	 * and seccomp (the next filter). */
-	const char *needed[2] = { f->listener ? "sendmsg" : NULL, then_nsrun ? "seccomp" : NULL };
-	for (size_t i = 0; i < 2; i++) {
+	/* Right after this filter is loaded, nsrun calls sendmsg and recvmsg
+	 * (the listener, then waiting until the agent has it) and seccomp (the
+	 * next filter). */
+	const char *needed[3] = { f->listener ? "sendmsg" : NULL, f->listener ? "recvmsg" : NULL,
+				  then_nsrun ? "seccomp" : NULL };
+	for (size_t i = 0; i < 3; i++) {
 		bool conditional;
 		if (!needed[i])
 			continue;
@@ -516,7 +518,7 @@ static int build_oci(const struct spec *s, struct plan_seccomp *f, bool then_nsr
 		spec_seccomp_action_format(act, a, sizeof(a));
 		return nsrun_error_set(err, 0, "%s:%u:%u: /linux/seccomp: gives %s %s, but nsrun calls it "
 				       "right after loading the filter to %s", s->file, sc->pos.line,
-				       sc->pos.col, needed[i], a, i == 0 ?
+				       sc->pos.col, needed[i], a, i < 2 ?
 				       "hand the listener to the agent at listenerPath" :
 				       "install /linux/syscallFilter");
 	}

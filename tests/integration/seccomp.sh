@@ -392,5 +392,24 @@ check '    "seccomp": {"defaultAction": "SCMP_ACT_ALLOW",
 	'6:108: /linux/seccomp/syscalls/0/args/0/op: unknown operator "SCMP_CMP_NEQ" (did you mean "SCMP_CMP_NE"?), expected one of SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ' \
 	"unknown operator"
 
+# --- the cache of compiled filters (/var/cache/nsrun/seccomp) ---------------
+CACHE=/var/cache/nsrun/seccomp
+minimal_spec "$TMP/cache.json" '["sh","-c","mkdir /tmp/x 2>&1; echo shell-ok"]' \
+	'"linux": {"syscallFilter": ["@system-service", "~mkdir:EACCES", "~mkdirat:EACCES"], "syscallErrno": "EPERM"}'
+before=$(ls "$CACHE" 2>/dev/null | wc -l)
+out1=$("$NSRUN" "$TMP/cache.json" 2>&1)
+after=$(ls "$CACHE" 2>/dev/null | wc -l)
+ok $(( after > before || after > 0 ? 0 : 1 )) "a compiled filter is kept in $CACHE"
+out2=$("$NSRUN" "$TMP/cache.json" 2>&1)
+is "$out2" "$out1" "the cached filter behaves as the compiled one"
+like "$out2" "Permission denied" "and still denies mkdir with EACCES"
+[ "$(stat -c %a "$CACHE")" = 700 ]; ok $? "the cache directory is root's only (0700)"
+# a cache file whose description does not match is never used
+for f in "$CACHE"/*; do printf 'garbage' >>"$f"; done
+out3=$(NSRUN_SECCOMP_CACHE=1 "$NSRUN" "$TMP/cache.json" 2>&1)
+is "$out3" "$out1" "a damaged cache file is ignored (compiled again)"
+out4=$(NSRUN_SECCOMP_CACHE=0 "$NSRUN" "$TMP/cache.json" 2>&1)
+is "$out4" "$out1" "NSRUN_SECCOMP_CACHE=0 compiles without the cache"
+
 is "$(grep -c "$TMP" /proc/self/mountinfo)" 0 "no mount of any container is left on the host"
 done_testing

@@ -222,7 +222,7 @@ int cmd_exec(int argc, char **argv)
 	if (parse_exec(argc, argv, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
 	struct container_state st;
-	_cleanup_free_ char **env = a.env;
+	_cleanup_free_ __attribute__((unused)) char **env = a.env;  /* frees a.env */
 	if (load_state(a.id, &st) < 0)
 		return NSRUN_EXIT_FAILURE;
 	int status = NSRUN_EXIT_FAILURE;

@@ -47,6 +47,8 @@ struct sync_msg {
 	int status;               /* SYNC_ERROR: exit status nsrun should use */
 	char msg[sizeof(((struct nsrun_error *)0)->msg)];
 };
+/* sendmsg of buf with pass_fd (>= 0) as SCM_RIGHTS, retried on EINTR. */
+ssize_t send_with_fd(int sock, const void *buf, size_t len, int pass_fd);
 int sync_send(int fd, const struct sync_msg *m, int pass_fd);
 /* Returns 1 with a message, 0 on EOF, -1 on error; *recv_fd gets a passed fd or -1. */
 int sync_recv(int fd, struct sync_msg *m, int *recv_fd);

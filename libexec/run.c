@@ -66,9 +66,9 @@ static const step_fn step_table[STEP__MAX] = {
 	[STEP_EXEC] = step_exec,
 };
 
-int sync_send(int fd, const struct sync_msg *m, int pass_fd)
+ssize_t send_with_fd(int sock, const void *buf, size_t len, int pass_fd)
 {
-	struct iovec iov = { .iov_base = (void *)m, .iov_len = sizeof(*m) };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	if (pass_fd >= 0) {
@@ -82,9 +82,14 @@ int sync_send(int fd, const struct sync_msg *m, int pass_fd)
 	}
 	ssize_t n;
 	do
-		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)sizeof(*m) ? 0 : -1;
+	return n;
+}
+
+int sync_send(int fd, const struct sync_msg *m, int pass_fd)
+{
+	return send_with_fd(fd, m, sizeof(*m), pass_fd) == (ssize_t)sizeof(*m) ? 0 : -1;
 }
 
 int sync_recv(int fd, struct sync_msg *m, int *recv_fd)
@@ -422,17 +427,8 @@ static int send_console(const char *path, int master, struct nsrun_error *err)
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return nsrun_error_set(err, errno, "connect to the console socket %s", path);
-	char name[] = "/dev/ptmx";
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
-	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &master, sizeof(int));
-	if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
+	static const char name[] = "/dev/ptmx";
+	if (send_with_fd(fd, name, sizeof(name) - 1, master) < 0)
 		return nsrun_error_set(err, errno, "send the pty to the console socket %s", path);
 	return 0;
 }

@@ -243,22 +243,9 @@ static int send_to_agent(const struct exec_ctx *c, const struct plan_seccomp *f,
 				       f->listener_path);
 	_cleanup_free_ char *state = listener_state(c, f);
 	size_t len = strlen(state), done = 0;
-	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
 	while (done < len) {
-		struct iovec iov = { .iov_base = state + done, .iov_len = len - done };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-		if (done == 0) { /* the fd goes with the first byte */
-			mh.msg_control = u.buf;
-			mh.msg_controllen = sizeof(u.buf);
-			struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-			cm->cmsg_level = SOL_SOCKET;
-			cm->cmsg_type = SCM_RIGHTS;
-			cm->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(cm), &listener, sizeof(int));
-		}
-		ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
+		/* the fd goes with the first byte */
+		ssize_t n = send_with_fd(sock, state + done, len - done, done == 0 ? listener : -1);
 		if (n <= 0)
 			return nsrun_error_set(err, errno, "%s: send the listener to the seccomp agent at %s",
 					       f->source, f->listener_path);

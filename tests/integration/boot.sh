@@ -114,6 +114,8 @@ report)
 	poweroff ;;
 reboot-once)
 	[ $n = 1 ] && reboot || poweroff ;;
+reboot-many)
+	if [ $n -lt 25 ]; then reboot; else sleep 1; poweroff; fi ;;
 esac
 EOF
 chmod 755 "$BB/etc/boot-action"
@@ -157,6 +159,24 @@ rm -f "$BB/var/boots"
 out=$(timeout 60 "$NSRUN" "$TMP/net.json" </dev/null 2>&1 | tr -d '\r')
 like "$out" "proc-sys-net: writable" "busybox: /proc/sys/net is writable with a private network (and CAP_NET_ADMIN)"
 like "$out" "proc-sys: read-only" "busybox: the rest of /proc/sys stays read-only"
+
+# a long-running nsrun: 25 boots in one process, memory stays flat
+echo reboot-many >"$BB/etc/boot-mode"
+rm -f "$BB/var/boots"
+timeout 120 "$NSRUN" "$TMP/boot.json" </dev/null >/dev/null 2>&1 & npid=$!
+NSRUN_PIDS+=("$npid")
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$npid/status" 2>/dev/null; }
+rss5= rss25=
+for _ in $(seq 2000); do
+	b=$(cat "$BB/var/boots" 2>/dev/null || echo 0)
+	[ -z "$rss5" ] && [ "${b:-0}" -ge 5 ] && rss5=$(rss)
+	[ "${b:-0}" -ge 25 ] && { rss25=$(rss); break; }
+	sleep 0.05
+done
+wait "$npid"; rc=$?
+is "$rc" 0 "busybox: 25 boots (24 reboots) in one nsrun, then poweroff: 0"
+ok $(( ${rss5:-0} > 0 && ${rss25:-0} > 0 && ${rss25:-0} - ${rss5:-0} < 256 ? 0 : 1 )) \
+	"nsrun's memory is flat across reboots (VmRSS after boot 5: ${rss5:-?} KiB, after boot 25: ${rss25:-?} KiB)"
 
 # reboot: the container starts again
 echo reboot-once >"$BB/etc/boot-mode"

@@ -143,24 +143,6 @@ static int parse_exec(int argc, char **argv, struct exec_args *a)
 	return 0;
 }
 
-static int parse_user(const char *s, uint32_t *uid, uint32_t *gid, bool *has_gid)
-{
-	char *end;
-	unsigned long u = strtoul(s, &end, 10);
-	if (end == s || u > SPEC_ID_MAX || (*end && *end != ':'))
-		return -1;
-	*uid = (uint32_t)u;
-	*has_gid = *end == ':';
-	if (*has_gid) {
-		const char *g = end + 1;
-		unsigned long gv = strtoul(g, &end, 10);
-		if (end == g || *end || gv > SPEC_ID_MAX)
-			return -1;
-		*gid = (uint32_t)gv;
-	}
-	return 0;
-}
-
 /* The exec'd process: --process FILE, or the container's process with the
  * command line's changes. */
 static int exec_process(struct spec *spec, const struct exec_args *a, struct nsrun_error *err)
@@ -198,7 +180,7 @@ static int exec_process(struct spec *spec, const struct exec_args *a, struct nsr
 	if (a->user) {
 		uint32_t uid, gid = 0;
 		bool has_gid;
-		if (parse_user(a->user, &uid, &gid, &has_gid) < 0)
+		if (spec_parse_uid_gid(a->user, &uid, &gid, &has_gid) < 0)
 			return nsrun_error_set(err, 0, "--user: expected UID[:GID] with numbers from 0 to "
 					       "2147483647, got \"%s\"", a->user);
 		p->user.uid = uid;

@@ -361,28 +361,6 @@ int cmd_state(int argc, char **argv)
 	return 0;
 }
 
-static int parse_signal(const char *s)
-{
-	char *end;
-	long n = strtol(s, &end, 10);
-	if (!*end)
-		return n > 0 && n < NSIG ? (int)n : -1;
-	if (strncasecmp(s, "SIG", 3) == 0)
-		s += 3;
-	for (int sig = 1; sig < NSIG; sig++) {
-		const char *abbrev = sigabbrev_np(sig);
-		if (abbrev && strcasecmp(abbrev, s) == 0)
-			return sig;
-	}
-	if (strncasecmp(s, "RTMIN+", 6) == 0) {
-		n = strtol(s + 6, &end, 10);
-		/* "RTMIN+-5" would be SIGIO, and a huge n overflows */
-		if (!*end && n >= 0 && n <= SIGRTMAX - SIGRTMIN)
-			return SIGRTMIN + (int)n;
-	}
-	return -1;
-}
-
 int cmd_kill(int argc, char **argv)
 {
 	static const char usage[] = "Usage: nsrun kill [--all] ID [SIGNAL]\n\n"
@@ -411,7 +389,7 @@ int cmd_kill(int argc, char **argv)
 		fputs(usage, stderr);
 		return NSRUN_EXIT_FAILURE;
 	}
-	int sig = parse_signal(sigarg);
+	int sig = spec_signal_from_name(sigarg);
 	if (sig < 0) {
 		cmd_error("unknown signal \"%s\"", sigarg);
 		return NSRUN_EXIT_FAILURE;

@@ -1,5 +1,6 @@
 /* Name tables: capabilities, rlimits, namespaces; and "did you mean". */
 #include <sched.h>
+#include <signal.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
@@ -123,4 +124,51 @@ const char *spec_suggest(const char *word, const char *const *candidates, size_t
 	if (len >= 4 && limit < 2)
 		limit = 2;
 	return best_d <= limit ? best : NULL;
+}
+
+int spec_signal_from_name(const char *s)
+{
+	char *end;
+	if (!*s)
+		return -1;
+	long n = strtol(s, &end, 10);
+	if (!*end)
+		return n > 0 && n < NSIG ? (int)n : -1;
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (int sig = 1; sig < NSIG; sig++) {
+		const char *abbrev = sigabbrev_np(sig);
+		if (abbrev && strcasecmp(abbrev, s) == 0)
+			return sig;
+	}
+	if (strncasecmp(s, "RTMIN+", 6) == 0 && s[6] >= '0' && s[6] <= '9') {
+		n = strtol(s + 6, &end, 10);
+		/* "RTMIN+-5" would be SIGIO, and a huge n overflows */
+		if (!*end && n >= 0 && n <= SIGRTMAX - SIGRTMIN)
+			return SIGRTMIN + (int)n;
+	}
+	return -1;
+}
+
+int spec_parse_uid_gid(const char *s, uint32_t *uid, uint32_t *gid, bool *has_gid)
+{
+	char *end;
+	/* digits only: strtoul would take "-1", " 5" and "+5" */
+	if (*s < '0' || *s > '9')
+		return -1;
+	unsigned long u = strtoul(s, &end, 10);
+	if (u > SPEC_ID_MAX || (*end && *end != ':'))
+		return -1;
+	*has_gid = *end == ':';
+	if (*has_gid) {
+		const char *g = end + 1;
+		if (*g < '0' || *g > '9')
+			return -1;
+		unsigned long gv = strtoul(g, &end, 10);
+		if (*end || gv > SPEC_ID_MAX)
+			return -1;
+		*gid = (uint32_t)gv;
+	}
+	*uid = (uint32_t)u;
+	return 0;
 }

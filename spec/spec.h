@@ -258,6 +258,12 @@ const char *spec_rlimit_name(int resource);  /* "RLIMIT_NOFILE" */
 int spec_rlimit_from_name(const char *name);
 const char *spec_namespace_name(int clone_flag); /* "mount" */
 int spec_namespace_from_name(const char *name);
+/* A signal by number, name ("TERM", "SIGTERM", case-insensitive) or
+ * "RTMIN+N"; -1 when it is none. */
+int spec_signal_from_name(const char *s);
+/* "UID" or "UID:GID", decimal digits only, each 0..2147483647; -1 otherwise
+ * (nothing is written then). */
+int spec_parse_uid_gid(const char *s, uint32_t *uid, uint32_t *gid, bool *has_gid);
 /* Closest of `candidates` to `word` by edit distance, or NULL if none is close. */
 const char *spec_suggest(const char *word, const char *const *candidates, size_t n);
 

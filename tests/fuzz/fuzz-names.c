@@ -1,7 +1,10 @@
 /* libFuzzer target: the name tables (capabilities, rlimits, namespaces,
- * errno names, syscall groups) and spec_suggest.  A name that is found
+ * errno names, signals, syscall groups), the UID[:GID] parser and
+ * spec_suggest.  A name that is found
  * must map back to itself; a suggestion must be one of the candidates. */
 #include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "spec.h"
@@ -42,6 +45,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	spec_suggest(word, NULL, 0);
+
+	/* signals: a number that is found must be a real signal */
+	int sig = spec_signal_from_name(word);
+	if (sig != -1 && (sig < 1 || sig >= NSIG))
+		abort();
+	/* uid:gid: what is accepted prints back as the same digits */
+	uint32_t uid = 7, gid = 7;
+	bool has_gid = false;
+	if (spec_parse_uid_gid(word, &uid, &gid, &has_gid) == 0) {
+		if (uid > SPEC_ID_MAX || (has_gid && gid > SPEC_ID_MAX))
+			abort();
+		char back[32];
+		if (has_gid)
+			snprintf(back, sizeof(back), "%u:%u", uid, gid);
+		else
+			snprintf(back, sizeof(back), "%u", uid);
+		/* leading zeros are the only other spelling accepted */
+		const char *w = word;
+		while (*w == '0' && w[1] >= '0' && w[1] <= '9')
+			w++;
+		if (!has_gid && strcmp(back, w) != 0)
+			abort();
+	}
 
 	const struct syscall_group *g = syscall_group_find(word);
 	if (g && strcmp(g->name, word) != 0)

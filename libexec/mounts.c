@@ -490,7 +490,10 @@ int step_mask_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_e
 	return attach(file, target, s->path, err);
 }
 
-int step_readonly_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+/* Bind a path inside the root over itself with other mount attributes;
+ * a path the image does not have is skipped. */
+static int rebind_path(struct exec_ctx *c, const struct plan_step *s, bool recursive,
+		       const struct mount_attr *attr, const char *what, struct nsrun_error *err)
 {
 	struct nsrun_error ignored;
 	_cleanup_close_ int target = resolve_in_root(c->root_fd, s->path, O_PATH, &ignored);
@@ -500,36 +503,29 @@ int step_readonly_path(struct exec_ctx *c, const struct plan_step *s, struct nsr
 		*err = ignored;
 		return -1;
 	}
+	unsigned rec = recursive ? AT_RECURSIVE : 0;
 	_cleanup_close_ int tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-					     AT_RECURSIVE | AT_EMPTY_PATH);
+					     AT_EMPTY_PATH | rec);
 	if (tree < 0)
 		return nsrun_error_set(err, errno, "clone %s", s->path);
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-				   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return nsrun_error_set(err, errno, "make %s read-only", s->path);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | rec, (struct mount_attr *)attr, sizeof(*attr)) < 0)
+		return nsrun_error_set(err, errno, "make %s %s", s->path, what);
 	return attach(tree, target, s->path, err);
+}
+
+int step_readonly_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	static const struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+	return rebind_path(c, s, true, &ro, "read-only", err);
 }
 
 /* The opposite, for a path below a read-only one: /proc/sys/net of a
  * container with its own network namespace (systemd's container interface). */
 int step_readwrite_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	struct nsrun_error ignored;
-	_cleanup_close_ int target = resolve_in_root(c->root_fd, s->path, O_PATH, &ignored);
-	if (target == -ENOENT)
-		return 0;
-	if (target < 0) {
-		*err = ignored;
-		return -1;
-	}
-	_cleanup_close_ int tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-	if (tree < 0)
-		return nsrun_error_set(err, errno, "clone %s", s->path);
-	struct mount_attr attr = { .attr_clr = MOUNT_ATTR_RDONLY };
-	if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
-		return nsrun_error_set(err, errno, "make %s writable", s->path);
-	return attach(tree, target, s->path, err);
+	static const struct mount_attr rw = { .attr_clr = MOUNT_ATTR_RDONLY };
+	return rebind_path(c, s, false, &rw, "writable", err);
 }
 
 int step_root_readonly(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)

@@ -89,6 +89,19 @@ int state_open_dir(const char *root, const char *id, int *dirfd, struct nsrun_er
 	return 0;
 }
 
+/* key, value, key, value, ..., NULL as a JSON object */
+static void write_annotations(FILE *f, char *const *kv, const char *sep, const char *colon)
+{
+	fputc('{', f);
+	for (size_t i = 0; kv && kv[i]; i += 2) {
+		fputs(i ? sep : "", f);
+		json_write_string(f, kv[i]);
+		fputs(colon, f);
+		json_write_string(f, kv[i + 1]);
+	}
+	fputc('}', f);
+}
+
 int state_write(int dirfd, const struct container_state *st, struct nsrun_error *err)
 {
 	char *buf = NULL;
@@ -110,14 +123,9 @@ int state_write(int dirfd, const struct container_state *st, struct nsrun_error 
 		fputs(",\"cgroup\":", f);
 		json_write_string(f, st->cgroup);
 	}
-	fputs(",\"annotations\":{", f);
-	for (size_t i = 0; st->annotations && st->annotations[i]; i += 2) {
-		fputs(i ? "," : "", f);
-		json_write_string(f, st->annotations[i]);
-		fputc(':', f);
-		json_write_string(f, st->annotations[i + 1]);
-	}
-	fputs("}}\n", f);
+	fputs(",\"annotations\":", f);
+	write_annotations(f, st->annotations, ",", ":");
+	fputs("}\n", f);
 	fclose(f);
 	_cleanup_free_ char *data = buf;
 	/* write a temporary file, then rename: readers never see half a state */
@@ -261,12 +269,7 @@ void state_print_json(FILE *f, const struct container_state *st)
 		fputs(",\n  \"created\": ", f);
 		json_write_string(f, st->created);
 	}
-	fputs(",\n  \"annotations\": {", f);
-	for (size_t i = 0; st->annotations && st->annotations[i]; i += 2) {
-		fputs(i ? ", " : "", f);
-		json_write_string(f, st->annotations[i]);
-		fputs(": ", f);
-		json_write_string(f, st->annotations[i + 1]);
-	}
-	fputs("}\n}\n", f);
+	fputs(",\n  \"annotations\": ", f);
+	write_annotations(f, st->annotations, ", ", ": ");
+	fputs("\n}\n", f);
 }

@@ -233,6 +233,18 @@ int dec_strv(struct dec *d, const struct json_node *n, struct spec_strv *out)
 	return 0;
 }
 
+const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, const struct json_node *obj,
+					   const char *key, char **out, size_t *old)
+{
+	const struct json_node *n = dec_member(o, key);
+	if (!n) {
+		dec_fail(d, obj, "\"%s\" is required", key);
+		return NULL;
+	}
+	*old = dec_push_key(d, key);
+	return dec_string(d, n, out) < 0 ? NULL : n;
+}
+
 int dec_get_string(struct dec *d, struct dec_obj *o, const char *key, char **out)
 {
 	const struct json_node *n = dec_member(o, key);

@@ -45,11 +45,9 @@ static int dec_root(struct dec *d, struct spec *s, const struct json_node *n)
 	if (dec_object(d, n, &o) < 0)
 		return -1;
 	s->root_pos = dec_pos(n);
-	const struct json_node *p = dec_member(&o, "path");
+	size_t old;
+	const struct json_node *p = dec_require_string(d, &o, n, "path", &s->root_path, &old);
 	if (!p)
-		return dec_fail(d, n, "\"path\" is required");
-	size_t old = dec_push_key(d, "path");
-	if (dec_string(d, p, &s->root_path) < 0)
 		return -1;
 	if (!s->root_path[0])
 		return dec_fail(d, p, "must not be empty");
@@ -67,12 +65,10 @@ static int dec_mount(struct dec *d, struct spec *s, struct spec_mount *m, const 
 	if (dec_object(d, n, &o) < 0)
 		return -1;
 	m->pos = dec_pos(n);
-	const struct json_node *dst = dec_member(&o, "destination");
-	if (!dst)
-		return dec_fail(d, n, "\"destination\" is required");
-	size_t old = dec_push_key(d, "destination");
-	if (dec_string(d, dst, &m->destination) < 0 ||
-	    check_abs_path(d, dst, m->destination, "a mount destination") < 0)
+	size_t old;
+	const struct json_node *dst = dec_require_string(d, &o, n, "destination", &m->destination,
+							       &old);
+	if (!dst || check_abs_path(d, dst, m->destination, "a mount destination") < 0)
 		return -1;
 	dec_pop(d, old);
 	if (dec_get_string(d, &o, "type", &m->type) < 0 ||
@@ -162,11 +158,10 @@ static int dec_rlimits(struct dec *d, struct spec_process *p, const struct json_
 		if (dec_object(d, n->items[i], &o) < 0)
 			return -1;
 		r->pos = dec_pos(n->items[i]);
-		const struct json_node *t = dec_member(&o, "type");
+		size_t old2;
+		const struct json_node *t = dec_require_string(d, &o, n->items[i], "type", &type,
+								       &old2);
 		if (!t)
-			return dec_fail(d, n->items[i], "\"type\" is required");
-		size_t old2 = dec_push_key(d, "type");
-		if (dec_string(d, t, &type) < 0)
 			return -1;
 		r->resource = spec_rlimit_from_name(type);
 		free(type);
@@ -380,11 +375,10 @@ static int dec_namespaces(struct dec *d, struct spec_linux *l, const struct json
 		if (dec_object(d, n->items[i], &o) < 0)
 			return -1;
 		ns->pos = dec_pos(n->items[i]);
-		const struct json_node *t = dec_member(&o, "type");
+		size_t old2;
+		const struct json_node *t = dec_require_string(d, &o, n->items[i], "type", &type,
+								       &old2);
 		if (!t)
-			return dec_fail(d, n->items[i], "\"type\" is required");
-		size_t old2 = dec_push_key(d, "type");
-		if (dec_string(d, t, &type) < 0)
 			return -1;
 		ns->type = spec_namespace_from_name(type);
 		free(type);
@@ -592,11 +586,9 @@ static int dec_personality(struct dec *d, struct spec_linux *l, const struct jso
 	if (dec_object(d, n, &o) < 0)
 		return -1;
 	l->personality_pos = dec_pos(n);
-	const struct json_node *dm = dec_member(&o, "domain");
+	size_t old;
+	const struct json_node *dm = dec_require_string(d, &o, n, "domain", &domain, &old);
 	if (!dm)
-		return dec_fail(d, n, "\"domain\" is required");
-	size_t old = dec_push_key(d, "domain");
-	if (dec_string(d, dm, &domain) < 0)
 		return -1;
 	if (strcmp(domain, "LINUX") == 0)
 		l->personality = PER_LINUX;
@@ -723,11 +715,10 @@ static int dec_hook_list(struct dec *d, struct spec *s, enum spec_hook_kind kind
 			return -1;
 		s->hooks.n[kind] = i + 1;
 		h->pos = dec_pos(n->items[i]);
-		const struct json_node *p = dec_member(&o, "path");
-		if (!p)
-			return dec_fail(d, n->items[i], "\"path\" is required");
-		size_t old2 = dec_push_key(d, "path");
-		if (dec_string(d, p, &h->path) < 0 || check_abs_path(d, p, h->path, "a hook path") < 0)
+		size_t old2;
+		const struct json_node *p = dec_require_string(d, &o, n->items[i], "path", &h->path,
+								       &old2);
+		if (!p || check_abs_path(d, p, h->path, "a hook path") < 0)
 			return -1;
 		dec_pop(d, old2);
 		if (dec_get_strv(d, &o, "args", &h->args) < 0 || dec_get_strv(d, &o, "env", &h->env) < 0 ||

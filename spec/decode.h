@@ -56,6 +56,12 @@ int dec_int(struct dec *d, const struct json_node *n, int64_t min, int64_t max, 
 int dec_strv(struct dec *d, const struct json_node *n, struct spec_strv *out);
 int dec_array(struct dec *d, const struct json_node *n);
 
+/* A required string member: fails at `obj` ("\"KEY\" is required") when it
+ * is absent, else decodes it with the key left pushed on the pointer, so
+ * that checks of the value name it; the caller pops back to *old.  NULL
+ * after an error. */
+const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, const struct json_node *obj,
+					   const char *key, char **out, size_t *old);
 /* Getters by member name: pushes the key, decodes, pops. */
 int dec_get_string(struct dec *d, struct dec_obj *o, const char *key, char **out);
 int dec_get_bool(struct dec *d, struct dec_obj *o, const char *key, bool *out);

@@ -33,11 +33,6 @@ struct oci_global {
 };
 extern struct oci_global oci_global;
 
-struct plan;
-/* Re-run nsrun from a sealed copy of itself when the plan says the
- * container could reach its binary; returns -1 after printing an error. */
-int cmd_seal_if_needed(const struct plan *p);
-
 /* Print "nsrun: MSG" on stderr. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True when argv holds -h or --help before a "--". */

@@ -133,26 +133,36 @@ int cmd_wants_help(int argc, char **argv)
 	return 0;
 }
 
-static char **nsrun_argv;
-
-/* SECURITY.md rule 5: when the container could reach a process running
- * nsrun's binary (no pid namespace of its own, or CAP_SYS_PTRACE), nsrun
- * first re-runs itself from a sealed memfd copy; the plan decides. */
-int cmd_seal_if_needed(const struct plan *p)
+/* SECURITY.md rule 5: every verb that starts a container or enters one
+ * runs from a sealed memfd copy of nsrun, whatever the spec says, so that
+ * no process of a container (PID 1 during setup, an exec child, a hook it
+ * starts, or the host's nsrun itself run again inside through
+ * "#!/proc/self/exe") ever has nsrun's file as its /proc/PID/exe.  Done
+ * first, before the spec is read, so the work is not repeated. */
+static int seal_runtime(char **argv)
 {
-	if (!plan_needs_sealed_runtime(p))
-		return 0;
 	struct nsrun_error err = { 0 };
-	if (exec_seal_self(nsrun_argv, &err) < 0) {
+	if (exec_seal_self(argv, &err) < 0) {
 		cmd_error("%s", err.msg);
 		return -1;
 	}
 	return 0;
 }
 
+static bool starts_or_enters(const char *verb)
+{
+	static const char *const others[] = { "plan", "check", "spec", "analyze", "state", "kill",
+		"delete", "list", "ps", "pause", "resume", "update", "features", "checkpoint",
+		"restore", "events" };
+	for (size_t i = 0; i < ARRAY_SIZE(others); i++)
+		if (strcmp(verb, others[i]) == 0)
+			return false;
+	return true; /* create, start, run, exec and the foreground run */
+}
+
 int main(int argc, char **argv)
 {
-	nsrun_argv = argv;
+	char **nsrun_argv = argv;
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return NSRUN_EXIT_FAILURE;
@@ -175,6 +185,8 @@ int main(int argc, char **argv)
 		printf("nsrun version %s\n", NSRUN_VERSION);
 		return 0;
 	}
+	if (starts_or_enters(verb) && !cmd_wants_help(argc, argv) && seal_runtime(nsrun_argv) < 0)
+		return NSRUN_EXIT_FAILURE;
 	static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
 		{ "plan", cmd_plan }, { "check", cmd_check }, { "spec", cmd_spec },
 		{ "analyze", cmd_analyze }, { "create", cmd_create }, { "start", cmd_start },

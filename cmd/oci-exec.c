@@ -224,8 +224,6 @@ int cmd_exec(int argc, char **argv)
 		cmd_error("%s", err.msg);
 		goto out;
 	}
-	if (cmd_seal_if_needed(plan) < 0)
-		goto out;
 	if (plan->terminal && a.detach && !a.console_socket) {
 		cmd_error("exec: --tty with --detach needs --console-socket");
 		goto out;

@@ -136,9 +136,6 @@ static int create_container(const struct create_args *a, enum exec_mode mode, in
 	    plan_build(spec, 0, NULL, &plan, &err) < 0)
 		goto fail;
 	plan_set_container(plan, a->id, mode == EXEC_CREATE);
-	/* before anything exists: sealing runs nsrun again from the start */
-	if (cmd_seal_if_needed(plan) < 0)
-		goto out;
 	if (state_create_dir(oci_global.root, a->id, &dirfd, &err) < 0)
 		goto fail;
 	made_dir = true;

@@ -90,7 +90,7 @@ int cmd_run_foreground(int argc, char **argv)
 	if (parse_args(argc, argv, false, true, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
 	_cleanup_plan_ struct plan *plan = load_plan(&a);
-	if (!plan || cmd_seal_if_needed(plan) < 0)
+	if (!plan)
 		return NSRUN_EXIT_FAILURE;
 	struct exec_options o = { .mode = EXEC_FOREGROUND, .pid_file = a.pid_file, .fifo_fd = -1,
 				  .lock_fd = -1, .stop_timeout = a.stop_timeout };

@@ -340,11 +340,8 @@ static void print_plan(const struct plan *p, bool verbose, FILE *f)
 	fprintf(f, "# %s: %s spec, root %s%s\n", p->spec->file,
 		p->spec->minimal ? "nsrun (minimal; defaults filled in)" : "OCI", p->rootfs,
 		p->spec->root_readonly ? " (read-only)" : "");
-	fprintf(f, "# runtime: %s\n", plan_needs_sealed_runtime(p) ?
-		"nsrun re-runs itself from a sealed memfd copy first (the container has no pid "
-		"namespace of its own, or CAP_SYS_PTRACE: it could reach nsrun's binary)" :
-		"nsrun runs from its file (a pid namespace and no CAP_SYS_PTRACE keep the container "
-		"away from it)");
+	fputs("# runtime: nsrun re-runs itself from a sealed memfd copy of its binary before it "
+	      "starts or enters a container\n", f);
 	if (p->boot)
 		fprintf(f, "# boot: /dev/console is a pty relayed to nsrun's terminal (output only when "
 			"stdin is not a tty); SIGTERM, SIGINT or SIGHUP to nsrun send PID 1 SIGRTMIN+3 (halt), a "

@@ -566,14 +566,6 @@ void plan_set_container(struct plan *p, const char *id, bool wait_for_start)
 	p->steps[i].kind = STEP_WAIT_START;
 }
 
-bool plan_needs_sealed_runtime(const struct plan *p)
-{
-	bool pidns = false;
-	for (size_t i = 0; i < p->spec->linux_.n_namespaces; i++)
-		pidns |= p->spec->linux_.namespaces[i].type == CLONE_NEWPID;
-	return !pidns || (p->caps.bounding & (1ULL << 19 /* CAP_SYS_PTRACE */));
-}
-
 void plan_step_clear(struct plan_step *s)
 {
 	free(s->skip_reason);

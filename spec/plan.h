@@ -219,12 +219,6 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	       struct nsrun_error *err);
 void plan_free(struct plan *p);
 void plan_step_clear(struct plan_step *s);
-/* Could a process of the container reach one running nsrun's binary (the
- * runtime itself, or PID 1 during setup)?  Not when the container has a pid
- * namespace of its own (nsrun is invisible, its setup process non-dumpable)
- * and no CAP_SYS_PTRACE in its bounding set (to read a non-dumpable
- * process's /proc/PID/exe).  Otherwise nsrun runs from a sealed copy. */
-bool plan_needs_sealed_runtime(const struct plan *p);
 /* `nsrun exec`: turn a container's plan into the plan of a process that
  * joins the namespaces of its PID 1 (host pid `pid`): the namespace joins,
  * then the process steps of the full plan (limits, user, capabilities

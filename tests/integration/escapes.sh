@@ -172,6 +172,77 @@ is "$(sha256sum <"$TMP/nsrun-copy")" "$sum" "#!/proc/self/exe as the program: th
 spec "$TMP/e.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"sh\", \"-c\", \"readlink /proc/self/exe; echo x > /proc/self/exe\"]}}"
 like "$("$TMP/nsrun-copy" "$TMP/e.json" 2>&1)" "^/bin/busybox" "the container's PID 1 is the program, not nsrun"
 
+# --- CVE-2019-5736 through create/start and exec, with the default config ----
+# The config `nsrun spec` writes (pid namespace, three capabilities, no
+# CAP_SYS_PTRACE).  The image ships its own ld.so and libc (nsrun is
+# dynamically linked) and preloads exe-grab.so: a program starting with
+# "#!/proc/self/exe" makes the kernel run the exec'ing process's binary,
+# the library's constructor keeps a handle on it and rewrites it once no
+# nsrun runs any more.  All nsrun commands here run a copy of nsrun.
+gcc -shared -fPIC -O2 -o "$HELPERS/exe-grab.so" "$NSRUN_SRC/tests/helpers/preload/exe-grab.c" ||
+	{ echo "Bail out! cannot build exe-grab.so"; exit 1; }
+exe_image() { # exe_image NAME: $RF with nsrun's loader and libraries, /evil, /t/exe-grab.so
+	fresh_rootfs "$1"
+	cp "$HELPERS/exe-grab.so" "$RF/t/"
+	local lib
+	for lib in $(ldd "$TMP/nsrun-copy" | grep -o '/[^ ]*'); do
+		mkdir -p "$RF$(dirname "$lib")"
+		cp -L "$lib" "$RF$lib"
+	done
+	printf '#!/proc/self/exe\n' >"$RF/evil"
+	chmod 755 "$RF/evil"
+}
+exe_bundle() { # exe_bundle DIR ARGS_JSON: the default config on $RF, writable root
+	mkdir -p "$1"
+	(cd "$1" && "$TMP/nsrun-copy" spec)
+	/usr/bin/python3 - "$1/config.json" "$RF" "$2" <<'PY'
+import json, sys
+path, root, args = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+c = json.load(open(path))
+c["root"] = {"path": root, "readonly": False}
+c["process"]["terminal"] = False
+c["process"]["args"] = args
+c["process"]["env"].append("LD_PRELOAD=/t/exe-grab.so")
+json.dump(c, open(path, "w"), indent=1)
+PY
+}
+exe_report() { # wait for the attack's "done", print its report
+	for _ in $(seq 200); do grep -q '^done' "$RF/report" 2>/dev/null && break; sleep 0.05; done
+	cat "$RF/report" 2>/dev/null
+}
+XROOT=$TMP/exe-state
+xn() { "$TMP/nsrun-copy" --root "$XROOT" "$@"; }
+cp "$NSRUN" "$TMP/nsrun-copy"
+sum=$(sha256sum <"$TMP/nsrun-copy")
+
+exe_image exe-start
+exe_bundle "$TMP/exe-start" '["/evil"]'
+xn create --bundle "$TMP/exe-start" "sec-exe-s$$"; is "$?" 0 "#!/proc/self/exe via create/start: create exits 0"
+xn start "sec-exe-s$$"; is "$?" 0 "#!/proc/self/exe via create/start: start exits 0"
+report=$(exe_report)
+like "$report" "grabbed /memfd:nsrun" "#!/proc/self/exe via create/start: what ran inside is the sealed copy"
+like "$report" "reopen for writing after exit: ok" "#!/proc/self/exe via create/start: the attack kept its handle until nsrun exited"
+like "$report" "write after exit: EPERM" "#!/proc/self/exe via create/start: the write after exit fails (sealed)"
+unlike "$report" "write (while running|after exit): ok" "#!/proc/self/exe via create/start: no write reached a binary"
+is "$(sha256sum <"$TMP/nsrun-copy")" "$sum" "#!/proc/self/exe via create/start: the nsrun binary is byte-identical"
+xn delete --force "sec-exe-s$$"
+
+cp "$NSRUN" "$TMP/nsrun-copy"   # a fresh copy, whatever happened above
+exe_image exe-exec
+exe_bundle "$TMP/exe-exec" '["sleep", "60"]'
+rm -f "$RF/bin/sh"
+printf '#!/proc/self/exe\n' >"$RF/bin/sh"
+chmod 755 "$RF/bin/sh"
+xn run --detach --bundle "$TMP/exe-exec" "sec-exe-e$$"; is "$?" 0 "#!/proc/self/exe via exec: the container runs"
+xn exec -e LD_PRELOAD=/t/exe-grab.so "sec-exe-e$$" /bin/sh -c true
+report=$(exe_report)
+like "$report" "grabbed /memfd:nsrun" "nsrun exec ID /bin/sh (replaced /bin/sh): what ran inside is the sealed copy"
+like "$report" "write after exit: EPERM" "nsrun exec ID /bin/sh: the write after exit fails (sealed)"
+unlike "$report" "write (while running|after exit): ok" "nsrun exec ID /bin/sh: no write reached a binary"
+is "$(sha256sum <"$TMP/nsrun-copy")" "$sum" "nsrun exec ID /bin/sh: the nsrun binary is byte-identical"
+xn delete --force "sec-exe-e$$"
+is "$(ls -A "$XROOT")" "" "#!/proc/self/exe: no container state is left"
+
 # --- the image's /dev/null is a symlink, a file, or another device --------
 for kind in symlink file wrongdev; do
 	fresh_rootfs devnull

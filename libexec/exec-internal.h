@@ -123,6 +123,8 @@ void seccomp_progs_free(struct exec_ctx *c);
 int exec_preflight(struct exec_ctx *c, struct nsrun_error *err);
 /* process.c: refuse early an oom_score_adj nsrun may not set. */
 int exec_check_oom_score_adj(struct exec_ctx *c, int64_t want, struct nsrun_error *err);
+/* process.c: a new anonymous session keyring for the process. */
+int exec_new_session_keyring(struct nsrun_error *err);
 /* supervise.c: relay terminal and signals until the container ends. */
 int supervise(struct exec_ctx *c, const sigset_t *orig_mask, int *exit_status, struct nsrun_error *err);
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
+#include <linux/keyctl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -410,6 +411,15 @@ int step_no_tiocsti(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 	seccomp_release(f);
 	if (r < 0)
 		return nsrun_error_set(err, -r, "install the filter refusing TIOCSTI");
+	return 0;
+}
+
+/* SECURITY.md rule 13: the container never shares the caller's session
+ * keyring; a kernel without keys (ENOSYS) has nothing to share. */
+int exec_new_session_keyring(struct nsrun_error *err)
+{
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0 && errno != ENOSYS)
+		return nsrun_error_set(err, errno, "join a new session keyring");
 	return 0;
 }
 

@@ -181,6 +181,8 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 	 * it outlives it by design. */
 	arm_pdeathsig(c);
 	umask(0);
+	if (exec_new_session_keyring(&err) < 0)
+		goto fail;
 	/* The fd nsrun opened belongs to the host's mount namespace; take the
 	 * copy in ours, while our file system uid is still the host's root (in
 	 * a new user namespace that changes at wait-parent). */

@@ -243,6 +243,53 @@ is "$(sha256sum <"$TMP/nsrun-copy")" "$sum" "nsrun exec ID /bin/sh: the nsrun bi
 xn delete --force "sec-exe-e$$"
 is "$(ls -A "$XROOT")" "" "#!/proc/self/exe: no container state is left"
 
+# --- the caller's session keyring -------------------------------------------
+# A secret in the caller's session keyring: the container gets a session
+# keyring of its own (run, create/start, exec), so it neither holds nor reads it.
+if command -v keyctl >/dev/null; then
+	fresh_rootfs keyring
+	for bin in "$(command -v keyctl)" $(ldd "$(command -v keyctl)" | grep -o '/[^ ]*'); do
+		mkdir -p "$RF$(dirname "$bin")"
+		cp -L "$bin" "$RF$bin"
+	done
+	cat >"$RF/t/keys.sh" <<'SH'
+echo "show: $(keyctl show @s 2>&1 | tr '\n' ' ')"
+echo "print: $(keyctl print "$1" 2>&1)"
+echo "search: $(keyctl search @s user "$2" 2>&1)"
+echo "proc-keys: $(grep -c "$2" /proc/keys)"
+SH
+	KEYNAME=nsrun-sec-exe-$$
+	spec "$TMP/k.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"sh\", \"/t/keys.sh\", \"KEYID\", \"$KEYNAME\"]}}"
+	exe_bundle "$TMP/kb" '["sleep", "60"]'
+	sed -i 's|"LD_PRELOAD=/t/exe-grab.so"|"X=1"|' "$TMP/kb/config.json"
+	# keys.sh prints what the container sees of the caller's key; KEYID is its serial
+	keytest() { # keytest WHAT: run the attempts inside a fresh session holding the secret
+		keyctl session - bash -c '
+			id=$(keyctl add user "$1" nsrun-secret-value @s) || exit 1
+			echo "host: $(keyctl print "$id")"
+			sed -i "s/KEYID/$id/" "$3"
+			case $2 in
+			run) "$NSRUN" "$3" ;;
+			exec) "$NSRUN" --root "$4" run --detach --bundle "$5" "sec-exe-k$$" &&
+			      "$NSRUN" --root "$4" exec "sec-exe-k$$" sh /t/keys.sh "$id" "$1"
+			      "$NSRUN" --root "$4" delete --force "sec-exe-k$$" ;;
+			esac
+			keyctl unlink "$id" @s >/dev/null' - "$KEYNAME" "$1" "$TMP/k.json" "$XROOT" "$TMP/kb" 2>&1
+	}
+	out=$(keytest run)
+	like "$out" "host: nsrun-secret-value" "keyring (control): the host's session keyring holds the secret"
+	unlike "$out" "show: .*$KEYNAME" "keyring (run): keyctl show @s inside does not list the caller's key"
+	like "$out" "print: .*(Permission denied|Required key not available)" "keyring (run): reading the caller's key inside fails"
+	like "$out" "search: .*(not available|not found)" "keyring (run): it is not found from the session keyring"
+	is "$(printf '%s\n' "$out" | grep -c nsrun-secret-value)" 1 "keyring (run): the secret shows only on the host"
+	out=$(keytest exec)
+	unlike "$out" "show: .*$KEYNAME" "keyring (exec): keyctl show @s inside does not list the caller's key"
+	like "$out" "print: .*(Permission denied|Required key not available)" "keyring (exec): reading the caller's key inside fails"
+	is "$(printf '%s\n' "$out" | grep -c nsrun-secret-value)" 1 "keyring (exec): the secret shows only on the host"
+else
+	ok 1 "keyring: keyctl is missing (tests/deps.sh installs keyutils)"
+fi
+
 # --- the image's /dev/null is a symlink, a file, or another device --------
 for kind in symlink file wrongdev; do
 	fresh_rootfs devnull

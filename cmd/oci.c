@@ -126,7 +126,7 @@ static int create_container(const struct create_args *a, enum exec_mode mode, in
 	_cleanup_free_ char *config = xasprintf("%s/config.json", bundle);
 	struct spec *spec = NULL;
 	_cleanup_plan_ struct plan *plan = NULL;
-	int fifo = -1;
+	int sock = -1;
 	struct container_state st = { 0 };
 	struct exec_options o = { .mode = mode, .pid_file = a->pid_file,
 				  .console_socket = a->console_socket, .preserve_fds = a->preserve_fds,
@@ -144,11 +144,9 @@ static int create_container(const struct create_args *a, enum exec_mode mode, in
 		goto fail;
 	}
 	if (mode == EXEC_CREATE) {
-		if (mkfifoat(dirfd, "exec.fifo", 0600) < 0 ||
-		    (fifo = openat(dirfd, "exec.fifo", O_PATH | O_CLOEXEC)) < 0) {
-			nsrun_error_set(&err, errno, "make the exec fifo");
+		sock = state_listen_exec(dirfd, &err);
+		if (sock < 0)
 			goto fail;
-		}
 	}
 	st.id = (char *)a->id;
 	st.bundle = bundle;
@@ -163,7 +161,7 @@ static int create_container(const struct create_args *a, enum exec_mode mode, in
 	}
 	if (state_write(dirfd, &st, &err) < 0)
 		goto fail;
-	o.fifo_fd = fifo;
+	o.fifo_fd = sock;
 	o.lock_fd = dirfd;
 	if (mode == EXEC_FOREGROUND) {
 		/* record the pid as soon as it exists: other verbs may look */
@@ -192,8 +190,8 @@ fail:
 	if (made_dir)
 		state_remove_dir(oci_global.root, a->id, &err);
 out:
-	if (fifo >= 0)
-		close(fifo);
+	if (sock >= 0)
+		close(sock);
 	free(o.cgroup);
 	free(st.cgroup);
 	free(st.created);
@@ -305,31 +303,35 @@ int cmd_start(int argc, char **argv)
 	if (load(id, &dirfd, &st) < 0)
 		return NSRUN_EXIT_FAILURE;
 	int status = NSRUN_EXIT_FAILURE;
-	_cleanup_close_ int fifo = -1;
+	_cleanup_close_ int sock = -1;
 	if (st.status != STATUS_CREATED) {
 		cmd_error("container \"%s\" is %s, not created", id, state_status_name(st.status));
 		goto out;
 	}
-	/* O_NONBLOCK: never hang on a fifo whose writer died */
-	fifo = openat(dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fifo < 0) {
-		cmd_error("open the exec fifo: %s", strerror(errno));
+	/* PID 1 answers one byte once it goes on; never hang on a dead one */
+	struct nsrun_error err = { 0 };
+	sock = state_connect_exec(dirfd, &err);
+	if (sock < 0) {
+		if (!state_process_alive(st.pid, st.starttime))
+			cmd_error("container \"%s\" died before it could start", id);
+		else
+			cmd_error("%s", err.msg);
 		goto out;
 	}
 	for (;;) {
-		struct pollfd p = { .fd = fifo, .events = POLLIN };
+		struct pollfd p = { .fd = sock, .events = POLLIN };
 		int n = poll(&p, 1, 100);
 		char byte;
-		if (n > 0 && read(fifo, &byte, 1) == 1)
+		if (n > 0 && read(sock, &byte, 1) == 1)
 			break;
-		if (!state_process_alive(st.pid, st.starttime)) {
+		if ((n > 0 && (p.revents & (POLLHUP | POLLERR))) ||
+		    !state_process_alive(st.pid, st.starttime)) {
 			cmd_error("container \"%s\" died before it could start", id);
 			goto out;
 		}
 	}
-	unlinkat(dirfd, "exec.fifo", 0);
+	unlinkat(dirfd, STATE_EXEC_SOCKET, 0);
 	st.created_only = false;
-	struct nsrun_error err = { 0 };
 	if (state_write(dirfd, &st, &err) < 0) {
 		cmd_error("%s", err.msg);
 		goto out;

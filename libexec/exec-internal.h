@@ -35,13 +35,16 @@ struct exec_ctx {
 	struct cgroup_handle *cgroup; /* parent: the container's cgroup (cgroups.c), or NULL */
 	char boot_uuid[40];       /* boot: the container's UUID (container_uuid=), "" otherwise */
 	bool rebooted;            /* supervise, boot: PID 1 ended by reboot(2) RESTART */
+	pid_t host_pid;           /* child: its pid in the host's pid namespace (for hooks) */
 };
 
 typedef int (*step_fn)(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 
 /* Messages on the sync socket. */
 enum sync_kind { SYNC_RELEASE = 1, SYNC_CONSOLE, SYNC_ERROR, SYNC_READY,
-		 SYNC_SECCOMP_LISTENER /* with the fd of SCMP_ACT_NOTIFY's listener */ };
+		 SYNC_SECCOMP_LISTENER, /* with the fd of SCMP_ACT_NOTIFY's listener */
+		 SYNC_ENTERED /* nsrun exec: status is the host pid of the process that entered the
+		                 pid namespace, with its pidfd; wait for it instead */ };
 struct sync_msg {
 	int kind;
 	int status;               /* SYNC_ERROR: exit status nsrun should use */
@@ -71,6 +74,11 @@ int copy_up(int src_dir, int mnt_fd, struct nsrun_error *err);
 /* Steps, by file. */
 int step_cgroup(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err); /* cgroups.c */
 int step_join_ns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+/* enter.c: close every fd of the host a process the container may see
+ * could hold (all but stdio, the preserved fds, the sync socket, the
+ * container's root, the pty and `keep`), and the steps that do it. */
+void exec_drop_host_fds(struct exec_ctx *c, int keep);
+int step_enter_pidns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_unshare(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_id_maps(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_time_offsets(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);

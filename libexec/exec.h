@@ -15,7 +15,7 @@ struct exec_options {
 	const char *pid_file;     /* write the host PID of the container's PID 1 here */
 	const char *console_socket; /* send the pty master here (SCM_RIGHTS) */
 	int preserve_fds;         /* keep fds 3 .. 3+N-1 open in the container */
-	int fifo_fd;              /* EXEC_CREATE: O_PATH fd of the exec fifo */
+	int fifo_fd;              /* EXEC_CREATE: the listening exec socket (state_listen_exec) */
 	const char *join_cgroup;  /* nsrun exec: the container's cgroup state string, or NULL */
 	int lock_fd;              /* closed first thing in the container (the state lock), or -1 */
 	pid_t pid;                /* out: host PID of the container's PID 1 */

@@ -122,6 +122,8 @@ int exec_run_hooks(const struct plan *p, enum spec_hook_kind kind, const char *s
  * own /proc (or getpid()) would say 1. */
 static pid_t host_pid(struct exec_ctx *c)
 {
+	if (c->host_pid > 0)
+		return c->host_pid;
 	char buf[32];
 	ssize_t n = readlinkat(c->proc_fd, "self", buf, sizeof(buf) - 1);
 	if (n <= 0)

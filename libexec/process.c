@@ -327,25 +327,6 @@ static int exec_in_path(char *const *argv, char *const *envp)
 	return best;
 }
 
-/* Tell nsrun create that we are ready, then block until nsrun start
- * opens the fifo for reading.  The fifo is reached through the host's
- * procfs handle, since the container's root no longer shows it. */
-int step_wait_start(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
-{
-	(void)s;
-	struct sync_msg m = { .kind = SYNC_READY };
-	if (sync_send(c->sync_fd, &m, -1) < 0)
-		return nsrun_error_set(err, errno, "tell nsrun create that the container is ready");
-	char path[64];
-	snprintf(path, sizeof(path), "self/fd/%d", c->opts->fifo_fd);
-	_cleanup_close_ int fd = openat(c->proc_fd, path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return nsrun_error_set(err, errno, "open the exec fifo");
-	if (write(fd, "0", 1) != 1)
-		return nsrun_error_set(err, errno, "write the exec fifo");
-	return 0;
-}
-
 int step_stdio(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	(void)s;

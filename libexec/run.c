@@ -27,6 +27,7 @@ static const step_fn step_table[STEP__MAX] = {
 	[STEP_JOIN_NS_EARLY] = step_join_ns,
 	[STEP_CGROUP] = step_cgroup,
 	[STEP_JOIN_NS] = step_join_ns,
+	[STEP_ENTER_PIDNS] = step_enter_pidns,
 	[STEP_UNSHARE] = step_unshare,
 	[STEP_ID_MAPS] = step_id_maps,
 	[STEP_TIME_OFFSETS] = step_time_offsets,
@@ -183,6 +184,14 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 	umask(0);
 	if (exec_new_session_keyring(&err) < 0)
 		goto fail;
+	/* our pid as the host sees it, for hooks: kept for when the host's
+	 * procfs is gone (wait-start) */
+	char self[32];
+	ssize_t len = readlinkat(c->proc_fd, "self", self, sizeof(self) - 1);
+	if (len > 0) {
+		self[len] = '\0';
+		c->host_pid = (pid_t)atoi(self);
+	}
 	/* The fd nsrun opened belongs to the host's mount namespace; take the
 	 * copy in ours, while our file system uid is still the host's root (in
 	 * a new user namespace that changes at wait-parent). */
@@ -362,29 +371,21 @@ static int write_pid_file(const char *path, pid_t pid, struct nsrun_error *err)
 	return 0;
 }
 
-/* Parent: after clone, run the parent's steps and wait for the child to
- * exec (the sync socket closes) or to report a failure. */
-static int parent_setup(struct exec_ctx *c, const struct exec_options *o, struct nsrun_error *err)
+/* nsrun exec: the process that joined the namespaces forked the one that
+ * entered the pid namespace and exits: wait for that one instead. */
+static void take_entered(struct exec_ctx *c, pid_t pid, int pidfd)
 {
-	for (size_t i = 0; i < c->plan->n_steps; i++) {
-		const struct plan_step *s = &c->plan->steps[i];
-		if (!s->in_parent || s->kind == STEP_CLONE || s->kind == STEP_JOIN_NS_EARLY ||
-		    s->kind == STEP_CGROUP)
-			continue;
-		if (s->kind == STEP_RELEASE) {
-			struct sync_msg m = { .kind = SYNC_RELEASE };
-			if (sync_send(c->sync_fd, &m, -1) < 0)
-				return nsrun_error_set(err, errno, "step %zu release: the container's "
-						       "PID 1 is gone", i + 1);
-			if (injected_failure(i, err))
-				return nsrun_error_prefix(err, "step %zu release: ", i + 1);
-			continue;
-		}
-		if (run_step(c, i, err) < 0)
-			return -1;
-	}
-	if (o->pid_file && write_pid_file(o->pid_file, c->child, err) < 0)
-		return -1;
+	while (waitpid(c->child, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(c->pidfd);
+	c->child = pid;
+	c->pidfd = pidfd;
+}
+
+/* Until the child execs (the sync socket closes), reports a failure, or,
+ * for `nsrun create`, waits for `nsrun start`. */
+static int wait_exec(struct exec_ctx *c, const struct exec_options *o, struct nsrun_error *err)
+{
 	for (;;) {
 		struct sync_msg m;
 		int fd;
@@ -395,6 +396,10 @@ static int parent_setup(struct exec_ctx *c, const struct exec_options *o, struct
 			return nsrun_error_set(err, errno, "read from the container's PID 1");
 		if (m.kind == SYNC_CONSOLE && fd >= 0) {
 			c->console_master = fd;
+			continue;
+		}
+		if (m.kind == SYNC_ENTERED && fd >= 0) {
+			take_entered(c, (pid_t)m.status, fd);
 			continue;
 		}
 		if (m.kind == SYNC_READY && o->mode == EXEC_CREATE)
@@ -418,6 +423,35 @@ static int parent_setup(struct exec_ctx *c, const struct exec_options *o, struct
 		}
 	}
 }
+
+/* Parent: after clone, run the parent's steps and wait for the child to
+ * exec (the sync socket closes) or to report a failure. */
+static int parent_setup(struct exec_ctx *c, const struct exec_options *o, struct nsrun_error *err)
+{
+	for (size_t i = 0; i < c->plan->n_steps; i++) {
+		const struct plan_step *s = &c->plan->steps[i];
+		if (!s->in_parent || s->kind == STEP_CLONE || s->kind == STEP_JOIN_NS_EARLY ||
+		    s->kind == STEP_CGROUP)
+			continue;
+		if (s->kind == STEP_RELEASE) {
+			struct sync_msg m = { .kind = SYNC_RELEASE };
+			if (sync_send(c->sync_fd, &m, -1) < 0)
+				return nsrun_error_set(err, errno, "step %zu release: the container's "
+						       "PID 1 is gone", i + 1);
+			if (injected_failure(i, err))
+				return nsrun_error_prefix(err, "step %zu release: ", i + 1);
+			continue;
+		}
+		if (run_step(c, i, err) < 0)
+			return -1;
+	}
+	if (wait_exec(c, o, err) < 0)
+		return -1;
+	if (o->pid_file && write_pid_file(o->pid_file, c->child, err) < 0)
+		return -1;
+	return 0;
+}
+
 
 /* Hand the pty master to whoever holds the console socket (podman's conmon). */
 static int send_console(const char *path, int master, struct nsrun_error *err)
@@ -494,6 +528,11 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 	}
 	if (c.child == 0) {
 		close(sv[0]);
+		/* nsrun's own namespaces are nothing the container may hold */
+		if (own_pidns >= 0)
+			close(own_pidns);
+		if (own_timens >= 0)
+			close(own_timens);
 		c.sync_fd = sv[1];
 		child_main(&c);
 	}

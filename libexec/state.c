@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include "json.h"
@@ -223,7 +225,7 @@ int state_read(int dirfd, struct container_state *st, struct nsrun_error *err)
 	}
 	if (!state_process_alive(st->pid, st->starttime))
 		st->status = STATUS_STOPPED;
-	else if (st->created_only && faccessat(dirfd, "exec.fifo", F_OK, 0) == 0)
+	else if (st->created_only && faccessat(dirfd, STATE_EXEC_SOCKET, F_OK, 0) == 0)
 		st->status = STATUS_CREATED;
 	else
 		st->status = STATUS_RUNNING;
@@ -272,4 +274,44 @@ void state_print_json(FILE *f, const struct container_state *st)
 	fputs(",\n  \"annotations\": ", f);
 	write_annotations(f, st->annotations, ", ", ": ");
 	fputs("\n}\n", f);
+}
+
+/* The socket's address through the directory fd: any --root fits. */
+static int exec_socket(int dirfd, int flags, struct sockaddr_un *addr, struct nsrun_error *err)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	snprintf(addr->sun_path, sizeof(addr->sun_path), "/proc/self/fd/%d/" STATE_EXEC_SOCKET, dirfd);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | flags, 0);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "socket");
+	return fd;
+}
+
+int state_listen_exec(int dirfd, struct nsrun_error *err)
+{
+	struct sockaddr_un addr;
+	int fd = exec_socket(dirfd, 0, &addr, err);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 1) < 0) {
+		int e = errno;
+		close(fd);
+		return nsrun_error_set(err, e, "make the exec socket");
+	}
+	return fd;
+}
+
+int state_connect_exec(int dirfd, struct nsrun_error *err)
+{
+	struct sockaddr_un addr;
+	int fd = exec_socket(dirfd, SOCK_NONBLOCK, &addr, err);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 && errno != EINPROGRESS) {
+		int e = errno;
+		close(fd);
+		return nsrun_error_set(err, e, "connect to the exec socket");
+	}
+	return fd;
 }

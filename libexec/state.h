@@ -1,6 +1,6 @@
 /* Container state for the OCI verbs: one directory per container under
  * --root (default /run/nsrun), holding state.json (written atomically) and,
- * between create and start, the exec fifo.  A lock on the directory keeps
+ * between create and start, the exec socket PID 1 waits on.  A lock on the directory keeps
  * concurrent commands on one container apart. */
 #ifndef NSRUN_STATE_H
 #define NSRUN_STATE_H
@@ -46,5 +46,11 @@ bool state_process_alive(pid_t pid, unsigned long long starttime);
 unsigned long long state_proc_starttime(pid_t pid);
 /* Print the OCI state JSON. */
 void state_print_json(FILE *f, const struct container_state *st);
+/* The exec socket, between create and start: PID 1 accepts one connection
+ * on it (SECURITY.md rule 11: a socket, not a file of the host, is what
+ * it holds while it waits) and answers one byte. */
+#define STATE_EXEC_SOCKET "exec.sock"
+int state_listen_exec(int dirfd, struct nsrun_error *err);   /* the listening socket, CLOEXEC */
+int state_connect_exec(int dirfd, struct nsrun_error *err);  /* connected, non-blocking */
 
 #endif

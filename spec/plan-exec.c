@@ -53,21 +53,14 @@ int plan_make_exec(struct plan *p, pid_t pid, struct nsrun_error *err)
 		for (size_t k = 0; k < ARRAY_SIZE(order); k++)
 			has[k] |= l->namespaces[i].type == order[k];
 	}
-	/* pid and time apply to children: joined by nsrun before clone */
-	if (pidns) {
-		struct plan_step *s = push(&v, &n, STEP_JOIN_NS_EARLY, true);
-		s->ns_flags = CLONE_NEWPID;
-		s->path = xasprintf("/proc/%d/ns/pid", (int)pid);
-	}
-	if (timens) {
-		struct plan_step *s = push(&v, &n, STEP_JOIN_NS_EARLY, true);
-		s->ns_flags = CLONE_NEWTIME;
-		s->path = xasprintf("/proc/%d/ns/time", (int)pid);
-	}
 	push(&v, &n, STEP_CLONE, true);
 	/* nsrun moves it into the container's cgroup before it goes on */
 	push(&v, &n, STEP_RELEASE, true);
 	push(&v, &n, STEP_WAIT_PARENT, false);
+	/* Every namespace is joined by a process the container cannot see
+	 * (it is still in nsrun's pid namespace); pid and time last, as they
+	 * apply to children.  Then enter: drop the host's fds and fork into
+	 * them (SECURITY.md rule 11). */
 	for (size_t k = 0; k < ARRAY_SIZE(order); k++) {
 		if (!has[k])
 			continue;
@@ -75,6 +68,24 @@ int plan_make_exec(struct plan *p, pid_t pid, struct nsrun_error *err)
 		s->ns_flags = order[k];
 		s->path = xasprintf("/proc/%d/ns/%s", (int)pid, proc_names[k]);
 	}
+	if (pidns) {
+		struct plan_step *s = push(&v, &n, STEP_JOIN_NS, false);
+		s->ns_flags = CLONE_NEWPID;
+		s->path = xasprintf("/proc/%d/ns/pid", (int)pid);
+	}
+	if (timens) {
+		struct plan_step *s = push(&v, &n, STEP_JOIN_NS, false);
+		s->ns_flags = CLONE_NEWTIME;
+		s->path = xasprintf("/proc/%d/ns/time", (int)pid);
+	}
+	/* The exec labels are written before the fork, which keeps them:
+	 * they need the host's procfs, which the entered process has not. */
+	for (size_t i = 0; i < p->n_steps; i++)
+		if (p->steps[i].kind == STEP_SELINUX_LABEL || p->steps[i].kind == STEP_APPARMOR_PROFILE) {
+			*push(&v, &n, p->steps[i].kind, false) = p->steps[i];
+			memset(&p->steps[i], 0, sizeof(p->steps[i]));
+		}
+	push(&v, &n, STEP_ENTER_PIDNS, false);
 	if (p->terminal)
 		push(&v, &n, STEP_CONSOLE, false); /* path NULL: no /dev/console */
 	for (size_t i = 0; i < p->n_steps; i++) {

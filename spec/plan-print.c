@@ -10,7 +10,7 @@
 static const char *const step_names[STEP__MAX] = {
 	[STEP_JOIN_NS_EARLY] = "join-namespace", [STEP_CGROUP] = "cgroup", [STEP_CLONE] = "clone",
 	[STEP_ID_MAPS] = "id-maps", [STEP_RELEASE] = "release",
-	[STEP_WAIT_PARENT] = "wait-parent", [STEP_JOIN_NS] = "join-namespace",
+	[STEP_WAIT_PARENT] = "wait-parent", [STEP_JOIN_NS] = "join-namespace", [STEP_ENTER_PIDNS] = "enter",
 	[STEP_UNSHARE] = "unshare", [STEP_TIME_OFFSETS] = "time-offsets",
 	[STEP_HOSTNAME] = "hostname", [STEP_DOMAINNAME] = "domainname",
 	[STEP_PROPAGATION] = "propagation", [STEP_ROOTFS_BIND] = "rootfs",
@@ -119,6 +119,10 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_JOIN_NS:
 		fprintf(f, "setns %s %s%s", spec_namespace_name(s->ns_flags), s->path,
 			s->kind == STEP_JOIN_NS_EARLY ? " (for the container's PID 1, before clone)" : "");
+		break;
+	case STEP_ENTER_PIDNS:
+		fputs("close every fd of the host, then fork into the joined pid namespace: the first "
+		      "process the container can see", f);
 		break;
 	case STEP_CGROUP:
 		plan_cgroup_describe(p, f);
@@ -305,7 +309,8 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 		break;
 	}
 	case STEP_WAIT_START:
-		fputs("wait until `nsrun start` opens the exec fifo", f);
+		fputs("close every fd of the host, wait until `nsrun start` connects to the exec "
+		      "socket", f);
 		break;
 	case STEP_STDIO:
 		fprintf(f, "new session; %s; fds above 2 closed at exec",

@@ -16,6 +16,8 @@ enum plan_step_kind {
 	STEP_RELEASE,         /* parent: let the child go on */
 	STEP_WAIT_PARENT,     /* child: wait for STEP_RELEASE */
 	STEP_JOIN_NS,         /* child: setns() into a namespace given by path */
+	STEP_ENTER_PIDNS,     /* child, nsrun exec: drop every host fd, then fork into the pid
+	                         and time namespaces joined for children (SECURITY.md rule 11) */
 	STEP_UNSHARE,         /* child: new namespaces after joining a user namespace */
 	STEP_TIME_OFFSETS,    /* child: new time namespace with clock offsets */
 	STEP_HOSTNAME,
@@ -48,7 +50,7 @@ enum plan_step_kind {
 	STEP_CWD,
 	STEP_SELINUX_LABEL,
 	STEP_APPARMOR_PROFILE,
-	STEP_WAIT_START,      /* `nsrun create`: wait on the exec fifo until `nsrun start` */
+	STEP_WAIT_START,      /* `nsrun create`: drop every host fd, wait on a socket for `nsrun start` */
 	STEP_STDIO,           /* new session, the pty as stdio, close nsrun's fds */
 	STEP_SECCOMP,         /* load one syscall filter (spec/plan-seccomp.c) */
 	STEP_EXEC,

@@ -290,6 +290,53 @@ else
 	ok 1 "keyring: keyctl is missing (tests/deps.sh installs keyutils)"
 fi
 
+# --- host fds in processes a container with CAP_SYS_PTRACE can trace -----------
+# The default config plus CAP_SYS_PTRACE.  fdwalk tries to reach the host
+# through /proc/PID/root, cwd and fd/N of another process of the container:
+# "../../.." to the host's root, the host's core_pattern (opened, never
+# written), a host procfs, a namespace of nsrun's.
+fdwalk_bundle() { # fdwalk_bundle DIR ARGS_JSON
+	exe_bundle "$1" "$2"
+	/usr/bin/python3 - "$1/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["env"] = [e for e in c["process"]["env"] if not e.startswith("LD_PRELOAD=")]
+for s in ("bounding", "effective", "permitted"):
+    c["process"]["capabilities"][s].append("CAP_SYS_PTRACE")
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+}
+BEFORE_CORE=$(cat /proc/sys/kernel/core_pattern)
+fresh_rootfs fdwalk
+fdwalk_bundle "$TMP/fw" '["sleep", "60"]'
+# PID 1 waits for `nsrun start`; a process exec'd into the container walks it
+xn create --bundle "$TMP/fw" "sec-exe-w$$"; is "$?" 0 "fd walk: create exits 0"
+out=$(xn exec "sec-exe-w$$" /t/fdwalk "$HOSTDIR" 1 2>&1)
+like "$out" "walked 1: [3-9][0-9]* links" "fd walk, PID 1 waiting for start: the walk reached it (root, cwd, its fds)"
+unlike "$out" "ESCAPED" "fd walk, PID 1 waiting for start: nothing of the host through root, cwd or any fd"
+unlike "$out" "(root|cwd|fd/([3-9]|[1-9][0-9]+)) -> /(run|var|tmp|etc|proc)($|/)" "fd walk, PID 1 waiting for start: it holds no fd of a host path"
+printf '%s\n' "$out" | grep ESCAPED | sed 's/^/# /'
+xn start "sec-exe-w$$"; is "$?" 0 "fd walk: start still works (PID 1 waits on a socket)"
+xn delete --force "sec-exe-w$$"
+# the exec child: stopped (NSRUN_TEST_STOP_VISIBLE) the moment the
+# container can see it, walked by the container's PID 1, then continued
+fdwalk_bundle "$TMP/fw2" "[\"sh\", \"-c\", \"/t/fdwalk --stopped $HOSTDIR; exec sleep 60\"]"
+xn run --detach --bundle "$TMP/fw2" "sec-exe-x$$" >"$TMP/fw2.out" 2>&1; is "$?" 0 "fd walk, exec: the container runs"
+exec 7</etc   # a host directory the caller leaks without CLOEXEC
+out=$(NSRUN_TEST_STOP_VISIBLE=1 timeout 20 "$TMP/nsrun-copy" --root "$XROOT" exec "sec-exe-x$$" sh -c 'echo exec-ran' 2>&1)
+is "$out" "exec-ran" "fd walk, exec: the exec'd program ran once continued"
+exec 7<&-
+for _ in $(seq 100); do grep -q '^walked' "$TMP/fw2.out" && break; sleep 0.05; done
+out=$(cat "$TMP/fw2.out")
+like "$out" "walked [0-9]+: [3-9][0-9]* links" "fd walk, exec child: the walk reached it while stopped"
+like "$out" "stopped: [0-9]+ \(/memfd:nsrun" "fd walk, exec child: caught while still nsrun (before exec)"
+unlike "$out" "ESCAPED" "fd walk, exec child: nothing of the host through root, cwd or any fd (incl. one the caller leaked)"
+unlike "$out" "(root|cwd|fd/([3-9]|[1-9][0-9]+)) -> /(run|var|tmp|etc|proc)($|/)" "fd walk, exec child: it holds no fd of a host path"
+printf '%s\n' "$out" | grep ESCAPED | sed 's/^/# /'
+xn delete --force "sec-exe-x$$"
+is "$(ls -A "$HOSTDIR")" "" "fd walk: nothing was created in the host directory"
+is "$(cat /proc/sys/kernel/core_pattern)" "$BEFORE_CORE" "fd walk: the host's core_pattern is unchanged"
+
 # --- the image's /dev/null is a symlink, a file, or another device --------
 for kind in symlink file wrongdev; do
 	fresh_rootfs devnull

@@ -133,12 +133,14 @@ int cmd_wants_help(int argc, char **argv)
 	return 0;
 }
 
-/* SECURITY.md rule 5: every verb that starts a container or enters one
+/* SECURITY.md rule 5: every verb that creates a container or enters one
  * runs from a sealed memfd copy of nsrun, whatever the spec says, so that
  * no process of a container (PID 1 during setup, an exec child, a hook it
  * starts, or the host's nsrun itself run again inside through
  * "#!/proc/self/exe") ever has nsrun's file as its /proc/PID/exe.  Done
- * first, before the spec is read, so the work is not repeated. */
+ * first, before the spec is read, so the work is not repeated.  `start`
+ * only tells a created PID 1 (already sealed) to go on, and runs host
+ * hooks: it pays nothing, like the verbs that only look. */
 static int seal_runtime(char **argv)
 {
 	struct nsrun_error err = { 0 };
@@ -149,15 +151,15 @@ static int seal_runtime(char **argv)
 	return 0;
 }
 
-static bool starts_or_enters(const char *verb)
+static bool creates_or_enters(const char *verb)
 {
-	static const char *const others[] = { "plan", "check", "spec", "analyze", "state", "kill",
-		"delete", "list", "ps", "pause", "resume", "update", "features", "checkpoint",
+	static const char *const others[] = { "plan", "check", "spec", "analyze", "start", "state",
+		"kill", "delete", "list", "ps", "pause", "resume", "update", "features", "checkpoint",
 		"restore", "events" };
 	for (size_t i = 0; i < ARRAY_SIZE(others); i++)
 		if (strcmp(verb, others[i]) == 0)
 			return false;
-	return true; /* create, start, run, exec and the foreground run */
+	return true; /* create, run, exec and the foreground run */
 }
 
 int main(int argc, char **argv)
@@ -185,7 +187,7 @@ int main(int argc, char **argv)
 		printf("nsrun version %s\n", NSRUN_VERSION);
 		return 0;
 	}
-	if (starts_or_enters(verb) && !cmd_wants_help(argc, argv) && seal_runtime(nsrun_argv) < 0)
+	if (creates_or_enters(verb) && !cmd_wants_help(argc, argv) && seal_runtime(nsrun_argv) < 0)
 		return NSRUN_EXIT_FAILURE;
 	static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
 		{ "plan", cmd_plan }, { "check", cmd_check }, { "spec", cmd_spec },

@@ -210,7 +210,9 @@ static const char create_usage[] =
 	"  --pid-file FILE         write the container's PID 1 host pid here\n"
 	"  --console-socket PATH   with terminal: true, send the pty master here\n"
 	"  --preserve-fds N        pass fds 3 .. 3+N-1 to the container\n"
-	"  --no-pivot, --no-new-keyring   accepted, no effect\n";
+	"  --no-pivot              accepted, no effect\n"
+	"  --no-new-keyring        accepted, ignored: every container gets a new session\n"
+	"                          keyring (SECURITY.md rule 13)\n";
 
 int cmd_create(int argc, char **argv)
 {

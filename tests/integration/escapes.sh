@@ -241,6 +241,23 @@ like "$report" "write after exit: EPERM" "nsrun exec ID /bin/sh: the write after
 unlike "$report" "write (while running|after exit): ok" "nsrun exec ID /bin/sh: no write reached a binary"
 is "$(sha256sum <"$TMP/nsrun-copy")" "$sum" "nsrun exec ID /bin/sh: the nsrun binary is byte-identical"
 xn delete --force "sec-exe-e$$"
+# a startContainer hook (it runs inside) whose program the image replaced
+cp "$NSRUN" "$TMP/nsrun-copy"
+sum=$(sha256sum <"$TMP/nsrun-copy")
+exe_image exe-hook
+exe_bundle "$TMP/exe-hook" '["sleep", "60"]'
+/usr/bin/python3 - "$TMP/exe-hook/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["hooks"] = {"startContainer": [{"path": "/evil", "env": ["LD_PRELOAD=/t/exe-grab.so"]}]}
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+xn run --detach --bundle "$TMP/exe-hook" "sec-exe-h$$"; is "$?" 0 "#!/proc/self/exe as a startContainer hook: the container runs"
+report=$(exe_report)
+like "$report" "grabbed /memfd:nsrun" "#!/proc/self/exe as a startContainer hook: what ran inside is the sealed copy"
+like "$report" "write after exit: EPERM" "#!/proc/self/exe as a startContainer hook: the write after exit fails (sealed)"
+is "$(sha256sum <"$TMP/nsrun-copy")" "$sum" "#!/proc/self/exe as a startContainer hook: the nsrun binary is byte-identical"
+xn delete --force "sec-exe-h$$"
 is "$(ls -A "$XROOT")" "" "#!/proc/self/exe: no container state is left"
 
 # --- the caller's session keyring -------------------------------------------

@@ -202,7 +202,8 @@ c = json.load(open(path))
 c["root"] = {"path": root, "readonly": False}
 c["process"]["terminal"] = False
 c["process"]["args"] = args
-c["process"]["env"].append("LD_PRELOAD=/t/exe-grab.so")
+# (under ASan, nsrun's libasan must let the preloaded library come first)
+c["process"]["env"] += ["LD_PRELOAD=/t/exe-grab.so", "ASAN_OPTIONS=verify_asan_link_order=0"]
 json.dump(c, open(path, "w"), indent=1)
 PY
 }
@@ -234,7 +235,7 @@ rm -f "$RF/bin/sh"
 printf '#!/proc/self/exe\n' >"$RF/bin/sh"
 chmod 755 "$RF/bin/sh"
 xn run --detach --bundle "$TMP/exe-exec" "sec-exe-e$$"; is "$?" 0 "#!/proc/self/exe via exec: the container runs"
-xn exec -e LD_PRELOAD=/t/exe-grab.so "sec-exe-e$$" /bin/sh -c true
+xn exec -e LD_PRELOAD=/t/exe-grab.so -e ASAN_OPTIONS=verify_asan_link_order=0 "sec-exe-e$$" /bin/sh -c true
 report=$(exe_report)
 like "$report" "grabbed /memfd:nsrun" "nsrun exec ID /bin/sh (replaced /bin/sh): what ran inside is the sealed copy"
 like "$report" "write after exit: EPERM" "nsrun exec ID /bin/sh: the write after exit fails (sealed)"
@@ -249,7 +250,7 @@ exe_bundle "$TMP/exe-hook" '["sleep", "60"]'
 /usr/bin/python3 - "$TMP/exe-hook/config.json" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
-c["hooks"] = {"startContainer": [{"path": "/evil", "env": ["LD_PRELOAD=/t/exe-grab.so"]}]}
+c["hooks"] = {"startContainer": [{"path": "/evil", "env": ["LD_PRELOAD=/t/exe-grab.so", "ASAN_OPTIONS=verify_asan_link_order=0"]}]}
 json.dump(c, open(sys.argv[1], "w"), indent=1)
 PY
 xn run --detach --bundle "$TMP/exe-hook" "sec-exe-h$$"; is "$?" 0 "#!/proc/self/exe as a startContainer hook: the container runs"

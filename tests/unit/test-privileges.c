@@ -2,7 +2,9 @@
  * JSON pointer and position) for capabilities, users, rlimits, sysctl,
  * oomScoreAdj and LSM labels; the capability sets the plan predicts after
  * exec; and the host probe that marks SELinux/AppArmor steps skipped on a
- * host without them (the label-setting path as far as such a host allows). */
+ * host without them (the label-setting path as far as such a host allows);
+ * the order of `nsrun exec`'s plan (SECURITY.md rule 11). */
+#include <sched.h>
 #include <string.h>
 
 #include "exec.h"
@@ -278,10 +280,57 @@ static void test_lsm_probe(void)
 	plan_free(p);
 }
 
+static size_t index_of(const struct plan *p, enum plan_step_kind kind, int ns_flags)
+{
+	for (size_t i = 0; i < p->n_steps; i++)
+		if (p->steps[i].kind == kind && (!ns_flags || p->steps[i].ns_flags == ns_flags))
+			return i;
+	return (size_t)-1;
+}
+
+/* nsrun exec: every namespace is joined by the process nsrun cloned (none
+ * by nsrun itself), pid and time last; the labels are written before it
+ * enters the pid namespace; everything else after. */
+static void test_exec_plan(void)
+{
+	struct plan *p = NULL;
+	tap_str_eq(load(R "\"process\":{\"args\":[\"x\"],\"terminal\":true,\"selinuxLabel\":"
+			"\"system_u:system_r:container_t:s0\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\"},"
+			"{\"type\":\"mount\"},{\"type\":\"time\"},{\"type\":\"uts\"}]}}", &p), "",
+		   "a spec with pid, mount, time and uts namespaces plans");
+	if (!p)
+		return;
+	tap_ok(plan_make_exec(p, 4242, NULL) == 0, "it makes an exec plan");
+	size_t enter = index_of(p, STEP_ENTER_PIDNS, 0), label = index_of(p, STEP_SELINUX_LABEL, 0);
+	size_t pidns = index_of(p, STEP_JOIN_NS, CLONE_NEWPID), timens = index_of(p, STEP_JOIN_NS, CLONE_NEWTIME);
+	size_t mnt = index_of(p, STEP_JOIN_NS, CLONE_NEWNS), uts = index_of(p, STEP_JOIN_NS, CLONE_NEWUTS);
+	tap_ok(!has_step(p, STEP_JOIN_NS_EARLY), "nsrun itself joins no namespace (its child is not "
+	       "visible to the container while it joins)");
+	tap_ok(mnt < uts && uts < pidns && pidns < timens && timens < label && label < enter,
+	       "mount, uts, then pid and time, the label, then enter (%zu %zu %zu %zu %zu %zu)", mnt, uts,
+	       pidns, timens, label, enter);
+	tap_ok(!p->steps[pidns].in_parent && !p->steps[enter].in_parent, "joined and entered by the child");
+	tap_str_eq(p->steps[pidns].path, "/proc/4242/ns/pid", "the pid namespace of the container's PID 1");
+	bool after = true;
+	for (size_t i = 0; i < p->n_steps; i++) {
+		enum plan_step_kind k = p->steps[i].kind;
+		if (k == STEP_CONSOLE || k == STEP_USER || k == STEP_CAPS || k == STEP_CWD ||
+		    k == STEP_STDIO || k == STEP_EXEC)
+			after &= i > enter;
+	}
+	tap_ok(after, "console, user, capabilities, cwd, stdio and exec come after enter");
+	char *text = printed(p);
+	tap_ok(strstr(text, "enter            close every fd of the host, then fork into the joined pid "
+			    "namespace") != NULL, "nsrun plan names the step");
+	free(text);
+	plan_free(p);
+}
+
 int main(void)
 {
 	test_validation();
 	test_caps_plan();
 	test_lsm_probe();
+	test_exec_plan();
 	return tap_done();
 }

@@ -2,6 +2,7 @@
  * args and env, and an optional timeout after which it is killed. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <linux/sched.h>
 #include <poll.h>
@@ -47,6 +48,31 @@ char *exec_state_json(const struct plan *p, const char *status, pid_t pid)
 	return buf;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until the process of `pidfd` ends, at most `seconds` (< 0: no
+ * limit).  The deadline is kept in 64 bits: a timeout of up to INT32_MAX
+ * seconds does not fit poll()'s int milliseconds, so poll in pieces.
+ * False when the time ran out. */
+static bool wait_pidfd(int pidfd, int seconds)
+{
+	int64_t deadline = seconds < 0 ? -1 : now_ms() + (int64_t)seconds * 1000;
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	for (;;) {
+		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
+		if (deadline >= 0 && left <= 0)
+			return false;
+		int r = poll(&pfd, 1, left < 0 ? -1 : left > INT_MAX ? INT_MAX : (int)left);
+		if (r > 0 || (r < 0 && errno != EINTR))
+			return true;
+	}
+}
+
 static int run_one(const struct spec_hook *h, size_t idx, const char *kind, const char *state,
 		   struct nsrun_error *err)
 {
@@ -83,13 +109,7 @@ static int run_one(const struct spec_hook *h, size_t idx, const char *kind, cons
 	ssize_t n = write(in[1], state, strlen(state));
 	(void)n;
 	close(in[1]);
-	int timeout_ms = h->has_timeout ? h->timeout * 1000 : -1;
-	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-	int r;
-	do
-		r = poll(&pfd, 1, timeout_ms);
-	while (r < 0 && errno == EINTR);
-	bool timed_out = r == 0;
+	bool timed_out = !wait_pidfd(pidfd, h->has_timeout ? h->timeout : -1);
 	if (timed_out)
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 	close(pidfd);

@@ -701,6 +701,23 @@ static int dec_linux(struct dec *d, struct spec *s, const struct json_node *n)
 	return 0;
 }
 
+/* "timeout": seconds, an int in the runtime-spec: 1 to INT32_MAX (about
+ * 68 years).  The executor waits in a 64-bit type, so any of these works. */
+static int dec_hook_timeout(struct dec *d, struct dec_obj *o, struct spec_hook *h)
+{
+	const struct json_node *t = dec_member(o, "timeout");
+	h->has_timeout = t != NULL;
+	if (!t)
+		return 0;
+	size_t old = dec_push_key(d, "timeout");
+	int64_t v;
+	if (dec_int(d, t, 1, INT32_MAX, &v) < 0)
+		return -1;
+	h->timeout = (int)v;
+	dec_pop(d, old);
+	return 0;
+}
+
 static int dec_hook_list(struct dec *d, struct spec *s, enum spec_hook_kind kind, const struct json_node *n)
 {
 	if (dec_array(d, n) < 0)
@@ -710,7 +727,6 @@ static int dec_hook_list(struct dec *d, struct spec *s, enum spec_hook_kind kind
 		size_t old = dec_push_index(d, i);
 		struct spec_hook *h = &s->hooks.v[kind][i];
 		struct dec_obj o;
-		uint64_t t;
 		if (dec_object(d, n->items[i], &o) < 0)
 			return -1;
 		s->hooks.n[kind] = i + 1;
@@ -722,11 +738,8 @@ static int dec_hook_list(struct dec *d, struct spec *s, enum spec_hook_kind kind
 			return -1;
 		dec_pop(d, old2);
 		if (dec_get_strv(d, &o, "args", &h->args) < 0 || dec_get_strv(d, &o, "env", &h->env) < 0 ||
-		    dec_get_uint(d, &o, "timeout", INT32_MAX, &t, &h->has_timeout) < 0)
+		    dec_hook_timeout(d, &o, h) < 0)
 			return -1;
-		if (h->has_timeout && t == 0)
-			return dec_fail(d, n->items[i], "\"timeout\" must be greater than zero");
-		h->timeout = (int)t;
 		dec_object_done(d, &o);
 		dec_pop(d, old);
 	}

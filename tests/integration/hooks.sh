@@ -83,6 +83,18 @@ is "$rc" 125 "a hook past its timeout fails create"
 like "$(cat "$TMP/err")" "timed out after 1 s" "and says so"
 [ $(( $(date +%s) - start )) -lt 10 ]; ok $? "without waiting for the hook"
 
+# a timeout whose milliseconds overflow 32 bits (4294968 s * 1000 wraps to
+# 0.7 s) waits for the hook, which then succeeds; so does the largest one
+for t in 4294968 2147483647; do
+	write_config 'c["hooks"]["prestart"][0]["args"] = ["sh", "-c", "sleep 1.2; echo slept >> '"$TMP"'/slept"]; c["hooks"]["prestart"][0]["timeout"] = '"$t"
+	rm -f "$TMP/slept"
+	n create --bundle "$B" h4-$t 2>"$TMP/err"; rc=$?
+	is "$rc" 0 "a hook with timeout $t s is not killed early"
+	is "$(cat "$TMP/slept" 2>/dev/null)" slept "the hook with timeout $t s ran to its end"
+	unlike "$(cat "$TMP/err")" "timed out" "no timeout is reported ($t s)"
+	n delete --force h4-$t
+done
+
 # a failing poststart hook is a warning
 write_config 'c["hooks"]["poststart"][0]["args"] = ["sh", "-c", "exit 4"]'
 n run --bundle "$B" h5 2>"$TMP/err"; rc=$?

@@ -33,8 +33,10 @@ struct oci_global {
 };
 extern struct oci_global oci_global;
 
-/* Print "nsrun: MSG" on stderr. */
+/* Print "nsrun: MSG" (cmd_error, also to --log) or "nsrun: warning: MSG"
+ * on stderr, with control characters escaped (nsrun_escape). */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cmd_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True when argv holds -h or --help before a "--". */
 int cmd_wants_help(int argc, char **argv);
 

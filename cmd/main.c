@@ -45,6 +45,17 @@ static const char usage[] =
 
 /* Errors go to stderr and, with --log, to the log file too (as JSON lines
  * with --log-format json, which podman reads). */
+void cmd_warning(const char *fmt, ...)
+{
+	char msg[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	_cleanup_free_ char *safe = nsrun_escape(msg);
+	fprintf(stderr, "nsrun: warning: %s\n", safe);
+}
+
 void cmd_error(const char *fmt, ...)
 {
 	char msg[4096];
@@ -52,7 +63,9 @@ void cmd_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "nsrun: %s\n", msg);
+	/* messages may carry names the image chose (file names) */
+	_cleanup_free_ char *safe = nsrun_escape(msg);
+	fprintf(stderr, "nsrun: %s\n", safe);
 	if (!oci_global.log)
 		return;
 	FILE *f = fopen(oci_global.log, "ae");
@@ -68,7 +81,7 @@ void cmd_error(const char *fmt, ...)
 		json_write_string(f, msg);
 		fprintf(f, ",\"time\":\"%s\"}\n", when);
 	} else {
-		fprintf(f, "nsrun: %s\n", msg);
+		fprintf(f, "nsrun: %s\n", safe);
 	}
 	fclose(f);
 }

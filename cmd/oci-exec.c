@@ -345,7 +345,10 @@ int cmd_ps(int argc, char **argv)
 					comm[strcspn(comm, "\n")] = '\0';
 				fclose(f);
 			}
-			printf("%-8d %s\n", (int)pids[i], comm);
+			/* the container names its processes: no escape sequences
+			 * reach the caller's terminal */
+			_cleanup_free_ char *safe = nsrun_escape(comm);
+			printf("%-8d %s\n", (int)pids[i], safe);
 		}
 	}
 	state_free(&st);

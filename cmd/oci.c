@@ -285,13 +285,12 @@ static void run_lifecycle_hooks(const struct container_state *st, enum spec_hook
 	_cleanup_plan_ struct plan *plan = NULL;
 	if (!st->config || spec_load_file(st->config, NULL, &spec, &err) < 0 ||
 	    plan_build(spec, 0, NULL, &plan, &err) < 0) {
-		fprintf(stderr, "nsrun: warning: %s hooks not run: %s\n", exec_hook_name(kind),
-			err.msg[0] ? err.msg : "no spec");
+		cmd_warning("%s hooks not run: %s", exec_hook_name(kind), err.msg[0] ? err.msg : "no spec");
 		return;
 	}
 	plan_set_container(plan, st->id, false);
 	if (exec_run_hooks(plan, kind, status, st->pid, &err) < 0)
-		fprintf(stderr, "nsrun: warning: %s\n", err.msg);
+		cmd_warning("%s", err.msg);
 }
 
 int cmd_start(int argc, char **argv)

@@ -78,7 +78,7 @@ static struct plan *load_plan(const struct run_args *a)
 	struct spec_load_opts opts = { .boot = a->boot };
 	if (spec_load_file_opts(a->spec, stderr, &opts, &spec, &err) < 0 ||
 	    plan_build(spec, a->extra_argc, a->extra_argv, &plan, &err) < 0) {
-		fprintf(stderr, "nsrun: %s\n", err.msg);
+		cmd_error("%s", err.msg);
 		return NULL;
 	}
 	return plan;
@@ -98,7 +98,7 @@ int cmd_run_foreground(int argc, char **argv)
 		struct nsrun_error err = { 0 };
 		int status = 0;
 		if (exec_run_plan(plan, &o, &status, &err) < 0) {
-			fprintf(stderr, "nsrun: %s\n", err.msg);
+			cmd_error("%s", err.msg);
 			return err.status ? err.status : NSRUN_EXIT_FAILURE;
 		}
 		/* boot: `reboot` inside starts the container again, as nspawn */

@@ -35,6 +35,13 @@ const char *nsrun_errno_name(int errnum);
 /* errno value for a name ("EPERM"), or -1. */
 int nsrun_errno_from_name(const char *name);
 
+/* `s` made safe for a terminal (a copy to free): control characters
+ * (C0, DEL, C1), bytes that are not well-formed UTF-8 and the backslash
+ * are written as \xHH and \\; printable ASCII and UTF-8 pass through.
+ * For whatever a container (or its image) can choose: process names,
+ * file names in messages. */
+char *nsrun_escape(const char *s);
+
 /* Memory helpers that abort on allocation failure (nsrun cannot go on
  * without memory and must not half-set-up a container). */
 void *xmalloc(size_t n);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "json.h"
 
 int nsrun_error_set(struct nsrun_error *err, int errnum, const char *fmt, ...)
 {
@@ -35,6 +36,34 @@ int nsrun_error_prefix(struct nsrun_error *err, const char *fmt, ...)
 	memcpy(old, err->msg, sizeof(old));
 	snprintf(err->msg, sizeof(err->msg), "%s%s", prefix, old);
 	return -1;
+}
+
+char *nsrun_escape(const char *s)
+{
+	size_t len = strlen(s);
+	char *out = xmalloc(len * 4 + 1), *o = out;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = json_utf8_seq(p, len - (size_t)(p - (const unsigned char *)s));
+		bool c1 = n == 2 && p[0] == 0xc2 && p[1] <= 0x9f;
+		if (n > 1 && !c1) {
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+			continue;
+		}
+		if (*p == '\\') {
+			*o++ = '\\';
+			*o++ = '\\';
+		} else if (n == 1 && *p >= 0x20 && *p < 0x7f) {
+			*o++ = (char)*p;
+		} else {
+			o += sprintf(o, "\\x%02x", *p);
+		}
+		p++;
+	}
+	*o = '\0';
+	return out;
 }
 
 #define E(x) { x, #x }

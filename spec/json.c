@@ -115,7 +115,7 @@ static int fail_at(struct parser *p, size_t off, const char *fmt, ...)
 /* Length of the well-formed UTF-8 sequence at s (Unicode table 3-7: no
  * overlong forms, no surrogates, nothing above U+10FFFF), or 0.  yajl's own
  * check only looks at the bit patterns. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+size_t json_utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
 	size_t len;
@@ -176,7 +176,7 @@ static const char *check_string(const unsigned char *s, size_t n, size_t *bad)
 		if (c < 0x20)
 			return "invalid JSON: control character in string (must be escaped)";
 		if (c >= 0x80) {
-			size_t l = utf8_seq(s + i, n - i);
+			size_t l = json_utf8_seq(s + i, n - i);
 			if (!l)
 				return "invalid UTF-8 in string";
 			i += l;
@@ -606,10 +606,13 @@ void json_write_string(FILE *f, const char *s)
 		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
 		default:
-			/* Other control characters (and DEL, which is legal JSON
-			 * but bad on a terminal) as \u00XX; UTF-8 passes through. */
+			/* Other control characters (and DEL and the C1 controls
+			 * U+0080..U+009F, which are legal JSON but bad on a
+			 * terminal) as \u00XX; other UTF-8 passes through. */
 			if (*c < 0x20 || *c == 0x7f)
 				fprintf(f, "\\u%04x", *c);
+			else if (*c == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)
+				fprintf(f, "\\u%04x", *++c);
 			else
 				putc(*c, f);
 		}

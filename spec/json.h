@@ -52,6 +52,8 @@ static inline void json_freep(struct json_node **n) { if (*n) json_free(*n); }
 struct json_member *json_object_member(const struct json_node *obj, const char *key);
 const char *json_type_name(enum json_type t); /* "string", "object", ... */
 
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0. */
+size_t json_utf8_seq(const unsigned char *s, size_t n);
 /* Write `s` as a JSON string literal (quotes and escapes) to f. */
 void json_write_string(FILE *f, const char *s);
 

@@ -106,7 +106,18 @@ n exec -d --pid-file "$TMP/e.pid" c5 sleep 5; is "$?" 0 "exec --detach"
 [ -s "$TMP/e.pid" ] && [ -d "/proc/$(cat "$TMP/e.pid")" ]; ok $? "exec --detach --pid-file: the process runs"
 like "$(n ps c5)" "sleep" "ps lists the container's processes"
 is "$(n ps --format json c5 | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)) >= 2)')" True "ps --format json"
+# a process names itself with escape sequences (a title, clear screen):
+# ps shows them escaped, never raw on the caller's terminal
+n exec -d c5 sh -c 'printf "\033]0;pwned\007\033[2J" > /proc/self/comm; echo named > /tmp/named; while :; do sleep 1; done'
+for _ in $(seq 100); do n exec c5 test -e /tmp/named && break; sleep 0.02; done
+out=$(n ps c5)
+printf '%s' "$out" | grep -q $'\x1b'; ok $(( $? == 0 )) "ps prints no raw ESC byte"
+printf '%s' "$out" | grep -q $'\x07'; ok $(( $? == 0 )) "ps prints no raw BEL byte"
+like "$out" '[0-9]+ +\\x1b\]0;pwned\\x07\\x1b\[2J$' "ps shows the name escaped (\\x1b...)"
 n exec c5 /no/such 2>/dev/null; is "$?" 127 "exec of a missing program gives 127"
+n state $'bad\x1b[2J' 2>"$TMP/err"
+grep -q $'\x1b' "$TMP/err"; ok $(( $? == 0 )) "error messages carry no raw ESC byte either"
+like "$(cat "$TMP/err")" 'bad\\x1b\[2J' "but show it escaped"
 n delete -f c5
 
 # --- console socket ----------------------------------------------------------

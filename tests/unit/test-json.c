@@ -366,6 +366,9 @@ static void test_write_string(void)
 	tap_str_eq(w, "\"a\\\"b\\\\c/\\n\\t\\r\\b\\f\\u0001\\u001f\\u007f \xc3\xa9\xf0\x9f\x98\x80\"",
 		   "json_write_string escapes");
 	free(w);
+	w = write_string("x\xc2\x9b" "2J\xc2\xa0");
+	tap_str_eq(w, "\"x\\u009b2J\xc2\xa0\"", "the C1 control U+009B is escaped, U+00A0 is not");
+	free(w);
 	w = write_string("");
 	tap_str_eq(w, "\"\"", "empty string");
 	free(w);
@@ -400,8 +403,31 @@ static void test_type_names(void)
 	tap_ok(1, "json_free(NULL) is a no-op");
 }
 
+/* nsrun_escape: what reaches a terminal from names the container chose. */
+static void test_escape(void)
+{
+	static const struct { const char *in, *want, *what; } cases[] = {
+		{ "sleep", "sleep", "printable ASCII passes" },
+		{ "\x1b[31mred\x1b]0;title\x07", "\\x1b[31mred\\x1b]0;title\\x07",
+		  "ESC and BEL are escaped" },
+		{ "a\nb\tc\rd\x7f", "a\\x0ab\\x09c\\x0dd\\x7f", "newline, tab, CR and DEL" },
+		{ "back\\slash", "back\\\\slash", "a backslash is doubled" },
+		{ "caf\xc3\xa9 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xf0\x9f\x98\x80", "UTF-8 passes" },
+		{ "\xc2\x9b" "2J", "\\xc2\\x9b" "2J", "the C1 control U+009B (CSI) is escaped" },
+		{ "\x9b\xff\xc3(", "\\x9b\\xff\\xc3(", "bytes that are not UTF-8 are escaped" },
+		{ "\xe2\x82", "\\xe2\\x82", "a truncated sequence is escaped" },
+		{ "", "", "empty" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *got = nsrun_escape(cases[i].in);
+		tap_str_eq(got, cases[i].want, cases[i].what);
+		free(got);
+	}
+}
+
 int main(void)
 {
+	test_escape();
 	test_positions();
 	test_values();
 	test_top_level();

@@ -141,13 +141,6 @@ static bool word_in(const char *list, const char *word, const char *seps)
 	return false;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* ---- discovery ---- */
 
 static void unescape_octal(char *s)
@@ -562,7 +555,13 @@ static int v2_enable(struct hier *h, const char *const *ctls, size_t n, struct n
 	return r;
 }
 
-static int remove_hier(struct hier *h, struct nsrun_error *err);
+/* How long removal may take: the container's tasks get this long to die
+ * (a task in uninterruptible sleep may take a while), the cgroups this
+ * much more to go.  Then nsrun gives up with an error naming the cgroup. */
+#define DESTROY_KILL_MS 5000
+#define DESTROY_REMOVE_MS 3000
+
+static int remove_hier(struct hier *h, int64_t deadline, struct nsrun_error *err);
 
 static int apply_write(struct hier *h, const char *spec_file, const struct plan_cgroup_write *w,
 		       const struct plan_cgroup_file *f, struct nsrun_error *err)
@@ -751,7 +750,7 @@ fail:
 	/* before clone: nothing of ours runs in it, so nothing to kill */
 	for (size_t i = h->n; i-- > 0;) {
 		struct nsrun_error ignored;
-		remove_hier(&h->v[i], &ignored);
+		remove_hier(&h->v[i], cgroup_now_ms() + DESTROY_REMOVE_MS, &ignored);
 	}
 	return -1;
 }
@@ -851,7 +850,7 @@ int cgroup_freeze(struct cgroup_handle *h, bool frozen, struct nsrun_error *err)
 			return 0;
 		if (!hi->v2 && frozen && tries % 100 == 99)
 			write_at(fd, file, value); /* nudge tasks that were busy, as runc does */
-		sleep_ms(1);
+		cgroup_sleep_ms(1);
 	}
 	if (frozen)
 		write_at(fd, file, hi->v2 ? "0" : "THAWED");
@@ -866,38 +865,6 @@ static struct hier *procs_hier(struct cgroup_handle *h)
 	if (i < 0 && h->n)
 		i = 0;
 	return i < 0 ? NULL : &h->v[i];
-}
-
-static void collect(int dirfd, pid_t **v, size_t *n, int depth)
-{
-	_cleanup_free_ char *procs = read_at(dirfd, "cgroup.procs");
-	for (char *p = procs; p && *p;) {
-		char *end;
-		long pid = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		if (pid > 0) {
-			*v = xrealloc(*v, (*n + 1) * sizeof(pid_t));
-			(*v)[(*n)++] = (pid_t)pid;
-		}
-		p = end + strspn(end, "\n");
-	}
-	if (depth > 64)
-		return;
-	int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_closedir_ DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	if (!d) {
-		if (dfd >= 0)
-			close(dfd);
-		return;
-	}
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		_cleanup_close_ int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-		if (sub >= 0)
-			collect(sub, v, n, depth + 1);
-	}
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -916,7 +883,7 @@ int cgroup_pids(struct cgroup_handle *h, pid_t **pids, size_t *n, struct nsrun_e
 	int fd = hier_fd(hi, err);
 	if (fd < 0)
 		return -1;
-	collect(fd, pids, n, 0);
+	cgroup_tree_pids(fd, pids, n);
 	if (*n)
 		qsort(*pids, *n, sizeof(pid_t), cmp_pid);
 	return 0;
@@ -962,52 +929,33 @@ int cgroup_kill(struct cgroup_handle *h, int sig, struct nsrun_error *err)
 
 /* ---- removal ---- */
 
-static int rmdir_retry(int parent, const char *name)
+/* rmdir, retried while the cgroup is busy (its last task is still on its
+ * way out) until the deadline. */
+static int rmdir_until(int parent, const char *name, int64_t deadline)
 {
-	for (int tries = 0;; tries++) {
+	for (;;) {
 		/* gone, or never made: a file of that name is not ours */
 		if (unlinkat(parent, name, AT_REMOVEDIR) == 0 || errno == ENOENT || errno == ENOTDIR)
 			return 0;
-		if (errno != EBUSY || tries >= 500)
+		if (errno != EBUSY || cgroup_now_ms() >= deadline)
 			return -errno;
-		sleep_ms(10);
+		cgroup_sleep_ms(5);
 	}
 }
 
-/* Remove the cgroups below dirfd (made by the container), deepest first. */
-static int remove_children(int dirfd, int depth)
-{
-	int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_closedir_ DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	if (!d) {
-		if (dfd >= 0)
-			close(dfd);
-		return -errno;
-	}
-	int r = 0;
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		_cleanup_close_ int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-		if (sub >= 0 && depth < 64)
-			r = remove_children(sub, depth + 1) < 0 ? -1 : r;
-		int e2 = rmdir_retry(dirfd, e->d_name);
-		if (e2 < 0)
-			r = e2;
-	}
-	return r;
-}
-
-static int remove_hier(struct hier *h, struct nsrun_error *err)
+static int remove_hier(struct hier *h, int64_t deadline, struct nsrun_error *err)
 {
 	if (!h->n_created)
 		return 0;
 	struct nsrun_error ignored;
 	int fd = hier_fd(h, &ignored);
 	if (fd >= 0) {
-		remove_children(fd, 0);
+		/* what the container made below its cgroup, at any depth */
+		int r = cgroup_tree_remove(fd, deadline);
 		close(fd);
 		h->fd = -1;
+		if (r < 0)
+			return nsrun_error_set(err, -r, "remove the cgroups below %s%s", h->mount, h->path);
 	}
 	_cleanup_free_ char *path = xstrdup(h->path);
 	for (unsigned k = 0; k < h->n_created; k++) {
@@ -1016,9 +964,10 @@ static int remove_hier(struct hier *h, struct nsrun_error *err)
 			break;
 		_cleanup_free_ char *parent = xasprintf("%s%.*s", h->mount, (int)(slash - path), path);
 		_cleanup_close_ int pfd = open(parent[0] ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		int r = pfd < 0 ? -errno : rmdir_retry(pfd, slash + 1);
+		/* a parent nsrun made may be in use by someone else now: no wait */
+		int r = pfd < 0 ? -errno : rmdir_until(pfd, slash + 1, k > 0 ? 0 : deadline);
 		if (r == -EBUSY && k > 0)
-			return 0; /* a parent nsrun made is in use by someone else now */
+			return 0;
 		if (r < 0)
 			return nsrun_error_set(err, -r, "remove the cgroup %s%s", h->mount, path);
 		*slash = '\0';
@@ -1034,22 +983,25 @@ int cgroup_destroy(struct cgroup_handle *h, struct nsrun_error *err)
 	struct nsrun_error e2, local;
 	if (!err)
 		err = &local;
-	/* Kill what is left (daemons of a container without a pid namespace)
-	 * and wait until the kernel has let go of every task. */
-	for (int tries = 0; tries < 500; tries++) {
+	/* Kill what is left (daemons of a container without a pid namespace,
+	 * at any depth below its cgroup) and wait until the kernel has let go
+	 * of every task. */
+	int64_t deadline = cgroup_now_ms() + DESTROY_KILL_MS;
+	for (int tries = 0;; tries++) {
 		_cleanup_free_ pid_t *pids = NULL;
 		size_t n = 0;
-		if (cgroup_pids(h, &pids, &n, &e2) < 0 || n == 0)
+		if (cgroup_pids(h, &pids, &n, &e2) < 0 || n == 0 || cgroup_now_ms() >= deadline)
 			break;
 		if (tries % 20 == 0)
 			cgroup_kill(h, SIGKILL, &e2);
-		sleep_ms(10);
+		cgroup_sleep_ms(5);
 	}
 	bool frozen = false;
 	if (cgroup_is_frozen(h, &frozen, &e2) == 0 && frozen)
 		cgroup_freeze(h, false, &e2);
+	deadline = cgroup_now_ms() + DESTROY_REMOVE_MS;
 	for (size_t i = h->n; i-- > 0;)
-		if (remove_hier(&h->v[i], r < 0 ? &e2 : err) < 0)
+		if (remove_hier(&h->v[i], deadline, r < 0 ? &e2 : err) < 0)
 			r = -1;
 	cgroup_handle_free(h);
 	return r;

@@ -9,6 +9,7 @@
 #define NSRUN_CGROUPS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "plan.h"
@@ -62,6 +63,15 @@ int cgroup_state_from_string(const char *s, struct cgroup_handle **out, struct n
 /* The container's cgroup path in the first hierarchy ("/a/b/nsrun-ID"),
  * for messages and state; NULL without hierarchies. */
 const char *cgroup_path(const struct cgroup_handle *h);
+
+/* cgroups-tree.c: the cgroups a container made below its own, any number
+ * at any depth.  _pids appends the pids in dirfd's cgroup and all below;
+ * _remove removes every cgroup below dirfd, deepest first, in passes until
+ * none is left or the deadline (cgroup_now_ms()) passed: 0 or -errno. */
+void cgroup_tree_pids(int dirfd, pid_t **pids, size_t *n);
+int cgroup_tree_remove(int dirfd, int64_t deadline_ms);
+int64_t cgroup_now_ms(void); /* CLOCK_MONOTONIC */
+void cgroup_sleep_ms(long ms);
 
 /* cgroups-bpf.c: the device rules (deny all, then p->cgroup->devices in
  * order) as a BPF_PROG_TYPE_CGROUP_DEVICE program, attached to a v2

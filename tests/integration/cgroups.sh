@@ -326,6 +326,46 @@ else
 	ok 0 "# SKIP cannot make a cgroup v2 view (unshare -m)"
 fi
 
+# --- a container that nests its cgroups 80 deep --------------------------------
+# It has a cgroup namespace, a writable /sys/fs/cgroup and no pid namespace,
+# makes d1/.../d80 in every hierarchy, moves a daemon (which outlives PID
+# 1) into the deepest one of each, and exits: nsrun kills the daemon and
+# removes every level, promptly.
+DEEP_CG=nsrun-cgdeep-$$
+cat >"$RF/deep.sh" <<'SH'
+i=1; d=d1; while [ $i -lt 80 ]; do i=$((i+1)); d=$d/d$i; done
+sleep 1000 >/dev/null 2>&1 &
+# v1 cpuset: new cgroups copy their parent's cpus and mems
+[ -f /sys/fs/cgroup/cpuset/cgroup.clone_children ] && echo 1 >/sys/fs/cgroup/cpuset/cgroup.clone_children
+n=0
+for h in /sys/fs/cgroup/*/; do
+	mkdir -p "$h$d" && echo $! >"$h$d/cgroup.procs" && n=$((n + 1))
+done
+echo "daemon $! deep $n"
+grep -c '/d1/.*/d80$' /proc/$!/cgroup
+SH
+spec "$TMP/deep.json" "{
+  \"root\": {\"path\": \"$RF\"},
+  \"process\": {\"args\": [\"sh\", \"/deep.sh\"]},
+  \"mounts\": [
+    {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},
+    {\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\", \"options\": [\"rw\", \"nosuid\", \"nodev\", \"noexec\"]}
+  ],
+  \"linux\": {\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"cgroup\"}], \"cgroupsPath\": \"$DEEP_CG\"}
+}"
+hiers=$(awk '$5 ~ "^/sys/fs/cgroup/[^/]+$" && $0 ~ / - cgroup2? / {n++} END {print n}' /proc/self/mountinfo)
+t0=$(date +%s%N)
+out=$(timeout 60 "$NSRUN" "$TMP/deep.json" 2>&1); rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+is "$rc" 0 "80 deep: the container runs"
+like "$out" "deep $hiers\$" "80 deep: it made d1/.../d80 in all $hiers hierarchies and moved its daemon there"
+like "$out" "^$hiers\$" "80 deep: the daemon is in .../d80 in every hierarchy"
+ok $(( ms < 5000 ? 0 : 1 )) "80 deep: nsrun returns promptly after PID 1 exits (${ms} ms)"
+dpid=$(echo "$out" | awk '/^daemon/ {print $2}')
+alive() { [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+[ -n "$dpid" ] && ! alive "$dpid"; ok $? "80 deep: the daemon below d80 was killed (pid ${dpid:-?})"
+is "$(find /sys/fs/cgroup -type d -name "$DEEP_CG" 2>/dev/null)" "" "80 deep: none of the container's cgroups is left, in any hierarchy"
+
 # --- a foreground nsrun killed by SIGKILL: the next run removes its cgroup ---
 spec "$TMP/k.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"args\": [\"sleep\", \"100\"]},
   \"linux\": {\"resources\": {\"pids\": {\"limit\": 100}}}}"

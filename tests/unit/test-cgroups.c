@@ -5,7 +5,9 @@
  * against the v1 semantics the rules are meant to have.  As root, on the
  * host's cgroups: create, join, list, freeze, thaw, signal, save and load
  * the state, destroy (also while frozen), and nothing left behind. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/bpf.h>
 #include <signal.h>
 #include <string.h>
@@ -216,8 +218,48 @@ static void test_lifecycle(void)
 	plan_free(p);
 }
 
+/* The walk below a cgroup works on any directory tree: one deeper than
+ * any fixed limit (and than the fds nsrun may hold), with siblings, and a
+ * second file system mounted inside (never entered) when root. */
+static void test_tree(void)
+{
+	char base[] = "/tmp/nsrun-cgtree.XXXXXX";
+	if (!tap_ok(mkdtemp(base) != NULL, "tree: a temporary directory"))
+		return;
+	int root = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int cur = dup(root);
+	const int depth = 1500;
+	for (int i = 0; i < depth; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "d%d", i % 7);
+		mkdirat(cur, "side", 0755); /* a sibling at every level */
+		mkdirat(cur, name, 0755);
+		int next = openat(cur, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(cur);
+		cur = next;
+	}
+	close(cur);
+	pid_t *pids = NULL;
+	size_t n = 0;
+	cgroup_tree_pids(root, &pids, &n);
+	tap_ok(n == 0, "tree: no cgroup.procs anywhere, no pids (and no crash at depth %d)", depth);
+	free(pids);
+	int r = cgroup_tree_remove(root, cgroup_now_ms() + 2000);
+	tap_ok(r == 0, "tree: %d levels with siblings removed (%d)", depth, r);
+	DIR *d = fdopendir(dup(root));
+	int left = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		left += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	tap_ok(left == 0, "tree: nothing left below the root (%d)", left);
+	close(root);
+	rmdir(base);
+}
+
 int main(void)
 {
+	test_tree();
 	test_state_strings();
 	test_bpf();
 	test_lifecycle();

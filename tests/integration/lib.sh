@@ -66,5 +66,27 @@ minimal_spec() { # minimal_spec FILE ARGS_JSON [EXTRA_TOP_LEVEL_MEMBERS]
 	spec "$1" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"args\": $2}$extra}"
 }
 
-# The host's mount table, for before/after comparisons.
-host_mounts() { cut -d' ' -f4,5,9 /proc/self/mountinfo | sort; }
+# The host's mounts a container of this test could have left, for
+# before/after comparisons: those at or below the test's own directories
+# ($TMP, the rootfs, $TEST_DIRS and DIRs given) or showing one of them,
+# and those of the kinds nsrun mounts for a container (proc, sysfs, devpts,
+# mqueue, cgroup) wherever they are.  Other programs on the machine (other
+# test suites run side by side) mount and unmount elsewhere meanwhile:
+# their mounts are none of this test's business.  "ROOT MOUNTPOINT FSTYPE".
+host_mounts() { # host_mounts [DIR...]
+	awk -v dirs="$TMP $ROOTFS ${TEST_DIRS:-} $*" '
+		BEGIN { n = split(dirs, d, " ") }
+		function ours(p, i) {
+			for (i = 1; i <= n; i++)
+				if (p == d[i] || index(p, d[i] "/") == 1)
+					return 1
+			return 0
+		}
+		{
+			for (i = 7; $i != "-"; i++)
+				;
+			fs = $(i + 1)
+			if (ours($4) || ours($5) || fs ~ /^(proc|sysfs|devpts|mqueue|cgroup2?)$/)
+				print $4, $5, fs
+		}' /proc/self/mountinfo | sort
+}

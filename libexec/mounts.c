@@ -397,8 +397,32 @@ int step_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun
 	return 0;
 }
 
+/* Give the mount that `fd` is on (found by going up to its root) the
+ * propagation `prop`. */
+static int set_propagation_of_mount(int fd, unsigned long prop, struct nsrun_error *err)
+{
+	_cleanup_close_ int cur = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	for (int depth = 0; cur >= 0 && depth < 4096; depth++) {
+		struct statx stx;
+		if (statx(cur, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) < 0)
+			break;
+		if (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)
+			return set_propagation(cur, prop, err);
+		int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(cur);
+		cur = up;
+	}
+	return nsrun_error_set(err, errno ? errno : ELOOP, "find the mount");
+}
+
 int step_rootfs_bind(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
+	/* a shared "/" (rootfsPropagation): pivot_root wants neither the new
+	 * root nor the mounts it sits on shared; in our copy only */
+	if (s->propagation && set_propagation_of_mount(c->rootfs_fd, s->propagation, err) < 0)
+		return nsrun_error_prefix(err, "make the mount of %s private: ", s->path);
+	if (s->propagation && mount(NULL, "/", NULL, s->propagation, NULL) < 0)
+		return nsrun_error_set(err, errno, "make / private");
 	int tree = open_tree(c->rootfs_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
 			     AT_EMPTY_PATH);
 	if (tree < 0)
@@ -417,10 +441,16 @@ int step_pivot_root(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 	(void)s;
 	/* pivot_root(".", ".") stacks the old root on the new one; detaching
 	 * it leaves no trace and needs no directory for it in the image. */
-	if (fchdir(c->root_fd) < 0)
+	_cleanup_close_ int old_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (old_root < 0 || fchdir(c->root_fd) < 0)
 		return nsrun_error_set(err, errno, "chdir into the root filesystem");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return nsrun_error_set(err, errno, "pivot_root");
+	/* The old root may hold peers of the host's mounts (a shared
+	 * rootfsPropagation): its unmount must not propagate there.  "." is
+	 * the old root's own mount only from its fd. */
+	if (fchdir(old_root) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return nsrun_error_set(err, errno, "make the old root rslave");
 	if (umount2(".", MNT_DETACH) < 0)
 		return nsrun_error_set(err, errno, "detach the old root");
 	if (chdir("/") < 0)

@@ -168,10 +168,15 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 		fputs(s->value, f);
 		break;
 	case STEP_PROPAGATION:
-		fputs("make / rslave (mounts never propagate to the host)", f);
+		if (s->propagation & MS_SHARED)
+			fprintf(f, "make / %sshared (rootfsPropagation: mounts of the host's shared "
+				"mounts propagate both ways)", s->propagation & MS_REC ? "r" : "");
+		else
+			fputs("make / rslave (mounts never propagate to the host)", f);
 		break;
 	case STEP_ROOTFS_BIND:
-		fprintf(f, "bind %s onto itself", s->path);
+		fprintf(f, "bind %s onto itself%s", s->path, s->propagation & MS_PRIVATE ?
+			" (the mount it is on and / made private first, for pivot_root)" : "");
 		break;
 	case STEP_MOUNT:
 		if (s->mount_kind == MOUNT_BIND)

@@ -336,11 +336,21 @@ static void plan_devices(struct plan *p, const struct spec *s)
 	add_step(p, STEP_DEV_SYMLINKS);
 }
 
-static void plan_filesystem(struct plan *p)
+/* Every host mount becomes a slave in the container's copy, so nothing
+ * made inside leaks out; unless rootfsPropagation asks for shared (as
+ * Kubernetes' Bidirectional mounts do): then "/" gets that propagation and
+ * the host's shared mounts stay peers of the container's copies (what runc
+ * does).  pivot_root refuses a shared new root or a shared parent of it:
+ * the rootfs bind makes the mounts around it private first, and the root
+ * gets its propagation after pivot_root. */
+static void plan_filesystem(struct plan *p, const struct spec *s)
 {
-	add_step(p, STEP_PROPAGATION)->propagation = MS_SLAVE | MS_REC;
+	unsigned long root = s->linux_.rootfs_propagation ? s->linux_.rootfs_propagation_flags : 0;
+	bool shared = root & MS_SHARED;
+	add_step(p, STEP_PROPAGATION)->propagation = shared ? root : MS_SLAVE | MS_REC;
 	struct plan_step *st = add_step(p, STEP_ROOTFS_BIND);
 	st->path = xstrdup(p->rootfs);
+	st->propagation = shared ? MS_PRIVATE : 0; /* of the mounts it sits on */
 }
 
 /* After setsid() the container has no controlling terminal, so TIOCSTI
@@ -373,7 +383,7 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	if (!has_mntns)
 		return nsrun_error_set(err, 0, "%s: /linux/namespaces: nsrun needs a mount namespace "
 				       "(add {\"type\": \"mount\"}) to set up the root filesystem", s->file);
-	plan_filesystem(p);
+	plan_filesystem(p, s);
 	if (!has_dev) {
 		/* OCI requires the default devices; nsrun never writes them into the
 		 * image, so /dev gets a tmpfs of its own. */
@@ -421,9 +431,9 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 		add_step(p, STEP_READWRITE_PATH)->path = xstrdup("/proc/sys/net");
 	if (s->root_readonly)
 		add_step(p, STEP_ROOT_READONLY);
+	add_step(p, STEP_PIVOT_ROOT);
 	if (s->linux_.rootfs_propagation)
 		add_step(p, STEP_ROOT_PROPAGATION)->propagation = s->linux_.rootfs_propagation_flags;
-	add_step(p, STEP_PIVOT_ROOT);
 	for (size_t i = 0; i < s->linux_.n_sysctl; i++) {
 		struct plan_step *st = add_step(p, STEP_SYSCTL);
 		st->path = xstrdup(s->linux_.sysctl[i].key);

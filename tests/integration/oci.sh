@@ -170,6 +170,37 @@ out=$(n run --bundle "$B" --preserve-fds 1 c8 3<"$TMP/fd3" 4<"$TMP/fd3")
 like "$out" "through fd 3" "--preserve-fds 1 passes fd 3"
 like "$out" "^fd4 closed$" "and closes everything else (fd 4 leaked by the caller)"
 
+# --- rootfsPropagation rshared: Kubernetes' Bidirectional mounts (containerd) ---
+# A host directory made a shared mount, bound in with "rshared": mounts made
+# on either side below it show on the other.
+P=$TMP/prop
+mkdir -p "$P/src"
+mount --bind "$P/src" "$P/src" && mount --make-shared "$P/src"
+mounts_before=$(host_mounts)
+/usr/bin/python3 - "$B/config.json" "$P/src" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["process"]["args"] = ["sleep", "1000"]
+c["linux"]["rootfsPropagation"] = "rshared"
+c["mounts"].append({"destination": "/prop", "type": "bind", "source": sys.argv[2], "options": ["rbind", "rshared"]})
+for k in ("bounding", "effective", "permitted"):
+    c["process"]["capabilities"][k].append("CAP_SYS_ADMIN")
+json.dump(c, open(sys.argv[1], "w"))
+PY
+n run -d --bundle "$B" "prop-$$" 2>"$TMP/err"; is "$?" 0 "rootfsPropagation rshared: the container starts (no pivot_root EINVAL)"
+unlike "$(cat "$TMP/err")" "pivot_root" "rootfsPropagation rshared: no pivot_root error"
+like "$(n exec "prop-$$" awk '$5 == "/" { print $7 }' /proc/self/mountinfo)" "^shared:[0-9]+" \
+	"rootfsPropagation rshared: the container's / is shared (mountinfo inside)"
+mkdir -p "$P/src/fromhost" && mount -t tmpfs fromhost "$P/src/fromhost"
+like "$(n exec "prop-$$" awk '$5 == "/prop/fromhost" { sub(/.* - /, ""); print $1 }' /proc/self/mountinfo)" "^tmpfs$" \
+	"rootfsPropagation rshared: a mount the host makes below the shared source shows inside"
+n exec "prop-$$" sh -c 'mkdir -p /prop/fromcontainer && mount -t tmpfs fromcontainer /prop/fromcontainer'
+like "$(awk -v m="$P/src/fromcontainer" '$5 == m { sub(/.* - /, ""); print $1 }' /proc/self/mountinfo)" "^tmpfs$" \
+	"rootfsPropagation rshared: a mount the container makes there shows on the host (Bidirectional)"
+n delete -f "prop-$$"
+umount "$P/src/fromcontainer" "$P/src/fromhost"
+is "$(host_mounts)" "$mounts_before" "rootfsPropagation rshared: the host's mounts are as before (detaching the old root did not propagate)"
+umount -R "$P/src"
+
 # --- global options ------------------------------------------------------------
 "$NSRUN" --root "$ROOT" --log "$TMP/log.json" --log-format json state nope 2>/dev/null
 like "$(cat "$TMP/log.json")" '"level":"error","msg":"container \\"nope\\" does not exist"' "--log --log-format json writes the error as JSON"

@@ -6,9 +6,41 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "exec-internal.h"
+
+static bool plan_sets_uts_names(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n_steps; i++)
+		if (p->steps[i].kind == STEP_HOSTNAME || p->steps[i].kind == STEP_DOMAINNAME)
+			return true;
+	return false;
+}
+
+static bool same_ns(int proc_fd, const char *which, const struct stat *ns)
+{
+	struct stat st;
+	return fstatat(proc_fd, which, &st, 0) == 0 && st.st_ino == ns->st_ino && st.st_dev == ns->st_dev;
+}
+
+/* A hostname or domain name for a uts namespace joined by path (podman's
+ * and CRI-O's pods) is set there, as runc does; but never in the host's
+ * own, nsrun's or that of the host's PID 1, whose name it would change. */
+static int check_uts_join(struct exec_ctx *c, const struct plan_step *s, int fd, struct nsrun_error *err)
+{
+	struct stat ns;
+	if (s->ns_flags != CLONE_NEWUTS || !plan_sets_uts_names(c->plan))
+		return 0;
+	if (fstat(fd, &ns) < 0)
+		return nsrun_error_set(err, errno, "stat %s", s->path);
+	if (same_ns(c->proc_fd, "thread-self/ns/uts", &ns) || same_ns(c->proc_fd, "1/ns/uts", &ns))
+		return nsrun_error_set(err, 0, "%s: /hostname, /domainname: %s is the host's own uts "
+				       "namespace, whose names they would change; join another one or "
+				       "leave them out", c->plan->spec->file, s->path);
+	return 0;
+}
 
 int step_join_ns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
@@ -26,6 +58,8 @@ int step_join_ns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_err
 		return nsrun_error_set(err, 0, "%s is a %s namespace, not a %s namespace", s->path,
 				       spec_namespace_name(type) ? spec_namespace_name(type) : "?",
 				       spec_namespace_name(s->ns_flags));
+	if (check_uts_join(c, s, fd, err) < 0)
+		return -1;
 	if (setns(fd, s->ns_flags) < 0)
 		return nsrun_error_set(err, errno, "setns %s", s->path);
 	/* joining a mount namespace moves us to its root: that is the root

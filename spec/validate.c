@@ -180,19 +180,19 @@ static int check_names(struct dec *d, const struct spec *s)
 	if (s->hostname) {
 		if ((why = check_hostname(s->hostname)))
 			return dec_fail_at(d, s->hostname_pos, "/hostname", "%s, got \"%s\"", why, s->hostname);
-		if (!has_ns(s, CLONE_NEWUTS))
+		if (!find_ns(s, CLONE_NEWUTS))
 			return dec_fail_at(d, s->hostname_pos, "/hostname",
-					   "setting the hostname needs a new uts namespace (one without "
-					   "\"path\") in /linux/namespaces");
+					   "setting the hostname needs a uts namespace in /linux/namespaces "
+					   "(a new one, or one joined by \"path\" that is not the host's)");
 	}
 	if (s->domainname) {
 		if ((why = check_hostname(s->domainname)))
 			return dec_fail_at(d, s->domainname_pos, "/domainname", "%s, got \"%s\"", why,
 					   s->domainname);
-		if (!has_ns(s, CLONE_NEWUTS))
+		if (!find_ns(s, CLONE_NEWUTS))
 			return dec_fail_at(d, s->domainname_pos, "/domainname",
-					   "setting the domain name needs a new uts namespace (one without "
-					   "\"path\") in /linux/namespaces");
+					   "setting the domain name needs a uts namespace in /linux/namespaces "
+					   "(a new one, or one joined by \"path\" that is not the host's)");
 	}
 	return 0;
 }

@@ -201,6 +201,41 @@ umount "$P/src/fromcontainer" "$P/src/fromhost"
 is "$(host_mounts)" "$mounts_before" "rootfsPropagation rshared: the host's mounts are as before (detaching the old root did not propagate)"
 umount -R "$P/src"
 
+# --- hostname with a uts namespace joined by path (podman's and CRI-O's pods) ---
+# set in the joined namespace, as runc does; refused in the host's own
+unshare -u sleep 1000 & upid=$!
+for _ in $(seq 100); do [ "$(readlink /proc/$upid/ns/uts)" != "$(readlink /proc/self/ns/uts)" ] && break; sleep 0.02; done
+host_name=$(hostname)
+uts_config() { # uts_config PATH
+	/usr/bin/python3 - "$B/config.json" "$1" "$$" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["process"]["args"] = ["hostname"]
+c["linux"]["rootfsPropagation"] = "rslave"
+c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/prop"]
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "uts"] + [{"type": "uts", "path": sys.argv[2]}]
+c["hostname"] = "pod-" + sys.argv[3]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+}
+uts_config "/proc/$upid/ns/uts"
+is "$(n run --bundle "$B" "uts-$$" 2>&1)" "pod-$$" "hostname with a joined uts namespace: the container has it"
+is "$(nsenter -t "$upid" -u hostname)" "pod-$$" "it was set in the joined namespace (seen from its holder)"
+is "$(hostname)" "$host_name" "the host's hostname is unchanged"
+kill "$upid"; wait "$upid" 2>/dev/null
+for path in /proc/1/ns/uts /proc/self/ns/uts; do
+	uts_config "$path"
+	n run --bundle "$B" "uts-$$" >"$TMP/out" 2>&1; rc=$?
+	is "$rc" 125 "hostname with the host's uts namespace ($path) is refused"
+	if [ "$path" = /proc/1/ns/uts ] && ! readlink /proc/1/ns/uts >/dev/null 2>&1; then
+		# PID 1 of this machine may not be inspected, by nsrun neither
+		like "$(cat "$TMP/out")" "open /proc/1/ns/uts: EACCES" "refused, PID 1's namespace cannot be opened here"
+	else
+		like "$(cat "$TMP/out")" "/hostname, /domainname: $path is the host's own uts namespace" \
+			"with a message that says why ($path)"
+	fi
+	is "$(hostname)" "$host_name" "the host's hostname is unchanged ($path)"
+done
+
 # --- global options ------------------------------------------------------------
 "$NSRUN" --root "$ROOT" --log "$TMP/log.json" --log-format json state nope 2>/dev/null
 like "$(cat "$TMP/log.json")" '"level":"error","msg":"container \\"nope\\" does not exist"' "--log --log-format json writes the error as JSON"

@@ -262,10 +262,14 @@ static int plan_mount(struct plan *p, const struct spec *s, const struct spec_mo
 		if (!m->source || !m->source[0])
 			return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/source: a bind mount needs "
 					       "a source", s->file, m->pos.line, m->pos.col, idx);
-		if (st->data || st->copy_up)
-			return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/options: \"%s\" has no "
-					       "meaning for a bind mount", s->file, m->pos.line,
-					       m->pos.col, idx, st->data ? st->data : "tmpcopyup");
+		if (st->copy_up)
+			return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/options: \"tmpcopyup\" has "
+					       "no meaning for a bind mount", s->file, m->pos.line,
+					       m->pos.col, idx);
+		/* mount(2) ignores a bind's filesystem options (runc passes them);
+		 * the validator warned */
+		free(st->data);
+		st->data = NULL;
 		st->source = join_path(s->dir, m->source);
 		return 0;
 	}

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "decode.h"
+#include "plan.h"
 
 /* A NEW namespace of this type.  Settings that write into a namespace
  * (hostname, ipc sysctls) need one: in a namespace joined by path they
@@ -428,6 +429,24 @@ static int check_labels(struct dec *d, const struct spec *s)
 	return 0;
 }
 
+/* runc hands a bind mount's filesystem options ("mode=755", "size=1k") to
+ * mount(2), which ignores them for a bind, and bundles written for it have
+ * them: a warning, and the plan leaves them out. */
+static void warn_bind_data(struct dec *d, const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+		struct plan_step st = { .mount_kind = MOUNT_FS };
+		struct nsrun_error ignored;
+		bool bind_type = m->type && (strcmp(m->type, "bind") == 0 || strcmp(m->type, "rbind") == 0);
+		if (plan_parse_mount_options(&m->options, &st, &ignored) == 0 && st.data &&
+		    (bind_type || st.mount_kind == MOUNT_BIND))
+			dec_warn(d, m->pos.line, m->pos.col, "/mounts/%zu/options: \"%s\" has no meaning "
+				 "for a bind mount; ignored (as mount(2) does)", i, st.data);
+		free(st.data);
+	}
+}
+
 int spec_validate(struct dec *d, struct spec *s);
 int spec_validate(struct dec *d, struct spec *s)
 {
@@ -481,6 +500,7 @@ int spec_validate(struct dec *d, struct spec *s)
 				 "%s is not both permitted and inheritable, so it cannot be ambient; "
 				 "dropped", spec_cap_name(cap));
 	caps->ambient &= ~dropped;
+	warn_bind_data(d, s);
 	if (s->process.caps.effective & ~s->process.caps.permitted)
 		return dec_fail_at(d, s->process.pos, "/process/capabilities/effective",
 				   "an effective capability must also be permitted");

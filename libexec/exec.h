@@ -39,6 +39,10 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
  * default capabilities are clamped to nsrun's own bounding set.  `nsrun
  * plan` calls it so it shows what a run would do; exec_run_plan too. */
 void exec_probe_host(struct plan *p, FILE *warn);
+/* After exec_probe_host: an apparmorProfile the host cannot apply is an
+ * error (runc and crun refuse to run the container unconfined), unless the
+ * annotation "run.nsrun.apparmor": "optional" made the probe skip it. */
+int exec_check_apparmor(const struct plan *p, struct nsrun_error *err);
 
 /* Re-execute nsrun from a sealed memfd copy of itself, unless already
  * running from one, so that no container process can ever reach (and

@@ -219,6 +219,30 @@ static const char *apparmor_unavailable(void)
 	return "AppArmor is not enabled on this host";
 }
 
+/* An AppArmor profile the host cannot apply is skipped only when the spec
+ * says so: annotation "run.nsrun.apparmor": "optional" (README). */
+static bool apparmor_optional(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_annotations; i++)
+		if (strcmp(s->annotations[i].key, "run.nsrun.apparmor") == 0)
+			return strcmp(s->annotations[i].value, "optional") == 0;
+	return false;
+}
+
+int exec_check_apparmor(const struct plan *p, struct nsrun_error *err)
+{
+	const char *why = apparmor_unavailable();
+	for (size_t i = 0; why && i < p->n_steps; i++) {
+		const struct plan_step *s = &p->steps[i];
+		if (s->kind == STEP_APPARMOR_PROFILE && !s->skip_reason)
+			return nsrun_error_set(err, 0, "%s: /process/apparmorProfile \"%s\": %s, and the "
+					       "container would run unconfined; refused (the annotation "
+					       "\"run.nsrun.apparmor\": \"optional\" runs it without the "
+					       "profile)", p->spec->file, s->value, why);
+	}
+	return 0;
+}
+
 static void skip_lsm_step(struct plan *p, struct plan_step *s, const char *why, const char *member,
 			  FILE *warn)
 {
@@ -251,7 +275,7 @@ void exec_probe_host(struct plan *p, FILE *warn)
 		struct plan_step *s = &p->steps[i];
 		if (s->kind == STEP_SELINUX_LABEL && no_selinux)
 			skip_lsm_step(p, s, no_selinux, "/process/selinuxLabel", warn);
-		else if (s->kind == STEP_APPARMOR_PROFILE && no_apparmor)
+		else if (s->kind == STEP_APPARMOR_PROFILE && no_apparmor && apparmor_optional(p->spec))
 			skip_lsm_step(p, s, no_apparmor, "/process/apparmorProfile", warn);
 	}
 	if (p->mount_label && no_selinux && !p->mount_label_skip) {

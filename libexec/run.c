@@ -267,6 +267,8 @@ static int read_bounding(uint64_t *mask)
 int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
 {
 	exec_probe_host(c->plan, stderr);
+	if (exec_check_apparmor(c->plan, err) < 0)
+		return -1;
 	const struct plan *p = c->plan;
 	/* Opened here, by the host's root, so that a user-namespaced container
 	 * needs no search permission on the directories above it. */

@@ -253,6 +253,37 @@ is "$(cat "$TMP/out")" "bound
 like "$(cat "$TMP/err")" 'warning: /mounts/[0-9]+/options: "mode=755,size=1k" has no meaning for a bind mount; ignored' \
 	"and a warning names the options"
 
+# --- apparmorProfile on a host without AppArmor: refused, unless optional -----
+# (Docker writes "docker-default", podman "containers-default-...")
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+	/usr/bin/python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["process"]["args"] = ["echo", "ran"]
+c["process"]["apparmorProfile"] = "docker-default"
+c["annotations"] = {"org.example.key": "value"}
+json.dump(c, open(sys.argv[1], "w"))
+PY
+	n create --bundle "$B" "aa-$$" >"$TMP/out" 2>"$TMP/err"; rc=$?
+	is "$rc" 125 "apparmorProfile without AppArmor on the host: create is refused"
+	like "$(cat "$TMP/err")" '/process/apparmorProfile "docker-default": AppArmor is not enabled on this host, and the container would run unconfined; refused \(the annotation "run.nsrun.apparmor": "optional" runs it without the profile\)' \
+		"with a message that says why and how to opt out"
+	n state "aa-$$" >/dev/null 2>&1; ok $(( $? == 0 )) "no container was made"
+	n run --bundle "$B" "aa-$$" >"$TMP/out" 2>&1; is "$?" 125 "apparmorProfile without AppArmor: run is refused too"
+	unlike "$(cat "$TMP/out")" "^ran" "the program never ran"
+	/usr/bin/python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["annotations"]["run.nsrun.apparmor"] = "optional"
+json.dump(c, open(sys.argv[1], "w"))
+PY
+	n run --bundle "$B" "aa-$$" >"$TMP/out" 2>"$TMP/err"; rc=$?
+	is "$rc" 0 "with the annotation run.nsrun.apparmor=optional it runs"
+	like "$(cat "$TMP/out")" "^ran" "the program ran"
+	like "$(cat "$TMP/err")" 'warning: .*/process/apparmorProfile "docker-default" is not applied: AppArmor is not enabled on this host' \
+		"and a warning says the profile is not applied"
+else
+	ok 0 "# SKIP AppArmor is enabled on this host"
+fi
+
 # --- global options ------------------------------------------------------------
 "$NSRUN" --root "$ROOT" --log "$TMP/log.json" --log-format json state nope 2>/dev/null
 like "$(cat "$TMP/log.json")" '"level":"error","msg":"container \\"nope\\" does not exist"' "--log --log-format json writes the error as JSON"

@@ -280,7 +280,8 @@ if [ ! -e /sys/fs/selinux/enforce ] && [ "$(cat /sys/module/apparmor/parameters/
  \"process\": {\"cwd\": \"/\", \"args\": [\"sh\", \"-c\", \"echo ran; grep -c context= /proc/self/mountinfo || true\"],
   \"selinuxLabel\": \"system_u:system_r:container_t:s0:c1,c2\", \"apparmorProfile\": \"nsrun-default\"},
  \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"}, {\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}],
- \"linux\": {\"namespaces\": [{\"type\":\"mount\"},{\"type\":\"pid\"}], \"mountLabel\": \"system_u:object_r:container_file_t:s0:c1,c2\"}}"
+ \"linux\": {\"namespaces\": [{\"type\":\"mount\"},{\"type\":\"pid\"}], \"mountLabel\": \"system_u:object_r:container_file_t:s0:c1,c2\"},
+ \"annotations\": {\"run.nsrun.apparmor\": \"optional\"}}"
 	plan=$(run plan "$TMP/l.json" 2>&1)
 	like "$plan" "selinux-label +system_u:system_r:container_t:s0:c1,c2 -- skipped: SELinux is disabled on this host" \
 		"SELinux off: nsrun plan shows the label step skipped, with the reason"

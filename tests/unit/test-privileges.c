@@ -223,7 +223,7 @@ static void test_lsm_probe(void)
 	     "\"mounts\":[{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
 	     "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}],"
 	     "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"mountLabel\":\"system_u:object_r:f_t:s0\","
-	     "\"maskedPaths\":[\"/proc/kcore\"]}}", &p);
+	     "\"maskedPaths\":[\"/proc/kcore\"]},\"annotations\":{\"run.nsrun.apparmor\":\"optional\"}}", &p);
 	tap_ok(p != NULL, "spec with labels plans");
 	if (!p)
 		return;
@@ -277,6 +277,26 @@ static void test_lsm_probe(void)
 	else
 		tap_ok(aa->skip_reason == NULL, "AppArmor: the profile step is carried out");
 	free(warnbuf);
+	plan_free(p);
+
+	/* without the annotation a profile the host cannot apply is refused */
+	p = NULL;
+	load("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/\"},\"process\":{\"cwd\":\"/\",\"args\":[\"x\"],"
+	     "\"apparmorProfile\":\"docker-default\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}", &p);
+	if (!p)
+		return;
+	exec_probe_host(p, NULL);
+	struct nsrun_error err = { 0 };
+	int r = exec_check_apparmor(p, &err);
+	aa = find_step(p, STEP_APPARMOR_PROFILE);
+	if (aa_on != 'Y') {
+		tap_ok(r < 0 && aa && !aa->skip_reason, "no AppArmor, not optional: refused, the step not skipped");
+		tap_ok(strstr(err.msg, "/process/apparmorProfile \"docker-default\": AppArmor is not enabled on "
+			      "this host, and the container would run unconfined; refused") != NULL,
+		       "no AppArmor: the message says why (%s)", err.msg);
+	} else {
+		tap_ok(r == 0, "AppArmor: the profile is applied");
+	}
 	plan_free(p);
 }
 

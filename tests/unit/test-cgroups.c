@@ -228,7 +228,7 @@ static void test_tree(void)
 		return;
 	int root = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int cur = dup(root);
-	const int depth = 1500;
+	const int depth = 1100;
 	for (int i = 0; i < depth; i++) {
 		char name[16];
 		snprintf(name, sizeof(name), "d%d", i % 7);

@@ -248,8 +248,10 @@ fail:;
 	struct sync_msg m = { .kind = SYNC_ERROR, .status = err.status ? err.status : NSRUN_EXIT_FAILURE };
 	memcpy(m.msg, err.msg, sizeof(m.msg));
 	/* After `create` returned nobody listens: say it on stderr instead. */
-	if (sync_send(c->sync_fd, &m, -1) < 0)
-		dprintf(STDERR_FILENO, "nsrun: %s\n", err.msg);
+	if (sync_send(c->sync_fd, &m, -1) < 0) {
+		char *safe = nsrun_escape(err.msg); /* names from the image: no escapes */
+		dprintf(STDERR_FILENO, "nsrun: %s\n", safe);
+	}
 	_exit(m.status);
 }
 

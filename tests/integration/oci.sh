@@ -284,6 +284,19 @@ else
 	ok 0 "# SKIP AppArmor is enabled on this host"
 fi
 
+# --- a failure after create returned is reported escaped too ----------------
+/usr/bin/python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["process"]["args"] = ["/no/\u001b[2Jsuch"]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+n create --bundle "$B" "late-$$" 2>"$TMP/late.err"; is "$?" 0 "create of a program that does not exist"
+n start "late-$$"
+for _ in $(seq 100); do [ -s "$TMP/late.err" ] && break; sleep 0.02; done
+like "$(cat "$TMP/late.err")" 'exec.*/no/\\x1b\[2Jsuch' "the late failure names the program, escaped"
+grep -q $'\x1b' "$TMP/late.err"; ok $(( $? == 0 )) "no raw ESC byte in it"
+n delete -f "late-$$"
+
 # --- global options ------------------------------------------------------------
 "$NSRUN" --root "$ROOT" --log "$TMP/log.json" --log-format json state nope 2>/dev/null
 like "$(cat "$TMP/log.json")" '"level":"error","msg":"container \\"nope\\" does not exist"' "--log --log-format json writes the error as JSON"

@@ -36,8 +36,22 @@ int state_check_id(const char *id, struct nsrun_error *err)
 	return 0;
 }
 
+/* Like runc: the parents of --root are made when missing (containerd's
+ * shim passes /run/containerd/runc/NAMESPACE before anything made
+ * /run/containerd); the state directory itself is 0700. */
 static int ensure_root(const char *root, struct nsrun_error *err)
 {
+	if (mkdir(root, 0700) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || !root[0])
+		return nsrun_error_set(err, errno, "create the state directory %s", root);
+	_cleanup_free_ char *path = xstrdup(root);
+	for (char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = 0;
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return nsrun_error_set(err, errno, "create the state directory %s", path);
+		*slash = '/';
+	}
 	if (mkdir(root, 0700) < 0 && errno != EEXIST)
 		return nsrun_error_set(err, errno, "create the state directory %s", root);
 	return 0;

@@ -19,6 +19,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <sys/capability.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -157,12 +158,34 @@ void seccomp_progs_free(struct exec_ctx *c)
 	c->seccomp_progs = NULL;
 }
 
+/* An early filter loads after the user switch: a uid other than 0 has an
+ * empty effective set by then (keep-caps kept the permitted one), so raise
+ * CAP_SYS_ADMIN for the load; step_caps sets the final sets after it. */
+static int raise_sys_admin(const struct plan_seccomp *f, struct nsrun_error *err)
+{
+	cap_t caps = cap_get_proc();
+	if (!caps)
+		return nsrun_error_set(err, errno, "%s: cap_get_proc", f->source);
+	cap_value_t v = CAP_SYS_ADMIN;
+	int r = cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
+	if (r == 0)
+		r = cap_set_proc(caps);
+	int e = errno;
+	cap_free(caps);
+	if (r < 0)
+		return nsrun_error_set(err, e, "%s: raise CAP_SYS_ADMIN to load the filter without "
+				       "no_new_privs", f->source);
+	return 0;
+}
+
 int step_seccomp(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	const struct plan_seccomp *f = s->seccomp;
 	struct sock_fprog *prog = c->seccomp_progs ? &c->seccomp_progs[c->step_index] : NULL;
 	if (!prog || !prog->filter)
 		return nsrun_error_set(err, EINVAL, "%s: the filter was not compiled before clone", f->source);
+	if (f->early && raise_sys_admin(f, err) < 0)
+		return -1;
 	if (f->set_nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return nsrun_error_set(err, errno, "%s: prctl(PR_SET_NO_NEW_PRIVS)", f->source);
 	unsigned long flags = f->flags;

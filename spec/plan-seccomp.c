@@ -548,8 +548,14 @@ int plan_seccomp_build(const struct spec *s, uint64_t effective, bool nnp, struc
 		}
 		out[(*n)++] = f;
 	}
-	if (*n && !nnp && !(effective & (1ULL << CAP_SYS_ADMIN_BIT)))
-		out[0]->set_nnp = true;
+	if (*n && !nnp && !(effective & (1ULL << CAP_SYS_ADMIN_BIT))) {
+		/* The filter needs CAP_SYS_ADMIN or no_new_privs.  OCI: set
+		 * no_new_privs only when the spec asks (setuid programs must
+		 * work), so load before the final capabilities are set. */
+		for (size_t i = 0; oci && i < *n; i++)
+			out[i]->early = true;
+		out[0]->set_nnp = !oci;
+	}
 	return 0;
 }
 
@@ -604,6 +610,9 @@ void plan_seccomp_describe(const struct plan_seccomp *f, FILE *out)
 	if (f->set_nnp)
 		fputs("; no_new_privs set first (a filter needs it without CAP_SYS_ADMIN, as in systemd)",
 		      out);
+	if (f->early)
+		fputs("; loaded before the final capabilities, with CAP_SYS_ADMIN: no_new_privs stays "
+		      "off (it applies to nsrun's last steps too)", out);
 }
 
 static void print_cmp(const struct plan_seccomp_cmp *c, FILE *out)

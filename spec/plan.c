@@ -463,6 +463,16 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 		add_step(p, STEP_NO_TIOCSTI);
 	add_step(p, STEP_CAPS_BOUNDING);
 	add_step(p, STEP_USER);
+	/* The syscall filters are the last thing before execve (SECURITY.md
+	 * rule 8), unless they must be loaded while nsrun still holds
+	 * CAP_SYS_ADMIN (spec/plan-seccomp.c resolves them). */
+	struct plan_seccomp *filters[2];
+	size_t n_filters;
+	if (plan_seccomp_build(s, p->caps.effective, proc->no_new_privileges, filters, &n_filters, err) < 0)
+		return -1;
+	bool early = n_filters && filters[0]->early;
+	for (size_t i = 0; early && i < n_filters; i++)
+		add_step(p, STEP_SECCOMP)->seccomp = filters[i];
 	add_step(p, STEP_CAPS);
 	if (proc->no_new_privileges)
 		add_step(p, STEP_NO_NEW_PRIVS);
@@ -477,13 +487,7 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	}
 	add_hooks(p, HOOK_START_CONTAINER, false);
 	add_step(p, STEP_STDIO);
-	/* The syscall filters are the last thing before execve (SECURITY.md
-	 * rule 8); spec/plan-seccomp.c resolves them. */
-	struct plan_seccomp *filters[2];
-	size_t n_filters;
-	if (plan_seccomp_build(s, p->caps.effective, proc->no_new_privileges, filters, &n_filters, err) < 0)
-		return -1;
-	for (size_t i = 0; i < n_filters; i++)
+	for (size_t i = 0; !early && i < n_filters; i++)
 		add_step(p, STEP_SECCOMP)->seccomp = filters[i];
 	add_step(p, STEP_EXEC);
 

@@ -84,6 +84,8 @@ struct plan_seccomp {
 	size_t n_arches;
 	unsigned flags;           /* SECCOMP_FILTER_FLAG_* from the spec */
 	bool set_nnp;             /* PR_SET_NO_NEW_PRIVS right before loading */
+	bool early;               /* loaded right after the user switch, while nsrun still
+				   * holds CAP_SYS_ADMIN, so without no_new_privs (OCI) */
 	bool listener;            /* SCMP_ACT_NOTIFY: pass the listener to listener_path */
 	char *listener_path, *listener_metadata;
 	struct plan_seccomp_rule *rules;
@@ -95,7 +97,9 @@ struct plan_seccomp {
 };
 /* The filters for a spec, in loading order (at most 2); *n = 0 without any.
  * `effective` is the process's effective capability set at the step and
- * `nnp` whether no_new_privs is already set: they decide set_nnp. */
+ * `nnp` whether no_new_privs is already set: they decide set_nnp (the short
+ * spec's syscallFilter, as systemd) or early (linux.seccomp: no_new_privs
+ * stays the spec's noNewPrivileges, as runc and crun). */
 int plan_seccomp_build(const struct spec *s, uint64_t effective, bool nnp, struct plan_seccomp **out,
 		       size_t *n, struct nsrun_error *err);
 void plan_seccomp_free(struct plan_seccomp *f);

@@ -296,6 +296,37 @@ for _ in $(seq 100); do [ -s "$TMP/late.err" ] && break; sleep 0.02; done
 like "$(cat "$TMP/late.err")" 'exec.*/no/\\x1b\[2Jsuch' "the late failure names the program, escaped"
 grep -q $'\x1b' "$TMP/late.err"; ok $(( $? == 0 )) "no raw ESC byte in it"
 n delete -f "late-$$"
+# --- configs as engines write them (issue 16) -----------------------------------
+# a bundle of their own: runc spec's config (terminal off), its own rootfs
+B=$TMP/bundle-engines
+mkdir -p "$B" && (cd "$B" && "$NSRUN" spec) && copy_rootfs "$B/rootfs"
+/usr/bin/python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["process"]["terminal"] = False
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+# edit PYTHON: change the bundle's config (c) with a Python statement
+edit() { /usr/bin/python3 -c 'import json, sys
+c = json.load(open(sys.argv[1])); exec(sys.argv[2]); json.dump(c, open(sys.argv[1], "w"))' "$B/config.json" "$1"; }
+mkdir -p "$B/rootfs/t"
+gcc -static -O2 -o "$B/rootfs/t/suid" "$NSRUN_SRC/tests/helpers/selfstatus.c" && chmod 4755 "$B/rootfs/t/suid"
+# Docker's, podman's and containerd's defaults: a seccomp profile,
+# noNewPrivileges false, no CAP_SYS_ADMIN: no_new_privs stays off
+edit 'c["process"]["noNewPrivileges"] = False; c["process"]["user"] = {"uid": 1000, "gid": 1000}
+c["process"]["args"] = ["sh", "-c", "grep -E \"^(NoNewPrivs|Seccomp):\" /proc/self/status; /t/suid | grep euid; mkdir /tmp/d"]
+c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_AARCH64"],
+  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}'
+out=$(n run --bundle "$B" nnp-$$ 2>&1)
+like "$out" "NoNewPrivs:.0" "seccomp without noNewPrivileges nor CAP_SYS_ADMIN: NoNewPrivs is 0"
+like "$out" "Seccomp:.2" "the filter is loaded"
+like "$out" "Permission denied" "and denies mkdir with its errno (EACCES)"
+like "$out" "^euid: 0$" "a setuid-root program in the container gets euid 0"
+like "$("$NSRUN" plan "$B/config.json")" "loaded before the final capabilities" "nsrun plan says when the filter is loaded"
+edit 'c["process"]["noNewPrivileges"] = True'
+out=$(n run --bundle "$B" nnp-$$ 2>&1)
+like "$out" "NoNewPrivs:.1" "noNewPrivileges true: NoNewPrivs is 1"
+like "$out" "^euid: 1000$" "and the setuid bit does nothing"
+edit 'del c["linux"]["seccomp"]; c["process"]["noNewPrivileges"] = False; c["process"]["user"] = {"uid": 0, "gid": 0}'
 
 # --- global options ------------------------------------------------------------
 "$NSRUN" --root "$ROOT" --log "$TMP/log.json" --log-format json state nope 2>/dev/null

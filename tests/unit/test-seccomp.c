@@ -410,6 +410,19 @@ static void test_nnp(void)
 	tap_ok(filter(p2, 0) && !filter(p2, 0)->set_nnp, "noNewPrivileges: set by its own step");
 	_cleanup_plan_ struct plan *p3 = plan_of("\"syscallFilter\": [\"~mkdir\"]", NULL);
 	tap_ok(filter(p3, 0) && !filter(p3, 0)->set_nnp, "with CAP_SYS_ADMIN: not needed");
+	/* linux.seccomp (OCI): loaded right after the user switch, no_new_privs stays off */
+	_cleanup_plan_ struct plan *p4 = plan_of("\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", "
+		"\"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\"}]}", caps);
+	const struct plan_seccomp *f4 = filter(p4, 0);
+	tap_ok(f4 && f4->early && !f4->set_nnp, "linux.seccomp without CAP_SYS_ADMIN: loaded early, no no_new_privs");
+	size_t user = 0, sc = 0, capstep = 0;
+	for (size_t i = 0; p4 && i < p4->n_steps; i++) {
+		enum plan_step_kind k = p4->steps[i].kind;
+		if (k == STEP_USER) user = i;
+		if (k == STEP_SECCOMP) sc = i;
+		if (k == STEP_CAPS) capstep = i;
+	}
+	tap_ok(user < sc && sc < capstep, "... between the user switch and the final capabilities");
 }
 
 /* The rewritten comparisons say exactly "(uint32_t)x OP v", whatever the

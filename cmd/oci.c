@@ -306,7 +306,9 @@ int cmd_start(int argc, char **argv)
 	int status = NSRUN_EXIT_FAILURE;
 	_cleanup_close_ int sock = -1;
 	if (st.status != STATUS_CREATED) {
-		cmd_error("container \"%s\" is %s, not created", id, state_status_name(st.status));
+		_cleanup_free_ char *why = st.created_only ? state_read_late_error(dirfd) : NULL;
+		cmd_error("container \"%s\" is %s, not created%s%s", id, state_status_name(st.status),
+			  why ? ": " : "", why ? why : "");
 		goto out;
 	}
 	/* PID 1 answers one byte once it goes on; never hang on a dead one */
@@ -319,6 +321,11 @@ int cmd_start(int argc, char **argv)
 			cmd_error("%s", err.msg);
 		goto out;
 	}
+	/* where PID 1 reports an error after this point (state-create.c) */
+	if (state_send_error_file(sock, dirfd) < 0 && !state_process_alive(st.pid, st.starttime)) {
+		cmd_error("container \"%s\" died before it could start", id);
+		goto out;
+	}
 	for (;;) {
 		struct pollfd p = { .fd = sock, .events = POLLIN };
 		int n = poll(&p, 1, 100);
@@ -327,7 +334,9 @@ int cmd_start(int argc, char **argv)
 			break;
 		if ((n > 0 && (p.revents & (POLLHUP | POLLERR))) ||
 		    !state_process_alive(st.pid, st.starttime)) {
-			cmd_error("container \"%s\" died before it could start", id);
+			_cleanup_free_ char *why = state_read_late_error(dirfd);
+			cmd_error("container \"%s\" died before it could start%s%s", id, why ? ": " : "",
+				  why ? why : "");
 			goto out;
 		}
 	}
@@ -356,6 +365,9 @@ int cmd_state(int argc, char **argv)
 	if (load(id, &dirfd, &st) < 0)
 		return 1;
 	state_print_json(stdout, &st);
+	_cleanup_free_ char *why = st.status == STATUS_STOPPED ? state_read_late_error(dirfd) : NULL;
+	if (why)
+		cmd_error("container \"%s\" failed after create: %s", id, why);
 	state_free(&st);
 	close(dirfd);
 	return 0;

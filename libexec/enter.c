@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 
 #include "exec-internal.h"
+#include "state.h"
 
 static void close_fd(int *fd)
 {
@@ -112,6 +113,8 @@ int step_wait_start(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 	while (conn < 0 && errno == EINTR);
 	if (conn < 0)
 		return nsrun_error_set(err, errno, "wait for nsrun start on the exec socket");
+	/* start sends the file for an error after this point (state-create.c) */
+	c->late_error_fd = state_recv_error_file(conn);
 	ssize_t n = write(conn, "0", 1);
 	int e = errno;
 	close(conn);

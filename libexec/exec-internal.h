@@ -35,6 +35,7 @@ struct exec_ctx {
 	struct cgroup_handle *cgroup; /* parent: the container's cgroup (cgroups.c), or NULL */
 	char boot_uuid[40];       /* boot: the container's UUID (container_uuid=), "" otherwise */
 	bool rebooted;            /* supervise, boot: PID 1 ended by reboot(2) RESTART */
+	int late_error_fd;        /* child, after start: where an error goes (state-create.c) */
 	pid_t host_pid;           /* child: its pid in the host's pid namespace (for hooks) */
 };
 

@@ -247,10 +247,10 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 fail:;
 	struct sync_msg m = { .kind = SYNC_ERROR, .status = err.status ? err.status : NSRUN_EXIT_FAILURE };
 	memcpy(m.msg, err.msg, sizeof(m.msg));
-	/* After `create` returned nobody listens: say it on stderr instead. */
+	/* After `create` returned nobody listens: leave it for start and state. */
 	if (sync_send(c->sync_fd, &m, -1) < 0) {
 		char *safe = nsrun_escape(err.msg); /* names from the image: no escapes */
-		dprintf(STDERR_FILENO, "nsrun: %s\n", safe);
+		dprintf(c->late_error_fd >= 0 ? c->late_error_fd : STDERR_FILENO, "nsrun: %s\n", safe);
 	}
 	_exit(m.status);
 }
@@ -488,7 +488,7 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 {
 	struct exec_ctx c = { .plan = p, .sync_fd = -1, .proc_fd = -1, .root_fd = -1, .rootfs_fd = -1,
 			      .console_slave = -1, .child = -1, .pidfd = -1, .console_master = -1,
-			      .mask_mnt = -1, .opts = o };
+			      .mask_mnt = -1, .late_error_fd = -1, .opts = o };
 	int sv[2] = { -1, -1 };
 	int own_pidns = -1, own_timens = -1;
 	int r = -1;

@@ -44,6 +44,13 @@ int state_remove_dir(const char *root, const char *id, struct nsrun_error *err);
 /* Is the pid alive and still the process that was started?  Zombies count as dead. */
 bool state_process_alive(pid_t pid, unsigned long long starttime);
 unsigned long long state_proc_starttime(pid_t pid);
+/* state-create.c: `start` hands PID 1 the file "error" of the state
+ * directory over the exec socket; PID 1 writes an error that happens after
+ * `create` returned there; `start` and `state` read it (NULL: none). */
+#define STATE_LATE_ERROR "error"
+int state_send_error_file(int sock, int dirfd);
+int state_recv_error_file(int conn);     /* the fd, CLOEXEC, or -1 */
+char *state_read_late_error(int dirfd);
 /* Print the OCI state JSON. */
 void state_print_json(FILE *f, const struct container_state *st);
 /* The exec socket, between create and start: PID 1 accepts one connection

@@ -328,6 +328,38 @@ like "$out" "NoNewPrivs:.1" "noNewPrivileges true: NoNewPrivs is 1"
 like "$out" "^euid: 1000$" "and the setuid bit does nothing"
 edit 'del c["linux"]["seccomp"]; c["process"]["noNewPrivileges"] = False; c["process"]["user"] = {"uid": 0, "gid": 0}'
 
+# A user namespace with create/start: the container's root is host uid
+# 100000, which must reach the exec fifo; errors after create are kept
+edit 'c["process"]["args"] = ["sh", "-c", "cat /proc/self/uid_map > /dev/null; exec sleep 1000"]
+c["linux"]["namespaces"].append({"type": "user"})
+c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/shared"]  # $TMP is 0700
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+n create --bundle "$B" userns-$$; is "$?" 0 "userns: create exits 0"
+is "$(n state userns-$$ | field status)" created "userns: state says created"
+n start userns-$$; is "$?" 0 "userns: start exits 0"
+is "$(n state userns-$$ | field status)" running "userns: state says running"
+pid=$(n state userns-$$ | field pid)
+like "$(cat /proc/$pid/uid_map 2>&1)" "^ +0 +100000 +65536$" "userns: PID 1 has the mapping"
+is "$(stat -c %u "/proc/$pid")" 100000 "userns: PID 1 runs as host uid 100000"
+is "$(n exec userns-$$ id -u)" 0 "userns: exec joins the user namespace as root"
+n delete -f userns-$$; is "$?" 0 "userns: delete"
+[ ! -d "/proc/$pid" ] || grep -q '^State:.*Z' "/proc/$pid/status"; ok $? "userns: its process is gone"
+edit 'c["process"]["args"] = ["/no/such/program"]'
+n create --bundle "$B" late-$$; n start late-$$; is "$?" 0 "a program that is missing: create and start exit 0"
+for _ in $(seq 100); do [ "$(n state late-$$ 2>/dev/null | field status 2>/dev/null)" = stopped ] && break; sleep 0.02; done
+n state late-$$ >/dev/null 2>"$TMP/err"; is "$?" 0 "state of the failed container exits 0"
+like "$(cat "$TMP/err")" 'failed after create: step [0-9]+ exec: exec /no/such/program: ENOENT' "state says what went wrong after create returned"
+n delete late-$$
+edit 'c["linux"]["namespaces"] = [x for x in c["linux"]["namespaces"] if x["type"] != "user"]
+del c["linux"]["uidMappings"], c["linux"]["gidMappings"]'
+# a non-root user (no user namespace) reaches the fifo too
+edit 'c["process"]["user"] = {"uid": 1000, "gid": 1000}; c["process"]["args"] = ["sleep", "1000"]'
+n create --bundle "$B" uid-$$ && n start uid-$$; is "$?" 0 "create/start with process.user 1000"
+is "$(n state uid-$$ | field status)" running "uid 1000: running after start"
+n delete -f uid-$$
+edit 'c["process"]["user"] = {"uid": 0, "gid": 0}'
+
 # --- global options ------------------------------------------------------------
 "$NSRUN" --root "$ROOT" --log "$TMP/log.json" --log-format json state nope 2>/dev/null
 like "$(cat "$TMP/log.json")" '"level":"error","msg":"container \\"nope\\" does not exist"' "--log --log-format json writes the error as JSON"

@@ -132,11 +132,6 @@ int seccomp_preflight(struct exec_ctx *c, struct nsrun_error *err)
 		if (s->kind != STEP_SECCOMP || s->skip_reason)
 			continue;
 		const struct plan_seccomp *f = s->seccomp;
-		if (f->listener && c->opts && c->opts->mode == EXEC_CREATE)
-			return nsrun_error_set(err, 0, "step %zu seccomp: %s: SCMP_ACT_NOTIFY is not "
-					       "supported with `nsrun create` yet (the listener exists only "
-					       "after `start`, when `create` has gone); use `nsrun run`",
-					       i + 1, f->source);
 		if (!c->seccomp_progs)
 			c->seccomp_progs = xcalloc(p->n_steps, sizeof(*c->seccomp_progs));
 		int r = check_action(f->default_action, err);

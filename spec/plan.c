@@ -567,6 +567,23 @@ void plan_caps_after_exec(const struct plan *p, uint64_t *effective, uint64_t *p
 	*effective = prm;
 }
 
+/* SCMP_ACT_NOTIFY with create: the listener must reach the agent while
+ * `nsrun create` still runs, so the filters load before wait-start (as
+ * runc does); what follows runs under them. */
+static void plan_seccomp_before_start(struct plan *p, size_t wait)
+{
+	bool listener = false;
+	for (size_t k = wait; k < p->n_steps; k++)
+		listener |= p->steps[k].kind == STEP_SECCOMP && p->steps[k].seccomp->listener;
+	for (size_t k = wait + 1; listener && k < p->n_steps; k++) {
+		if (p->steps[k].kind != STEP_SECCOMP)
+			continue;
+		struct plan_step moved = p->steps[k];
+		memmove(&p->steps[wait + 1], &p->steps[wait], (k - wait) * sizeof(*p->steps));
+		p->steps[wait++] = moved;
+	}
+}
+
 void plan_set_container(struct plan *p, const char *id, bool wait_for_start)
 {
 	free(p->container_id);
@@ -582,6 +599,7 @@ void plan_set_container(struct plan *p, const char *id, bool wait_for_start)
 	p->n_steps++;
 	memset(&p->steps[i], 0, sizeof(p->steps[i]));
 	p->steps[i].kind = STEP_WAIT_START;
+	plan_seccomp_before_start(p, i);
 }
 
 void plan_step_clear(struct plan_step *s)

@@ -329,7 +329,7 @@ like "$out" "step [0-9]+ seccomp: /linux/seccomp: connect to the seccomp agent a
 	"... and says why"
 unlike "$out" 'should not run' "... before the program runs"
 
-# --- OCI verbs: create/start load the filter after start; NOTIFY needs run --------------------
+# --- OCI verbs: create/start; NOTIFY with create -----------------------------------------------------
 B=$TMP/bundle
 mkdir -p "$B"
 bundle() { # bundle SECCOMP_OBJECT SCRIPT
@@ -348,11 +348,26 @@ for _ in $(seq 50); do [ -s "$RF/verb.out" ] && grep -q Seccomp "$RF/verb.out" &
 is "$(cat "$RF/verb.out" 2>/dev/null)" "mkdir: EXDEV
 Seccomp:	2" "... the filter is in after nsrun start"
 for _ in $(seq 50); do "$NSRUN" --root "$TMP/state" delete sc1 2>/dev/null && break; sleep 0.1; done
-bundle "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$sock\", \"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}" true
-out=$("$NSRUN" --root "$TMP/state" create --bundle "$B" sc2 2>&1 </dev/null); rc=$?
-is "$rc" 125 "nsrun create refuses SCMP_ACT_NOTIFY"
-like "$out" 'SCMP_ACT_NOTIFY is not supported with `nsrun create` yet' "... and says so"
-"$NSRUN" --root "$TMP/state" delete sc2 >/dev/null 2>&1
+# SCMP_ACT_NOTIFY with create: the agent gets the listener before create
+# returns (the filter loads before wait-start, as runc does)
+sock=$TMP/agent2.sock
+rm -f "$TMP/agent.out" "$RF/verb.out"
+coproc AGENT2 { "$TMP/agent" "$sock" "$TMP/agent.out"; }
+agent_pid=$AGENT2_PID
+read -r line <&"${AGENT2[0]}"
+bundle "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$sock\", \"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}" \
+	'sct mkdir >/verb.out'
+"$NSRUN" --root "$TMP/state" create --bundle "$B" sc2-$$ </dev/null >/dev/null 2>"$TMP/create.err"
+is "$?" 0 "nsrun create with SCMP_ACT_NOTIFY exits 0"
+like "$(cat "$TMP/agent.out" 2>/dev/null)" '"state":\{"ociVersion":"1\.2\.0","id":"sc2-'$$'","status":"creating"' \
+	"... and the agent has the listener and the state when create returned"
+[ ! -e "$RF/verb.out" ]; ok $? "... the program has not run before start"
+"$NSRUN" --root "$TMP/state" start sc2-$$; is "$?" 0 "nsrun start"
+for _ in $(seq 50); do [ -s "$RF/verb.out" ] && break; sleep 0.05; done
+is "$(cat "$RF/verb.out" 2>/dev/null)" "mkdir: ENOMEDIUM" "after start the agent answers the container's mkdir"
+for _ in $(seq 50); do "$NSRUN" --root "$TMP/state" delete sc2-$$ 2>/dev/null && break; sleep 0.1; done
+wait "$agent_pid" 2>/dev/null
+like "$(cat "$TMP/agent.out")" 'notified nr=83' "... for mkdir (83)"
 
 # --- bad input: clear errors with positions ------------------------------------------------
 check() { # check LINUX_LINES WANT NAME

@@ -23,6 +23,7 @@ int cmd_pause(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_features(int argc, char **argv);
+int cmd_events(int argc, char **argv);   /* cmd/events.c */
 
 /* Global options, before the verb (runc's syntax). */
 struct oci_global {

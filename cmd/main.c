@@ -27,7 +27,7 @@ static const char usage[] =
 	"\n"
 	"OCI runtime commands (runc's syntax; state under --root, default /run/nsrun):\n"
 	"  create, start, state, kill, delete, run, list, exec, ps, pause, resume,\n"
-	"  update, features\n"
+	"  update, features, events\n"
 	"  global options: --root DIR, --log FILE, --log-format text|json, --debug\n"
 	"\n"
 	"Options for running:\n"
@@ -208,12 +208,12 @@ int main(int argc, char **argv)
 		{ "state", cmd_state }, { "kill", cmd_kill }, { "delete", cmd_delete },
 		{ "run", cmd_oci_run }, { "list", cmd_list }, { "exec", cmd_exec }, { "ps", cmd_ps },
 		{ "pause", cmd_pause }, { "resume", cmd_resume }, { "update", cmd_update },
-		{ "features", cmd_features },
+		{ "features", cmd_features }, { "events", cmd_events },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (strcmp(verb, verbs[i].name) == 0)
 			return verbs[i].fn(argc - 1, argv + 1);
-	static const char *const oci_verbs[] = { "checkpoint", "restore", "events" };
+	static const char *const oci_verbs[] = { "checkpoint", "restore" };
 	for (size_t i = 0; i < ARRAY_SIZE(oci_verbs); i++)
 		if (strcmp(verb, oci_verbs[i]) == 0) {
 			cmd_error("'%s' is not supported yet by nsrun %s", verb, NSRUN_VERSION);

@@ -857,6 +857,18 @@ int cgroup_freeze(struct cgroup_handle *h, bool frozen, struct nsrun_error *err)
 	return nsrun_error_set(err, ETIMEDOUT, "%s %s%s", frozen ? "freeze" : "thaw", hi->mount, hi->path);
 }
 
+int cgroup_controller_dir(struct cgroup_handle *h, const char *controller, bool *v2)
+{
+	struct nsrun_error ignored = { 0 };
+	ssize_t i = find_hier(h, false, controller);
+	if (i < 0)
+		i = find_hier(h, true, controller);
+	if (i < 0)
+		return -1;
+	*v2 = h->v[i].v2;
+	return hier_fd(&h->v[i], &ignored);
+}
+
 static struct hier *procs_hier(struct cgroup_handle *h)
 {
 	ssize_t i = find_hier(h, true, NULL);

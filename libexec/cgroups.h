@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "plan.h"
@@ -51,6 +52,14 @@ int cgroup_kill(struct cgroup_handle *h, int sig, struct nsrun_error *err);
  * cgroup_create made (cgroups the container made below it first, then the
  * leaves, then the parents nsrun created).  Frees h, also on failure. */
 int cgroup_destroy(struct cgroup_handle *h, struct nsrun_error *err);
+/* The container's cgroup directory (an fd the handle owns) in the v1
+ * hierarchy with `controller`, else in the v2 one (*v2 says which); -1 when
+ * there is none.  For reading statistics (cgroup-stats.c). */
+int cgroup_controller_dir(struct cgroup_handle *h, const char *controller, bool *v2);
+/* cgroup-stats.c: the container's statistics as the "data" object of
+ * runc's `events --stats` (cpu, memory, pids, blkio, hugetlb); `oom_kills`
+ * gets the memory controller's OOM kill count (0 when unknown). */
+void cgroup_stats_json(struct cgroup_handle *h, FILE *out, unsigned long long *oom_kills);
 /* Forget the handle without touching the cgroup. */
 void cgroup_handle_free(struct cgroup_handle *h);
 

@@ -360,6 +360,28 @@ is "$(n state uid-$$ | field status)" running "uid 1000: running after start"
 n delete -f uid-$$
 edit 'c["process"]["user"] = {"uid": 0, "gid": 0}'
 
+# events: the cgroup statistics in runc's JSON form (containerd, tools)
+edit 'c["process"]["args"] = ["sleep", "1000"]
+c["linux"].setdefault("resources", {}).update({"memory": {"limit": 67108864}, "pids": {"limit": 50}})'
+n run -d --bundle "$B" ev-$$
+stats=$(n events --stats ev-$$); is "$?" 0 "events --stats exits 0"
+is "$(echo "$stats" | /usr/bin/python3 -c 'import json, sys
+e = json.load(sys.stdin); d = e["data"]
+print(e["type"], e["id"] == sys.argv[1], d["memory"]["usage"]["limit"], d["memory"]["usage"]["usage"] > 0,
+      d["pids"]["current"], d["pids"]["limit"], d["cpu"]["usage"]["total"] > 0, type(d["memory"]["raw"]).__name__)' ev-$$)" \
+	"stats True 67108864 True 1 50 True dict" "events --stats: type, id, memory limit and usage, pids, cpu usage, raw memory.stat"
+n events --interval 0.1 ev-$$ >"$TMP/events.out" & epid=$!
+for _ in $(seq 100); do [ "$(wc -l <"$TMP/events.out")" -ge 2 ] && break; sleep 0.05; done
+[ "$(wc -l <"$TMP/events.out")" -ge 2 ]; ok $? "events --interval: one statistics line each interval"
+n kill ev-$$ KILL
+for _ in $(seq 100); do kill -0 $epid 2>/dev/null || break; sleep 0.05; done
+kill -0 $epid 2>/dev/null; ok $(( $? == 0 )) "events ends when the container stops"
+kill $epid 2>/dev/null; wait $epid 2>/dev/null
+n events --stats ev-$$ 2>"$TMP/err"; ok $(( $? == 0 )) "events --stats of a stopped container fails"
+like "$(cat "$TMP/err")" 'container "ev-[0-9]+" is not running' "and says why"
+n delete ev-$$
+edit 'del c["linux"]["resources"]["memory"], c["linux"]["resources"]["pids"]'
+
 # --- global options ------------------------------------------------------------
 "$NSRUN" --root "$ROOT" --log "$TMP/log.json" --log-format json state nope 2>/dev/null
 like "$(cat "$TMP/log.json")" '"level":"error","msg":"container \\"nope\\" does not exist"' "--log --log-format json writes the error as JSON"

@@ -231,7 +231,12 @@ static const char run_usage[] =
 	"Usage: nsrun [GLOBAL OPTIONS] run [OPTIONS] ID\n"
 	"\n"
 	"Create and start container ID from the bundle's config.json; wait for it\n"
-	"(its exit status is nsrun's) unless --detach.  The options of create, and:\n"
+	"(its exit status is nsrun's) unless --detach.\n"
+	"  -b, --bundle DIR        the bundle (default: the current directory)\n"
+	"  --pid-file FILE         write the container's PID 1 host pid here\n"
+	"  --console-socket PATH   with terminal: true, send the pty master here\n"
+	"  --preserve-fds N        pass fds 3 .. 3+N-1 to the container\n"
+	"  --no-pivot, --no-new-keyring   accepted, no effect\n"
 	"  -d, --detach            return once the program runs\n";
 
 int cmd_oci_run(int argc, char **argv)

@@ -31,6 +31,7 @@ struct oci_global {
 	const char *log;          /* --log FILE: errors also go here */
 	bool log_json;            /* --log-format json */
 	bool debug;
+	bool systemd_cgroup;      /* --systemd-cgroup: the container's cgroup is a systemd scope */
 };
 extern struct oci_global oci_global;
 

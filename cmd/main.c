@@ -28,7 +28,8 @@ static const char usage[] =
 	"OCI runtime commands (runc's syntax; state under --root, default /run/nsrun):\n"
 	"  create, start, state, kill, delete, run, list, exec, ps, pause, resume,\n"
 	"  update, features, events\n"
-	"  global options: --root DIR, --log FILE, --log-format text|json, --debug\n"
+	"  global options: --root DIR, --log FILE, --log-format text|json, --debug,\n"
+	"  --systemd-cgroup\n"
 	"\n"
 	"Options for running:\n"
 	"  --pid-file FILE      write the host PID of the container's PID 1 to FILE\n"
@@ -125,8 +126,7 @@ static int parse_global(int argc, char **argv)
 				cmd_error("--systemd-cgroup: systemd is not running on this host");
 				return -1;
 			}
-			cmd_error("--systemd-cgroup is not supported yet");
-			return -1;
+			oci_global.systemd_cgroup = true; /* libexec/cgroups-systemd.c */
 		} else if (takes && strncmp(arg, "--rootless", nlen) == 0)
 			; /* nsrun runs as root; accepted for engines that pass it */
 		else

@@ -162,6 +162,7 @@ static int create_container(const struct create_args *a, enum exec_mode mode, in
 	if (state_write(dirfd, &st, &err) < 0)
 		goto fail;
 	o.fifo_fd = sock;
+	o.systemd_cgroup = oci_global.systemd_cgroup;
 	o.lock_fd = dirfd;
 	if (mode == EXEC_FOREGROUND) {
 		/* record the pid as soon as it exists: other verbs may look */

@@ -13,7 +13,7 @@
 
 declare -gA _nsrun_opts=(
 	[.]="--pid-file=file -b --boot --stop-timeout=none --version --help
-	     --root=dir --log=file --log-format=text|json --debug"
+	     --root=dir --log=file --log-format=text|json --debug --systemd-cgroup"
 	[plan]="--json -v --verbose"
 	[check]=""
 	[spec]="--bundle=dir"

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <linux/magic.h>
 
@@ -38,6 +39,8 @@ struct hier {
 struct cgroup_handle {
 	struct hier *v;
 	size_t n;
+	char *unit;               /* the systemd driver: the transient scope, stopped on destroy */
+	pid_t keeper;             /* the systemd driver: holds the scope until PID 1 is in it */
 };
 
 static void hier_clear(struct hier *h)
@@ -53,12 +56,23 @@ static void hier_clear(struct hier *h)
 	h->fd = -1;
 }
 
+static void release_keeper(struct cgroup_handle *h)
+{
+	if (h->keeper <= 0)
+		return;
+	kill(h->keeper, SIGKILL);
+	waitpid(h->keeper, NULL, 0);
+	h->keeper = 0;
+}
+
 void cgroup_handle_free(struct cgroup_handle *h)
 {
 	if (!h)
 		return;
 	for (size_t i = 0; i < h->n; i++)
 		hier_clear(&h->v[i]);
+	release_keeper(h);
+	free(h->unit);
 	free(h->v);
 	free(h);
 }
@@ -797,6 +811,7 @@ int cgroup_enter(struct cgroup_handle *h, pid_t pid, bool v2_done, struct nsrun_
 		if (r < 0)
 			return nsrun_error_set(err, -r, "move pid %d into %s%s", (int)pid, hi->mount, hi->path);
 	}
+	release_keeper(h); /* PID 1 holds the systemd scope now */
 	return 0;
 }
 
@@ -1015,6 +1030,8 @@ int cgroup_destroy(struct cgroup_handle *h, struct nsrun_error *err)
 	for (size_t i = h->n; i-- > 0;)
 		if (remove_hier(&h->v[i], deadline, r < 0 ? &e2 : err) < 0)
 			r = -1;
+	if (h->unit && cgroup_systemd_stop(h->unit, r < 0 ? &e2 : err) < 0)
+		r = -1;
 	cgroup_handle_free(h);
 	return r;
 }
@@ -1049,6 +1066,8 @@ char *cgroup_state_to_string(const struct cgroup_handle *h)
 		fprintf(f, "%s\t%u\t%s\t%s\t%s\n", hi->v2 ? "v2" : "v1", hi->n_created, hi->controllers,
 			hi->mount, hi->path);
 	}
+	if (h && h->unit)
+		fprintf(f, "systemd\t%s\n", h->unit);
 	fclose(f);
 	return buf;
 }
@@ -1059,6 +1078,12 @@ int cgroup_state_from_string(const char *s, struct cgroup_handle **out, struct n
 	_cleanup_free_ char *copy = xstrdup(s);
 	char *save = NULL;
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "systemd\t", 8) == 0 && !h->unit && clean_text(line + 8) &&
+		    !strchr(line + 8, '/') && !strchr(line + 8, '\t') && strlen(line + 8) > 6 &&
+		    strcmp(line + strlen(line) - 6, ".scope") == 0) {
+			h->unit = xstrdup(line + 8);
+			continue;
+		}
 		char *f[5];
 		size_t nf = 0;
 		for (char *p = line; nf < 5; nf++) {
@@ -1098,10 +1123,65 @@ int cgroup_state_from_string(const char *s, struct cgroup_handle **out, struct n
 
 /* ---- the step ---- */
 
+/* The systemd driver's scope (cgroups-systemd.c) is made by systemd around
+ * `member`: take the cgroups systemd put it in (those that differ from
+ * nsrun's own), write the settings of `pc` there, and keep `member` until
+ * cgroup_enter. */
+int cgroup_adopt(const struct plan *p, const struct plan_cgroup *pc, pid_t member, const char *unit,
+		 int proc_fd, struct cgroup_handle **out, struct nsrun_error *err)
+{
+	struct cgroup_handle *found = NULL;
+	if (discover(proc_fd, &found, err) < 0 || !found)
+		return -1;
+	_cleanup_handle_ struct cgroup_handle *h = found;
+	char name[32];
+	snprintf(name, sizeof(name), "%d/cgroup", (int)member);
+	FILE *f = open_proc(proc_fd, name);
+	if (!f)
+		return nsrun_error_set(err, errno, "read /proc/%s", name);
+	char line[4096];
+	size_t kept = 0;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = 0;
+		for (size_t i = kept; i < h->n; i++) {
+			struct hier *hi = &h->v[i];
+			if (hi->v2 ? c1[1] != 0 : strcmp(c1 + 1, hi->controllers) != 0)
+				continue;
+			if (strcmp(c2 + 1, hi->own) == 0 || !plain_path(c2 + 1))
+				break; /* systemd left this hierarchy alone */
+			free(hi->path);
+			hi->path = xstrdup(c2 + 1);
+			struct hier tmp = h->v[kept];
+			h->v[kept++] = *hi;
+			*hi = tmp;
+			break;
+		}
+	}
+	fclose(f);
+	for (size_t i = kept; i < h->n; i++)
+		hier_clear(&h->v[i]);
+	h->n = kept;
+	if (!kept)
+		return nsrun_error_set(err, 0, "systemd put pid %d in no cgroup of its own", (int)member);
+	_cleanup_free_ struct choice *ch = xcalloc(pc->n_writes + 1, sizeof(*ch));
+	if (resolve_writes(h, pc, p->spec->file, ch, err) < 0 || apply_writes(h, pc, p->spec->file, ch, err) < 0)
+		return -1;
+	h->unit = xstrdup(unit);
+	h->keeper = member;
+	*out = TAKE_PTR(h);
+	return 0;
+}
+
 int step_cgroup(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	(void)s;
 	if (!c->plan->cgroup)
 		return 0;
+	if ((c->opts && c->opts->systemd_cgroup) || cgroup_path_is_systemd(c->plan->cgroup->path))
+		return cgroup_create_systemd(c->plan, c->proc_fd, &c->cgroup, err);
 	return cgroup_create(c->plan, c->proc_fd, &c->cgroup, err);
 }

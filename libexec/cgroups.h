@@ -60,6 +60,17 @@ int cgroup_controller_dir(struct cgroup_handle *h, const char *controller, bool 
  * runc's `events --stats` (cpu, memory, pids, blkio, hugetlb); `oom_kills`
  * gets the memory controller's OOM kill count (0 when unknown). */
 void cgroup_stats_json(struct cgroup_handle *h, FILE *out, unsigned long long *oom_kills);
+/* cgroups-systemd.c, the systemd driver (--systemd-cgroup, or a
+ * cgroupsPath "slice:prefix:name"): the cgroup is the transient scope
+ * PREFIX-NAME.scope in SLICE (Delegate=yes) that systemd makes over D-Bus;
+ * limits systemd has properties for are unit properties, the others files
+ * (cgroup_adopt).  cgroup_destroy stops the scope. */
+bool cgroup_path_is_systemd(const char *cgroups_path);
+int cgroup_create_systemd(const struct plan *p, int proc_fd, struct cgroup_handle **out,
+			  struct nsrun_error *err);
+int cgroup_systemd_stop(const char *unit, struct nsrun_error *err);
+int cgroup_adopt(const struct plan *p, const struct plan_cgroup *pc, pid_t member, const char *unit,
+		 int proc_fd, struct cgroup_handle **out, struct nsrun_error *err);
 /* Forget the handle without touching the cgroup. */
 void cgroup_handle_free(struct cgroup_handle *h);
 

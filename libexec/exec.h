@@ -19,6 +19,7 @@ struct exec_options {
 	const char *join_cgroup;  /* nsrun exec: the container's cgroup state string, or NULL */
 	int lock_fd;              /* closed first thing in the container (the state lock), or -1 */
 	pid_t pid;                /* out: host PID of the container's PID 1 */
+	bool systemd_cgroup;      /* --systemd-cgroup: the cgroup is a systemd scope */
 	unsigned stop_timeout;    /* boot: seconds from SIGRTMIN+3 (halt) to SIGKILL; 0: 90 */
 	bool rebooted;            /* out, boot: PID 1 was killed by SIGHUP (reboot(2) RESTART) */
 	char *cgroup;             /* out, not EXEC_FOREGROUND: the container's cgroup as

@@ -623,9 +623,18 @@ int dec_cgroups_path(struct dec *d, struct spec_linux *l, const struct json_node
 		l->cgroups_path = NULL;
 		return 0;
 	}
-	if (strchr(p, ':'))
-		return dec_fail(d, n, "\"%s\" looks like systemd's \"slice:prefix:name\" form, which only "
-				"applies with --systemd-cgroup; give a cgroupfs path like \"/nsrun/NAME\"", p);
+	if (strchr(p, ':')) {
+		/* systemd's "slice:prefix:name": a transient scope PREFIX-NAME.scope
+		 * in SLICE (libexec/cgroups-systemd.c) */
+		const char *c1 = strchr(p, ':'), *c2 = strchr(c1 + 1, ':');
+		bool ok = c2 && !strchr(c2 + 1, ':') && c2[1] && !strchr(p, '/') && strlen(p) < 256;
+		for (const char *c = p; ok && *c; c++)
+			ok = isalnum((unsigned char)*c) || strchr(":-_.@\\", *c);
+		if (!ok)
+			return dec_fail(d, n, "\"%s\": systemd's form is \"slice:prefix:name\" (letters, digits, "
+					"\"-_.@\", the slice may be empty), a cgroupfs path has no \":\"", p);
+		return 0;
+	}
 	if (strlen(p) > 2048)
 		return dec_fail(d, n, "is longer than 2048 bytes");
 	bool any = false;

@@ -139,9 +139,9 @@ static const struct bad bads[] = {
 	{ "\"resources\":{\"unified\":{\"memory.high\":1}}", "1}",
 	  "/linux/resources/unified/memory.high: expected a string, got 1" },
 	/* cgroupsPath */
-	{ "\"cgroupsPath\":\"system.slice:nsrun:abc\"", "\"system",
-	  "/linux/cgroupsPath: \"system.slice:nsrun:abc\" looks like systemd's \"slice:prefix:name\" form, "
-	  "which only applies with --systemd-cgroup; give a cgroupfs path like \"/nsrun/NAME\"" },
+	{ "\"cgroupsPath\":\"system.slice:nsrun/x:abc\"", "\"system",
+	  "/linux/cgroupsPath: \"system.slice:nsrun/x:abc\": systemd's form is \"slice:prefix:name\" "
+	  "(letters, digits, \"-_.@\", the slice may be empty), a cgroupfs path has no \":\"" },
 	{ "\"cgroupsPath\":\"/a/../b\"", "\"/a",
 	  "/linux/cgroupsPath: must not contain \".\" or \"..\" components, got \"/a/../b\"" },
 	{ "\"cgroupsPath\":\"/\"", "\"/\"",

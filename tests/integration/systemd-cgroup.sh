@@ -1,0 +1,118 @@
+#!/bin/bash
+# The systemd cgroup driver (issue 16): --systemd-cgroup, or a cgroupsPath
+# "slice:prefix:name", makes the container's cgroup a transient scope with
+# Delegate=yes through systemd's D-Bus API.  This host's PID 1 is not
+# systemd, so the test boots the Debian tree (boot.sh makes the cache) and
+# runs nsrun inside it, where systemd is PID 1: the scope, its properties
+# (limits) in `systemctl show`, PID 1 in it, exec, kill, delete, and the
+# scope gone afterwards.
+. "$(dirname "$0")/lib.sh"
+need_root
+DEBIAN_CACHE=${NSRUN_TEST_DEBIAN:-/var/tmp/nsrun-debian-bookworm}
+[ -x "$DEBIAN_CACHE/usr/lib/systemd/systemd" ] ||
+	skip_all "no Debian tree at $DEBIAN_CACHE (tests/integration/boot.sh makes it)"
+ldd "$NSRUN" | grep -qv -E 'linux-vdso|libc\.so|ld-linux|libasan|libubsan|libm\.so|libgcc|libstdc|libpthread|librt|libdl' &&
+	skip_all "$NSRUN needs libraries the Debian tree may not have: $(ldd "$NSRUN" | tr '\n' ' ')"
+
+# The tree through an overlay (the cache stays as it is), nsrun and a
+# busybox bundle inside it.
+W=$(mktemp -d /var/tmp/nsrun-sdcg.XXXXXX)
+cleanup() {
+	[ -n "${npid:-}" ] && kill -KILL "$npid" 2>/dev/null && wait "$npid" 2>/dev/null
+	mountpoint -q "$W/root" && umount "$W/root"
+	rm -rf "$W" "$TMP"
+}
+trap cleanup EXIT
+mkdir -p "$W/upper" "$W/work" "$W/root"
+chmod 755 "$W"
+mount -t overlay nsrun-sdcg -o "lowerdir=$DEBIAN_CACHE,upperdir=$W/upper,workdir=$W/work" "$W/root" ||
+	{ echo "Bail out! cannot mount an overlay of $DEBIAN_CACHE"; exit 1; }
+R=$W/root
+: >"$R/etc/machine-id"
+cp "$NSRUN" "$R/usr/local/bin/nsrun"
+mkdir -p "$R/var/tmp/bb" "$R/var/tmp/bun"
+cp -a "$ROOTFS/." "$R/var/tmp/bb/"
+(cd "$R/var/tmp/bun" && "$NSRUN" spec)
+/usr/bin/python3 - "$R/var/tmp/bun/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["root"]["path"] = "/var/tmp/bb"
+c["process"]["terminal"] = False
+c["process"]["args"] = ["sleep", "1000"]
+c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}],
+    "memory": {"limit": 67108864}, "pids": {"limit": 50},
+    "cpu": {"shares": 512, "quota": 50000, "period": 100000}}
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+
+spec "$TMP/debian.json" "{\"root\": {\"path\": \"$R\"}, \"boot\": true}"
+"$NSRUN" --pid-file "$TMP/pid" "$TMP/debian.json" </dev/null >"$TMP/boot.out" 2>&1 & npid=$!
+for _ in $(seq 200); do [ -s "$TMP/pid" ] && break; sleep 0.05; done
+cpid=$(cat "$TMP/pid" 2>/dev/null)
+inside() { nsenter -t "$cpid" -a "$@"; }
+for _ in $(seq 100); do inside systemctl is-system-running >/dev/null 2>&1 && break
+	[ "$(inside systemctl is-system-running 2>/dev/null)" = degraded ] && break; sleep 0.1; done
+state=$(timeout 60 nsenter -t "$cpid" -a systemctl is-system-running --wait 2>&1)
+like "$state" "^(running|degraded)$" "the Debian container boots with systemd as PID 1"
+N() { inside sh -c 'cd /var/tmp/bun && exec nsrun "$@"' nsrun "$@"; }
+show() { inside systemctl show "$1" -p "$2" --value 2>&1; }
+
+# --- --systemd-cgroup: create, the scope, its properties ----------------------
+N --systemd-cgroup create sd1 2>&1; is "$?" 0 "create --systemd-cgroup exits 0"
+U=nsrun-sd1.scope
+is "$(show $U ActiveState)" active "the transient scope nsrun-sd1.scope is active"
+is "$(show $U Delegate)" yes "Delegate=yes"
+is "$(show $U Slice)" system.slice "in system.slice (the default slice)"
+is "$(show $U ControlGroup)" /system.slice/nsrun-sd1.scope "its cgroup is /system.slice/nsrun-sd1.scope"
+is "$(show $U MemoryLimit)" 67108864 "memory.limit becomes MemoryLimit= (v1 memory on this hybrid host)"
+is "$(show $U TasksMax)" 50 "pids.limit becomes TasksMax="
+is "$(show $U CPUShares)" 512 "cpu.shares becomes CPUShares="
+is "$(show $U CPUQuotaPerSecUSec)" 500ms "cpu.quota/period become CPUQuotaPerSecUSec="
+is "$(show $U DevicePolicy)" strict "devices: DevicePolicy=strict (deny all first)"
+like "$(show $U DeviceAllow)" "/dev/char/1:3 rwm" "devices: /dev/null allowed through DeviceAllow="
+like "$(show $U DeviceAllow)" "char-pts rwm" "devices: the ptys by their /proc/devices name"
+pid=$(N state sd1 | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+like "$(inside cat /proc/"$pid"/cgroup 2>&1)" "name=systemd:/system.slice/nsrun-sd1.scope$" \
+	"the container's PID 1 is in the scope"
+is "$(inside cat /sys/fs/cgroup/systemd/system.slice/$U/cgroup.procs 2>&1)" "$pid" \
+	"and alone in it (the process that held the scope is gone)"
+N start sd1; is "$?" 0 "start"
+like "$(N exec sd1 cat /proc/self/cgroup 2>&1)" "name=systemd:/$" "exec joins the scope (its cgroup namespace root)"
+like "$(N events --stats sd1 2>&1)" '"type":"stats","id":"sd1"' "events --stats reads the scope's statistics"
+N kill sd1 KILL
+for _ in $(seq 100); do [ "$(show $U ActiveState)" = active ] || break; sleep 0.05; done
+N delete sd1; is "$?" 0 "delete"
+is "$(show $U LoadState)" not-found "the scope is gone after delete"
+inside test -d /sys/fs/cgroup/systemd/system.slice/$U; ok $(( $? == 0 )) "and so is its cgroup"
+
+# --- a "slice:prefix:name" cgroupsPath selects the driver; delete -f stops it --
+/usr/bin/python3 - "$R/var/tmp/bun/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["linux"]["cgroupsPath"] = "machine.slice:test:sd2"
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+N run -d sd2; is "$?" 0 "run -d with cgroupsPath machine.slice:test:sd2"
+is "$(show test-sd2.scope Slice) $(show test-sd2.scope ActiveState)" "machine.slice active" \
+	"the scope test-sd2.scope runs in machine.slice"
+N delete -f sd2; is "$?" 0 "delete -f of the running container"
+is "$(show test-sd2.scope LoadState)" not-found "delete -f stops the scope"
+is "$(inside sh -c 'cat /proc/[0-9]*/comm' 2>/dev/null | grep -x -e sleep -e nsrun)" "" "no container process and no nsrun is left"
+
+# --- errors --------------------------------------------------------------------
+/usr/bin/python3 - "$R/var/tmp/bun/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["linux"]["cgroupsPath"] = "/cgfs/path"
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+out=$(N --systemd-cgroup run sd3 2>&1); rc=$?
+is "$rc" 125 "--systemd-cgroup with a cgroupfs path fails"
+like "$out" 'with --systemd-cgroup it is "slice:prefix:name", got "/cgfs/path"' "and says why"
+out=$("$NSRUN" --systemd-cgroup state x 2>&1); rc=$?
+like "$rc:$out" "^125:.*--systemd-cgroup: systemd is not running on this host" \
+	"on this host (no systemd as PID 1) --systemd-cgroup is refused"
+
+inside systemctl poweroff
+for _ in $(seq 200); do kill -0 "$npid" 2>/dev/null || break; sleep 0.05; done
+wait "$npid"; is "$?" 0 "the Debian container powers off"
+npid=
+done_testing

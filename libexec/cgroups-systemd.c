@@ -49,6 +49,7 @@ static struct {
 	typeof(sd_bus_call) *call;
 	typeof(sd_bus_error_free) *error_free;
 	typeof(sd_bus_error_has_name) *error_has_name;
+	typeof(sd_bus_get_property_string) *get_property_string;
 } sd;
 
 static int load_sd_bus(struct nsrun_error *err)
@@ -70,6 +71,7 @@ static int load_sd_bus(struct nsrun_error *err)
 	SYM(close_container, "sd_bus_message_close_container")
 	SYM(message_unref, "sd_bus_message_unref") SYM(call, "sd_bus_call")
 	SYM(error_free, "sd_bus_error_free") SYM(error_has_name, "sd_bus_error_has_name")
+	SYM(get_property_string, "sd_bus_get_property_string")
 #undef SYM
 	sd.lib = lib;
 	return 0;
@@ -322,23 +324,35 @@ static void sleep_ms(long ms)
 		;
 }
 
-/* The job of a scope is done once systemd moved the keeper into it. */
-static int wait_in_scope(pid_t keeper, const char *unit, struct nsrun_error *err)
+/* The scope's job is done (the keeper attached in every hierarchy systemd
+ * manages) when the unit is active. */
+static int wait_active(sd_bus *bus, const char *unit, struct nsrun_error *err)
 {
-	char path[64], buf[8192];
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)keeper);
-	_cleanup_free_ char *needle = xasprintf("/%s\n", unit);
+	char path[512] = "/org/freedesktop/systemd1/unit/";
+	size_t len = strlen(path);
+	for (const char *c = unit; *c && len + 4 < sizeof(path); c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))
+			path[len++] = *c;
+		else
+			len += (size_t)snprintf(path + len, sizeof(path) - len, "_%02x", (unsigned char)*c);
+	}
+	path[len] = 0;
 	for (int i = 0; i < 10000; i++) {
-		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-		if (n > 0) {
-			buf[n] = 0;
-			if (strstr(buf, needle))
-				return 0;
-		}
+		__attribute__((cleanup(error_freep))) sd_bus_error e = SD_BUS_ERROR_NULL;
+		_cleanup_free_ char *state = NULL;
+		int r = sd.get_property_string(bus, SYSD, path, "org.freedesktop.systemd1.Unit", "ActiveState",
+					       &e, &state);
+		if (r < 0)
+			return nsrun_error_set(err, -r, "systemd: the state of %s: %s", unit,
+					       e.message ? e.message : "failed");
+		if (strcmp(state, "active") == 0)
+			return 0;
+		/* inactive: the job has not run yet */
+		if (strcmp(state, "failed") == 0 || strcmp(state, "deactivating") == 0)
+			return nsrun_error_set(err, 0, "systemd: %s is %s", unit, state);
 		sleep_ms(1);
 	}
-	return nsrun_error_set(err, ETIMEDOUT, "systemd did not move the keeper into %s", unit);
+	return nsrun_error_set(err, ETIMEDOUT, "systemd: %s did not become active", unit);
 }
 
 int cgroup_create_systemd(const struct plan *p, int proc_fd, struct cgroup_handle **out,
@@ -356,7 +370,7 @@ int cgroup_create_systemd(const struct plan *p, int proc_fd, struct cgroup_handl
 	_cleanup_free_ bool *keep = xcalloc(p->cgroup->n_writes + 1, sizeof(bool));
 	int r = start_scope(bus, p, slice, unit, keeper, keep, err);
 	if (r == 0)
-		r = wait_in_scope(keeper, unit, err);
+		r = wait_active(bus, unit, err);
 	if (r == 0) {
 		struct plan_cgroup files = *p->cgroup;
 		files.writes = xcalloc(p->cgroup->n_writes + 1, sizeof(*files.writes));

@@ -480,7 +480,7 @@ int cmd_features(int argc, char **argv)
 	      "\"user\", \"uts\"],\n    \"capabilities\": [", stdout);
 	for (int c = 0; c <= SPEC_CAP_LAST; c++)
 		printf("%s\"%s\"", c ? ", " : "", spec_cap_name(c));
-	fputs("],\n    \"cgroup\": {\"v1\": true, \"v2\": true, \"systemd\": false, "
+	fputs("],\n    \"cgroup\": {\"v1\": true, \"v2\": true, \"systemd\": true, "
 	      "\"systemdUser\": false, \"rdma\": true},\n"
 	      "    \"seccomp\": {\"enabled\": true, \"actions\": [\"SCMP_ACT_ALLOW\", "
 	      "\"SCMP_ACT_ERRNO\", \"SCMP_ACT_KILL\", \"SCMP_ACT_KILL_PROCESS\", "

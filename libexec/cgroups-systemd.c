@@ -16,6 +16,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
@@ -404,5 +405,50 @@ int cgroup_systemd_stop(const char *unit, struct nsrun_error *err)
 	r = sd.call(bus, m, 0, &e, &reply);
 	if (r < 0 && !sd.error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
 		return nsrun_error_set(err, -r, "systemd: stop %s: %s", unit, e.message ? e.message : "failed");
+	return 0;
+}
+
+/* A setting's value as a property: "max" is infinity. */
+static uint64_t write_value(const struct plan_cgroup_write *w, bool unified)
+{
+	const char *v = unified && w->v2.value ? w->v2.value : w->v1.value ? w->v1.value : w->v2.value;
+	if (!v || strncmp(v, "max", 3) == 0 || strncmp(v, "-1", 2) == 0)
+		return UINT64_MAX;
+	return strtoull(v, NULL, 10);
+}
+
+int cgroup_systemd_update(const char *unit, const struct plan_cgroup *pc, bool *keep, struct nsrun_error *err)
+{
+	static const struct { const char *pointer, *v1, *v2; } props[] = {
+		{ "/linux/resources/memory/limit", "MemoryLimit", "MemoryMax" },
+		{ "/linux/resources/pids/limit", "TasksMax", "TasksMax" },
+		{ "/linux/resources/cpu/shares", "CPUShares", "CPUWeight" },
+	};
+	struct statfs sf;
+	bool unified = statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
+	__attribute__((cleanup(bus_closep))) sd_bus *bus = NULL;
+	if (connect_systemd(&bus, err) < 0)
+		return -1;
+	__attribute__((cleanup(msg_unrefp))) sd_bus_message *m = NULL, *reply = NULL;
+	__attribute__((cleanup(error_freep))) sd_bus_error e = SD_BUS_ERROR_NULL;
+	int r = sd.new_method_call(bus, &m, SYSD, SYSD_PATH, SYSD_MANAGER, "SetUnitProperties");
+	r = r < 0 ? r : sd.append(m, "sb", unit, 1);
+	r = r < 0 ? r : sd.open_container(m, 'a', "(sv)");
+	for (size_t i = 0; r >= 0 && i < pc->n_writes; i++) {
+		keep[i] = true;
+		for (size_t k = 0; k < ARRAY_SIZE(props) && keep[i]; k++)
+			if (strcmp(pc->writes[i].pointer, props[k].pointer) == 0) {
+				keep[i] = false;
+				r = sd.append(m, "(sv)", unified ? props[k].v2 : props[k].v1, "t",
+					      write_value(&pc->writes[i], unified));
+			}
+	}
+	r = r < 0 ? r : sd.close_container(m);
+	if (r < 0)
+		return nsrun_error_set(err, -r, "build the SetUnitProperties call");
+	r = sd.call(bus, m, 0, &e, &reply);
+	if (r < 0)
+		return nsrun_error_set(err, -r, "systemd: set the properties of %s: %s", unit,
+				       e.message ? e.message : "failed");
 	return 0;
 }

@@ -774,6 +774,21 @@ int cgroup_update(struct cgroup_handle *h, const struct plan_cgroup *pc, const c
 {
 	if (!pc)
 		return 0;
+	struct plan_cgroup files;
+	_cleanup_free_ struct plan_cgroup_write *kept = NULL;
+	if (h->unit) {
+		/* the systemd driver: properties first, the rest as files */
+		_cleanup_free_ bool *keep = xcalloc(pc->n_writes + 1, sizeof(bool));
+		if (cgroup_systemd_update(h->unit, pc, keep, err) < 0)
+			return -1;
+		files = *pc;
+		files.writes = kept = xcalloc(pc->n_writes + 1, sizeof(*kept));
+		files.n_writes = 0;
+		for (size_t i = 0; i < pc->n_writes; i++)
+			if (keep[i])
+				kept[files.n_writes++] = pc->writes[i];
+		pc = &files;
+	}
 	_cleanup_free_ struct choice *ch = xcalloc(pc->n_writes + 1, sizeof(*ch));
 	/* the availability of controllers was read at discovery; a handle
 	 * from the state file has none, so look again */

@@ -69,6 +69,9 @@ bool cgroup_path_is_systemd(const char *cgroups_path);
 int cgroup_create_systemd(const struct plan *p, int proc_fd, struct cgroup_handle **out,
 			  struct nsrun_error *err);
 int cgroup_systemd_stop(const char *unit, struct nsrun_error *err);
+/* `nsrun update`: the settings systemd has properties for through
+ * SetUnitProperties; keep[i] (pc->n_writes) says which remain files. */
+int cgroup_systemd_update(const char *unit, const struct plan_cgroup *pc, bool *keep, struct nsrun_error *err);
 int cgroup_adopt(const struct plan *p, const struct plan_cgroup *pc, pid_t member, const char *unit,
 		 int proc_fd, struct cgroup_handle **out, struct nsrun_error *err);
 /* Forget the handle without touching the cgroup. */

@@ -82,6 +82,9 @@ is "$(inside cat /sys/fs/cgroup/systemd/system.slice/$U/cgroup.procs 2>&1)" "$pi
 N start sd1; is "$?" 0 "start"
 like "$(N exec sd1 cat /proc/self/cgroup 2>&1)" "name=systemd:/$" "exec joins the scope (its cgroup namespace root)"
 like "$(N events --stats sd1 2>&1)" '"type":"stats","id":"sd1"' "events --stats reads the scope's statistics"
+echo '{"memory": {"limit": 33554432}, "pids": {"limit": 77}}' >"$R/var/tmp/update.json"
+N update --resources /var/tmp/update.json sd1; is "$?" 0 "update of the scope's limits"
+is "$(show $U MemoryLimit) $(show $U TasksMax)" "33554432 77" "update: MemoryLimit= and TasksMax= through SetUnitProperties"
 N kill sd1 KILL
 for _ in $(seq 100); do [ "$(show $U ActiveState)" = active ] || break; sleep 0.05; done
 N delete sd1; is "$?" 0 "delete"

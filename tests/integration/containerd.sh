@@ -148,7 +148,7 @@ for h in /sys/fs/cgroup/*/; do
 	[ -d "$h$CG" ] && left="$left $(find "$h$CG" -mindepth 1 -type d)"
 done
 is "$(echo $left)" "" "no container cgroup is left under /$CG"
-is "$(pgrep -f "nsrun-ctd-busybox|ctd-(run|pod|app)" | grep -v "^$$\$")" "" "no container process is left"
+is "$(pgrep -f "ctd-(run|exit|pod|app[12])-$$" | grep -vx "$$")" "" "no container process is left"
 is "$(awk '$5 ~ /rootfs/ && index($5, "'"$D"'") == 1' /proc/self/mountinfo)" "" "no container rootfs stays mounted"
 kill "$CTD_PID"; wait "$CTD_PID" 2>/dev/null; CTD_PID=
 is "$(pgrep -f "containerd-shim-runc-v2 -namespace default -id ctd-.*-$$")" "" "no shim is left after containerd stopped"

@@ -128,6 +128,7 @@ like "$out" "memory.usage_in_bytes +[1-9]" "ctr task metrics: memory usage"
 [ -d "/sys/fs/cgroup/pids/$CG/ctd-app1-$$" ]; ok $? "the container's cgroup is the one containerd asked for"
 
 # --- kill and delete ---------------------------------------------------------
+task_pids=$(C task ls | awk 'NR > 1 { print $2 }')
 for c in ctd-app1-$$ ctd-app2-$$ ctd-pod-$$; do
 	C task kill -s KILL "$c" >/dev/null 2>&1; ok $? "ctr task kill $c"
 done
@@ -148,7 +149,10 @@ for h in /sys/fs/cgroup/*/; do
 	[ -d "$h$CG" ] && left="$left $(find "$h$CG" -mindepth 1 -type d)"
 done
 is "$(echo $left)" "" "no container cgroup is left under /$CG"
-is "$(pgrep -f "ctd-(run|exit|pod|app[12])-$$" | grep -vx "$$")" "" "no container process is left"
+left=
+for p in $task_pids; do [ -d "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" && left="$left $p"; done
+is "$(echo $task_pids | wc -w):$left" "3:" "the three containers' processes are gone"
+is "$(pgrep -f "ctd-(run|exit|pod|app[12])-$$" | grep -vx "$$")" "" "no nsrun or shim of this test is left"
 is "$(awk '$5 ~ /rootfs/ && index($5, "'"$D"'") == 1' /proc/self/mountinfo)" "" "no container rootfs stays mounted"
 kill "$CTD_PID"; wait "$CTD_PID" 2>/dev/null; CTD_PID=
 is "$(pgrep -f "containerd-shim-runc-v2 -namespace default -id ctd-.*-$$")" "" "no shim is left after containerd stopped"

@@ -122,6 +122,8 @@ int step_run_host(struct exec_ctx *c, const struct plan_step *s, struct nsrun_er
 		if (write_file_at(mnt, "container-uuid", u, strlen(u), err) < 0)
 			return -1;
 	}
+	if (notify_make_socket(c, mnt, err) < 0)
+		return -1;
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 	if (mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
 		return nsrun_error_set(err, errno, "make %s read-only", s->path);

@@ -37,6 +37,8 @@ struct exec_ctx {
 	bool rebooted;            /* supervise, boot: PID 1 ended by reboot(2) RESTART */
 	int late_error_fd;        /* child, after start: where an error goes (state-create.c) */
 	pid_t host_pid;           /* child: its pid in the host's pid namespace (for hooks) */
+	int notify_fd;            /* parent: the container's notify socket (notify.c), or -1 */
+	bool notify_ready;        /* parent: READY=1 was forwarded */
 };
 
 typedef int (*step_fn)(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
@@ -44,8 +46,9 @@ typedef int (*step_fn)(struct exec_ctx *c, const struct plan_step *s, struct nsr
 /* Messages on the sync socket. */
 enum sync_kind { SYNC_RELEASE = 1, SYNC_CONSOLE, SYNC_ERROR, SYNC_READY,
 		 SYNC_SECCOMP_LISTENER, /* with the fd of SCMP_ACT_NOTIFY's listener */
-		 SYNC_ENTERED /* nsrun exec: status is the host pid of the process that entered the
-		                 pid namespace, with its pidfd; wait for it instead */ };
+		 SYNC_ENTERED, /* nsrun exec: status is the host pid of the process that entered the
+		                 pid namespace, with its pidfd; wait for it instead */
+		 SYNC_NOTIFY /* with the fd of the container's notify socket (notify.c) */ };
 struct sync_msg {
 	int kind;
 	int status;               /* SYNC_ERROR: exit status nsrun should use */
@@ -134,6 +137,9 @@ int exec_preflight(struct exec_ctx *c, struct nsrun_error *err);
 int exec_check_oom_score_adj(struct exec_ctx *c, int64_t want, struct nsrun_error *err);
 /* process.c: a new anonymous session keyring for the process. */
 int exec_new_session_keyring(struct nsrun_error *err);
+/* notify.c: sd_notify forwarding for a booted container in the foreground. */
+int notify_make_socket(struct exec_ctx *c, int run_host_mnt, struct nsrun_error *err);
+void notify_forward(struct exec_ctx *c);
 /* supervise.c: relay terminal and signals until the container ends. */
 int supervise(struct exec_ctx *c, const sigset_t *orig_mask, int *exit_status, struct nsrun_error *err);
 

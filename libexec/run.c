@@ -406,6 +406,10 @@ static int wait_exec(struct exec_ctx *c, const struct exec_options *o, struct ns
 			take_entered(c, (pid_t)m.status, fd);
 			continue;
 		}
+		if (m.kind == SYNC_NOTIFY && fd >= 0 && c->notify_fd < 0) {
+			c->notify_fd = fd; /* notify.c */
+			continue;
+		}
 		if (m.kind == SYNC_READY && o->mode == EXEC_CREATE)
 			return 0; /* waiting for `nsrun start` */
 		if (m.kind == SYNC_SECCOMP_LISTENER && fd >= 0) {
@@ -488,7 +492,7 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 {
 	struct exec_ctx c = { .plan = p, .sync_fd = -1, .proc_fd = -1, .root_fd = -1, .rootfs_fd = -1,
 			      .console_slave = -1, .child = -1, .pidfd = -1, .console_master = -1,
-			      .mask_mnt = -1, .late_error_fd = -1, .opts = o };
+			      .mask_mnt = -1, .late_error_fd = -1, .notify_fd = -1, .opts = o };
 	int sv[2] = { -1, -1 };
 	int own_pidns = -1, own_timens = -1;
 	int r = -1;
@@ -650,6 +654,8 @@ out:
 		close(c.pidfd);
 	if (c.console_master >= 0)
 		close(c.console_master);
+	if (c.notify_fd >= 0)
+		close(c.notify_fd);
 	seccomp_progs_free(&c);
 	return r;
 }

@@ -198,17 +198,18 @@ int supervise(struct exec_ctx *c, const sigset_t *orig_mask, int *exit_status, s
 	int result = -1;
 	c->rebooted = false;
 	for (;;) {
-		struct pollfd fds[3] = {
+		struct pollfd fds[4] = {
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = master_open ? r.master : -1, .events = POLLIN },
 			{ .fd = r.stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+			{ .fd = c->notify_fd, .events = POLLIN },
 		};
 		int timeout = -1;
 		if (halt_deadline >= 0 && !killed) {
 			long long left = halt_deadline - now_ms();
 			timeout = left < 0 ? 0 : left > 60000 ? 60000 : (int)left;
 		}
-		int n = poll(fds, 3, timeout);
+		int n = poll(fds, 4, timeout);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -221,6 +222,8 @@ int supervise(struct exec_ctx *c, const sigset_t *orig_mask, int *exit_status, s
 			send_signal(c, SIGKILL);
 			killed = true;
 		}
+		if (fds[3].revents & POLLIN)
+			notify_forward(c);
 		if (fds[1].revents & (POLLIN | POLLHUP | POLLERR))
 			if (!pump(r.master, STDOUT_FILENO))
 				master_open = false;
@@ -267,6 +270,8 @@ int supervise(struct exec_ctx *c, const sigset_t *orig_mask, int *exit_status, s
 			}
 		}
 		if (exited) {
+			if (c->notify_fd >= 0)
+				notify_forward(c); /* what it said last */
 			/* what the container wrote last is still in the pty */
 			while (master_open && pump(r.master, STDOUT_FILENO)) {
 				struct pollfd p = { .fd = r.master, .events = POLLIN };

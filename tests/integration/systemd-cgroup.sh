@@ -49,7 +49,17 @@ json.dump(c, open(sys.argv[1], "w"), indent=1)
 PY
 
 spec "$TMP/debian.json" "{\"root\": {\"path\": \"$R\"}, \"boot\": true}"
-"$NSRUN" --pid-file "$TMP/pid" "$TMP/debian.json" </dev/null >"$TMP/boot.out" 2>&1 & npid=$!
+# nsrun under a Type=notify unit: a NOTIFY_SOCKET that records what comes
+/usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(60)
+out = open(sys.argv[2], "a"); open(sys.argv[3], "w").close()
+while True:
+    try: d = s.recv(65536)
+    except OSError: break
+    out.write(d.decode(errors="replace").replace("\n", " ") + "\n"); out.flush()' \
+	"$TMP/notify.sock" "$TMP/notify.log" "$TMP/notify.ready" & lpid=$!
+for _ in $(seq 100); do [ -e "$TMP/notify.ready" ] && break; sleep 0.02; done
+NOTIFY_SOCKET=$TMP/notify.sock "$NSRUN" --pid-file "$TMP/pid" "$TMP/debian.json" </dev/null >"$TMP/boot.out" 2>&1 & npid=$!
 for _ in $(seq 200); do [ -s "$TMP/pid" ] && break; sleep 0.05; done
 cpid=$(cat "$TMP/pid" 2>/dev/null)
 inside() { nsenter -t "$cpid" -a "$@"; }
@@ -57,6 +67,14 @@ for _ in $(seq 100); do inside systemctl is-system-running >/dev/null 2>&1 && br
 	[ "$(inside systemctl is-system-running 2>/dev/null)" = degraded ] && break; sleep 0.1; done
 state=$(timeout 60 nsenter -t "$cpid" -a systemctl is-system-running --wait 2>&1)
 like "$state" "^(running|degraded)$" "the Debian container boots with systemd as PID 1"
+for _ in $(seq 100); do grep -q READY=1 "$TMP/notify.log" 2>/dev/null && break; sleep 0.05; done
+like "$(grep READY=1 "$TMP/notify.log")" "^MAINPID=$cpid READY=1" \
+	"sd_notify: the container's systemd reports READY=1 through nsrun, with MAINPID= its PID 1"
+like "$(inside sh -c 'echo $NOTIFY_SOCKET; ls -l /run/host/notify' 2>&1)" "^srw" \
+	"sd_notify: the socket is /run/host/notify in the container"
+inside env NOTIFY_SOCKET=/run/host/notify systemd-notify --status="hello from $$"
+for _ in $(seq 100); do grep -q "hello from $$" "$TMP/notify.log" && break; sleep 0.05; done
+like "$(grep "hello from" "$TMP/notify.log")" "^MAINPID=$cpid STATUS=hello from $$" "sd_notify: STATUS= from the container is forwarded"
 N() { inside sh -c 'cd /var/tmp/bun && exec nsrun "$@"' nsrun "$@"; }
 show() { inside systemctl show "$1" -p "$2" --value 2>&1; }
 
@@ -121,4 +139,5 @@ inside systemctl poweroff
 for _ in $(seq 200); do kill -0 "$npid" 2>/dev/null || break; sleep 0.05; done
 wait "$npid"; is "$?" 0 "the Debian container powers off"
 npid=
+kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
 done_testing

@@ -382,9 +382,11 @@ like "$(cat "$TMP/err")" 'container "ev-[0-9]+" is not running' "and says why"
 n delete ev-$$
 # an OOM kill in the container's cgroup becomes {"type":"oom"}
 edit 'c["linux"]["resources"]["memory"] = {"limit": 16777216, "swap": 16777216}
-c["process"]["args"] = ["sh", "-c", "sleep 0.3; sh -c \"x=\\$(head -c 200000000 /dev/zero | tr \\\"\\\\0\\\" a)\" 2>/dev/null; exec sleep 1000"]'
+c["process"]["args"] = ["sleep", "1000"]'
 n run -d --bundle "$B" oom-$$ 2>/dev/null
 n events --interval 0.1 oom-$$ >"$TMP/events.out" & epid=$!
+for _ in $(seq 100); do [ -s "$TMP/events.out" ] && break; sleep 0.05; done
+n exec oom-$$ sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a)' 2>/dev/null
 for _ in $(seq 100); do grep -q '"type":"oom"' "$TMP/events.out" && break; sleep 0.05; done
 like "$(grep -v '"type":"stats"' "$TMP/events.out")" '^\{"type":"oom","id":"oom-[0-9]+"\}$' "events: an OOM kill in the container is an oom event"
 n delete -f oom-$$; kill $epid 2>/dev/null; wait $epid 2>/dev/null

@@ -250,7 +250,9 @@ fail:;
 	/* After `create` returned nobody listens: leave it for start and state. */
 	if (sync_send(c->sync_fd, &m, -1) < 0) {
 		char *safe = nsrun_escape(err.msg); /* names from the image: no escapes */
-		dprintf(c->late_error_fd >= 0 ? c->late_error_fd : STDERR_FILENO, "nsrun: %s\n", safe);
+		dprintf(STDERR_FILENO, "nsrun: %s\n", safe);
+		if (c->late_error_fd >= 0)
+			dprintf(c->late_error_fd, "nsrun: %s\n", safe);
 	}
 	_exit(m.status);
 }

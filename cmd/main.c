@@ -37,6 +37,11 @@ static const char usage[] =
 	"                       systemd-nspawn -b; ARGS replace the init (one-off command)\n"
 	"  --stop-timeout SECS  boot: after SIGTERM/SIGINT (sent on as SIGRTMIN+3, halt),\n"
 	"                       kill the container if it has not stopped (default 90)\n"
+	"  --private-network    a network namespace with only lo\n"
+	"  --network-veth       a veth pair: ve-NAME on the host, host0 inside (auto addresses)\n"
+	"  --network-bridge=BR  the veth's host side joins bridge BR\n"
+	"  -p, --port=[tcp:|udp:]HOSTPORT[:CONTAINERPORT]\n"
+	"                       forward a host port (or range FIRST-LAST) to the container\n"
 	"  -h, --help           show this help (also: nsrun COMMAND --help)\n"
 	"  --version            show the version\n"
 	"\n"
@@ -220,7 +225,9 @@ int main(int argc, char **argv)
 			return NSRUN_EXIT_FAILURE;
 		}
 	/* options of the foreground run (cmd/run.c) may come first */
-	static const char *const run_opts[] = { "--pid-file", "-b", "--boot", "--stop-timeout" };
+	static const char *const run_opts[] = { "--pid-file", "-b", "--boot", "--stop-timeout",
+						"--private-network", "--network-veth", "--network-bridge",
+						"--port", "-p" };
 	bool run_opt = strcmp(verb, "--") == 0;
 	for (size_t i = 0; i < ARRAY_SIZE(run_opts); i++) {
 		size_t len = strlen(run_opts[i]);

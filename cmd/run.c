@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "exec.h"
+#include "network.h"
 #include "plan.h"
 
 struct run_args {
@@ -15,7 +16,43 @@ struct run_args {
 	unsigned stop_timeout; /* --stop-timeout SECONDS (boot) */
 	int extra_argc;       /* arguments after "--" replace process.args */
 	char **extra_argv;
+	struct spec_net_cli net; /* --private-network, --network-veth, --network-bridge, --port */
 };
+
+/* The network options (README "Networking"); 1 when arg was one, -1 on error. */
+static int parse_net_option(int argc, char **argv, int *i, struct run_args *a)
+{
+	const char *arg = argv[*i];
+	if (strcmp(arg, "--private-network") == 0 || strcmp(arg, "--network-veth") == 0) {
+		a->net.mode = arg[2] == 'p' ? NET_PRIVATE : NET_VETH;
+		a->net.mode_option = arg;
+		return 1;
+	}
+	bool bridge = strncmp(arg, "--network-bridge", 16) == 0 && (!arg[16] || arg[16] == '=');
+	bool port = (strncmp(arg, "--port", 6) == 0 && (!arg[6] || arg[6] == '=')) || strcmp(arg, "-p") == 0;
+	if (!bridge && !port)
+		return 0;
+	const char *eq = strchr(arg, '=');
+	const char *v = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+	if (!v || !*v) {
+		cmd_error("%s needs a value", bridge ? "--network-bridge" : "--port");
+		return -1;
+	}
+	if (bridge) {
+		a->net.mode = NET_BRIDGE;
+		a->net.bridge = v;
+		a->net.mode_option = eq ? arg : "--network-bridge";
+		return 1;
+	}
+	static const char *ports[NET_PORTS_MAX];
+	if (a->net.n_ports >= NET_PORTS_MAX) {
+		cmd_error("--port: at most %d port forwards", NET_PORTS_MAX);
+		return -1;
+	}
+	ports[a->net.n_ports++] = v;
+	a->net.ports = ports;
+	return 1;
+}
 
 static int parse_args(int argc, char **argv, bool allow_json, bool allow_pid_file,
 		      struct run_args *a)
@@ -48,6 +85,11 @@ static int parse_args(int argc, char **argv, bool allow_json, bool allow_pid_fil
 			}
 			a->stop_timeout = (unsigned)t;
 		} else if (arg[0] == '-' && arg[1]) {
+			int r = parse_net_option(argc, argv, &i, a);
+			if (r < 0)
+				return -1;
+			if (r > 0)
+				continue;
 			cmd_error("unknown option '%s'", arg);
 			return -1;
 		} else if (!a->spec) {
@@ -75,7 +117,7 @@ static struct plan *load_plan(const struct run_args *a)
 	struct nsrun_error err = { 0 };
 	struct spec *spec = NULL;
 	struct plan *plan = NULL;
-	struct spec_load_opts opts = { .boot = a->boot };
+	struct spec_load_opts opts = { .boot = a->boot, .net = &a->net };
 	if (spec_load_file_opts(a->spec, stderr, &opts, &spec, &err) < 0 ||
 	    plan_build(spec, a->extra_argc, a->extra_argv, &plan, &err) < 0) {
 		cmd_error("%s", err.msg);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "decode.h"
+#include "network.h"
 
 /* Record a member that is parsed and recognised but not carried out yet;
  * validation refuses the spec with "not supported yet". */
@@ -848,7 +849,12 @@ static int dec_top(struct dec *d, struct spec *s, const struct json_node *root)
 	if (dec_get_bool(d, &o, "boot", &s->boot) < 0 ||
 	    dec_get_string(d, &o, "machine", &s->machine_name) < 0)
 		return -1;
-	dec_unsupported(d, s, &o, "network");
+	if ((m = dec_member(&o, "network"))) {
+		old = dec_push_key(d, "network");
+		if (dec_network_member(d, s, m) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
 	/* Members of other platforms: known to OCI, meaningless here. */
 	static const char *const other_os[] = { "solaris", "windows", "vm", "zos" };
 	for (size_t i = 0; i < ARRAY_SIZE(other_os); i++)
@@ -924,6 +930,7 @@ void spec_free(struct spec *s)
 	free(l->mount_label);
 	spec_linux_syscalls_free(l);
 	free(s->machine_name);
+	spec_network_free(s->network);
 	for (size_t i = 0; i < s->n_unsupported; i++)
 		free(s->unsupported[i].pointer);
 	free(s->unsupported);
@@ -960,6 +967,7 @@ int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
 		return -1;
 	if (opts && opts->boot)
 		s->boot = true; /* nsrun --boot */
+	s->net_cli = opts ? opts->net : NULL;
 	d.ptr_len = 0;
 	d.ptr[0] = '\0';
 	if (spec_validate(&d, s) < 0)

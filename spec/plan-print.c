@@ -26,6 +26,9 @@ static const char *const step_names[STEP__MAX] = {
 	[STEP_SELINUX_LABEL] = "selinux-label", [STEP_APPARMOR_PROFILE] = "apparmor-profile",
 	[STEP_NOTIFY_PARENT] = "notify-parent", [STEP_WAIT_CHILD] = "wait-child",
 	[STEP_HOOKS] = "hooks", [STEP_WAIT_START] = "wait-start", [STEP_STDIO] = "stdio", [STEP_SECCOMP] = "seccomp", [STEP_EXEC] = "exec",
+	[STEP_NET_VETH] = "net-veth", [STEP_NET_BRIDGE] = "net-bridge",
+	[STEP_NET_ADDRESS] = "net-address", [STEP_NET_CONTAINER] = "net-container",
+	[STEP_NET_PORTS] = "net-ports", [STEP_NET_DHCP] = "net-dhcp", [STEP_NET_RESOLV] = "net-resolv",
 };
 
 const char *plan_step_name(enum plan_step_kind kind)
@@ -337,6 +340,15 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 		print_strv(f, p->envp);
 		if (p->terminal)
 			fputs(" (terminal)", f);
+		break;
+	case STEP_NET_VETH:
+	case STEP_NET_BRIDGE:
+	case STEP_NET_ADDRESS:
+	case STEP_NET_CONTAINER:
+	case STEP_NET_PORTS:
+	case STEP_NET_DHCP:
+	case STEP_NET_RESOLV:
+		plan_network_describe(p, s, f);
 		break;
 	case STEP__MAX:
 		break;

@@ -96,6 +96,11 @@ static struct plan_step *add_step(struct plan *p, enum plan_step_kind kind)
 	return s;
 }
 
+struct plan_step *plan_add_step(struct plan *p, enum plan_step_kind kind)
+{
+	return add_step(p, kind);
+}
+
 static void add_hooks(struct plan *p, enum spec_hook_kind kind, bool in_parent)
 {
 	if (!p->spec->hooks.n[kind])
@@ -197,7 +202,8 @@ static void plan_namespaces(struct plan *p, const struct spec *s)
 	st->ns_flags = p->clone_flags;
 	if (p->new_userns)
 		add_step(p, STEP_ID_MAPS);
-	if (p->new_userns || cgroup) {
+	bool net = plan_network_parent_steps(p);
+	if (p->new_userns || cgroup || net) {
 		add_step(p, STEP_RELEASE);
 		add_step(p, STEP_WAIT_PARENT);
 	}
@@ -415,6 +421,7 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 		plan_devices(p, s);
 	if (s->boot)
 		add_step(p, STEP_RUN_HOST)->path = xstrdup("/run/host");
+	plan_network_child_steps(p);
 	const struct spec_process *proc = &s->process;
 	if (proc->terminal)
 		add_step(p, STEP_CONSOLE)->path = xstrdup("/dev/console");

@@ -54,6 +54,15 @@ enum plan_step_kind {
 	STEP_STDIO,           /* new session, the pty as stdio, close nsrun's fds */
 	STEP_SECCOMP,         /* load one syscall filter (spec/plan-seccomp.c) */
 	STEP_EXEC,
+	/* networking (spec/plan-network.c, libexec/net*.c): parent steps between
+	 * clone and release, each undone when the container stops or fails */
+	STEP_NET_VETH,        /* parent: veth pair, host0 made in the container's netns */
+	STEP_NET_BRIDGE,      /* parent: host side into the bridge */
+	STEP_NET_ADDRESS,     /* parent: host side's addresses (or a free subnet: auto), up */
+	STEP_NET_CONTAINER,   /* parent, in the container's netns: lo, host0 addresses, route */
+	STEP_NET_PORTS,       /* parent: nftables DNAT chains in table inet nsrun */
+	STEP_NET_DHCP,        /* parent: dnsmasq serving DHCP on the host side (auto + boot) */
+	STEP_NET_RESOLV,      /* child: a resolv.conf with the spec's DNS servers */
 	STEP__MAX
 };
 
@@ -225,6 +234,12 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	       struct nsrun_error *err);
 void plan_free(struct plan *p);
 void plan_step_clear(struct plan_step *s);
+struct plan_step *plan_add_step(struct plan *p, enum plan_step_kind kind);
+/* spec/plan-network.c: the parent's network steps (true if any), the
+ * child's resolv.conf step, and their descriptions. */
+bool plan_network_parent_steps(struct plan *p);
+void plan_network_child_steps(struct plan *p);
+void plan_network_describe(const struct plan *p, const struct plan_step *s, FILE *f);
 /* `nsrun exec`: turn a container's plan into the plan of a process that
  * joins the namespaces of its PID 1 (host pid `pid`): the namespace joins,
  * then the process steps of the full plan (limits, user, capabilities

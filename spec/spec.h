@@ -18,6 +18,8 @@
 #define SPEC_CAP_LAST 40          /* CAP_CHECKPOINT_RESTORE */
 
 struct spec_pos { unsigned line, col; };
+struct spec_network;
+struct spec_net_cli;
 
 struct spec_strv { char **v; size_t n; };
 
@@ -218,6 +220,8 @@ struct spec {
 	/* nsrun members */
 	bool boot;                /* "boot": true or nsrun --boot (README "Boot mode") */
 	char *machine_name;
+	struct spec_network *network; /* "network" or the command line (spec/network.h) */
+	const struct spec_net_cli *net_cli; /* while loading: the command line's network options */
 	/* members parsed but refused at validation until they are implemented */
 	struct spec_unsupported *unsupported; size_t n_unsupported;
 	/* true when the spec looks like a full OCI bundle (see spec_is_minimal) */
@@ -234,6 +238,7 @@ int spec_load_tree(struct json_node *root, const char *name, FILE *warn, struct 
 /* What the command line changes before validation: `nsrun --boot`. */
 struct spec_load_opts {
 	bool boot;                /* as if the spec said "boot": true */
+	const struct spec_net_cli *net; /* --network-veth, --port, ... (spec/network.h) */
 };
 int spec_load_file_opts(const char *path, FILE *warn, const struct spec_load_opts *opts,
 			struct spec **out, struct nsrun_error *err);

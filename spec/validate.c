@@ -14,6 +14,7 @@
 #include "config.h"
 #include "decode.h"
 #include "plan.h"
+#include "network.h"
 
 /* A NEW namespace of this type.  Settings that write into a namespace
  * (hostname, ipc sysctls) need one: in a namespace joined by path they
@@ -463,6 +464,9 @@ int spec_validate(struct dec *d, struct spec *s)
 		fill_boot_defaults(s);
 	if (s->minimal)
 		fill_minimal_defaults(s);
+	if (spec_network_validate(d, s, s->net_cli) < 0) /* spec/decode-network.c */
+		return -1;
+	s->net_cli = NULL;
 	if (s->boot)
 		fill_boot_env_and_mounts(s);
 	/* A boot spec needs no args: PID 1 is then the image's init. */

@@ -1,0 +1,626 @@
+/* The "network" member: decoding (types and per-value rules, with the
+ * exact position) and the rules across its members, the command line
+ * options that map onto it, and the namespaces it needs.  Nothing here
+ * looks at the host: whether a bridge exists or a host port is free is
+ * checked by the executor before anything is set up (libexec/net.c). */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "decode.h"
+#include "network.h"
+
+static const char *const mode_names[] = { [NET_NONE] = "none", [NET_HOST] = "host",
+					  [NET_PRIVATE] = "private", [NET_VETH] = "veth",
+					  [NET_BRIDGE] = "bridge" };
+
+int net_parse_addr(const char *s, bool bare, struct spec_net_addr *out, const char **why)
+{
+	char buf[64];
+	memset(out, 0, sizeof(*out));
+	if (strlen(s) >= sizeof(buf)) {
+		*why = "is too long for an address";
+		return -1;
+	}
+	snprintf(out->text, sizeof(out->text), "%s", s);
+	strcpy(buf, s);
+	char *slash = strchr(buf, '/');
+	if (bare && slash) {
+		*why = "must be an address without a prefix length";
+		return -1;
+	}
+	if (!bare && !slash) {
+		*why = "needs a prefix length (\"192.0.2.1/24\", \"2001:db8::1/64\")";
+		return -1;
+	}
+	if (slash)
+		*slash = '\0';
+	if (inet_pton(AF_INET, buf, out->addr) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, out->addr) == 1)
+		out->family = AF_INET6;
+	else {
+		*why = "is not an IPv4 or IPv6 address";
+		return -1;
+	}
+	unsigned max = out->family == AF_INET ? 32 : 128;
+	out->prefix = max;
+	if (slash) {
+		const char *p = slash + 1;
+		unsigned v = 0;
+		if (!*p || strlen(p) > 3) {
+			*why = out->family == AF_INET ? "prefix length must be 1 to 32" : "prefix length must be 1 to 128";
+			return -1;
+		}
+		for (; *p; p++) {
+			if (!isdigit((unsigned char)*p)) {
+				*why = "prefix length must be a number";
+				return -1;
+			}
+			v = v * 10 + (unsigned)(*p - '0');
+		}
+		if (v < 1 || v > max) {
+			*why = out->family == AF_INET ? "prefix length must be 1 to 32" : "prefix length must be 1 to 128";
+			return -1;
+		}
+		out->prefix = v;
+	}
+	return 0;
+}
+
+int net_parse_pool(const char *s, uint32_t *net, unsigned *prefix, const char **why)
+{
+	struct spec_net_addr a;
+	if (net_parse_addr(s, false, &a, why) < 0)
+		return -1;
+	if (a.family != AF_INET) {
+		*why = "must be an IPv4 CIDR such as 198.51.100.0/24";
+		return -1;
+	}
+	if (a.prefix > NET_AUTO_PREFIX) {
+		*why = "is too small: it must hold at least one /28";
+		return -1;
+	}
+	uint32_t v;
+	memcpy(&v, a.addr, 4);
+	v = ntohl(v);
+	uint32_t mask = a.prefix ? ~0u << (32 - a.prefix) : 0;
+	if (v & ~mask) {
+		*why = "has host bits set (give the network address)";
+		return -1;
+	}
+	*net = v;
+	*prefix = a.prefix;
+	return 0;
+}
+
+bool net_same_subnet(const struct spec_net_addr *a, const struct spec_net_addr *b, unsigned prefix)
+{
+	if (a->family != b->family)
+		return false;
+	for (unsigned i = 0; i < prefix / 8; i++)
+		if (a->addr[i] != b->addr[i])
+			return false;
+	if (prefix % 8) {
+		uint8_t m = (uint8_t)(0xff << (8 - prefix % 8));
+		if ((a->addr[prefix / 8] & m) != (b->addr[prefix / 8] & m))
+			return false;
+	}
+	return true;
+}
+
+void net_addr_format(const struct spec_net_addr *a, bool with_prefix, char *buf, size_t size)
+{
+	char ip[INET6_ADDRSTRLEN];
+	inet_ntop(a->family, a->addr, ip, sizeof(ip));
+	if (with_prefix)
+		snprintf(buf, size, "%s/%u", ip, a->prefix);
+	else
+		snprintf(buf, size, "%s", ip);
+}
+
+void net_host_ifname(const char *name, char buf[NET_IFNAME_MAX + 1])
+{
+	char clean[256];
+	size_t n = 0;
+	for (const char *p = name; *p && n < sizeof(clean) - 1; p++)
+		clean[n++] = isalnum((unsigned char)*p) || *p == '-' || *p == '_' ? *p : '_';
+	clean[n] = '\0';
+	if (n + 3 <= NET_IFNAME_MAX) {
+		snprintf(buf, NET_IFNAME_MAX + 1, "ve-%s", clean);
+		return;
+	}
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const char *p = name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	snprintf(buf, NET_IFNAME_MAX + 1, "ve-%.7s-%04x", clean, (unsigned)(h & 0xffff));
+}
+
+/* Kernel rules for a link name, kept to the portable characters. */
+static const char *check_ifname(const char *s)
+{
+	size_t len = strlen(s);
+	if (len == 0 || len > NET_IFNAME_MAX)
+		return "must be 1 to 15 bytes long";
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return "must not be \".\" or \"..\"";
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+			return "may hold only letters, digits, '-', '_' and '.'";
+	return NULL;
+}
+
+static int dec_ifname(struct dec *d, struct dec_obj *o, const char *key, char **out, struct spec_pos *pos)
+{
+	const struct json_node *m = dec_member(o, key);
+	if (!m)
+		return 0;
+	*pos = dec_pos(m);
+	size_t old = dec_push_key(d, key);
+	if (dec_string(d, m, out) < 0)
+		return -1;
+	const char *why = check_ifname(*out);
+	if (why)
+		return dec_fail(d, m, "a network interface name %s, got \"%s\"", why, *out);
+	dec_pop(d, old);
+	return 0;
+}
+
+static int dec_addr_list(struct dec *d, struct dec_obj *o, const char *key, bool bare,
+			 struct spec_net_addr *v, size_t max, size_t *n)
+{
+	const struct json_node *m = dec_member(o, key);
+	if (!m)
+		return 0;
+	size_t old = dec_push_key(d, key);
+	if (dec_array(d, m) < 0)
+		return -1;
+	if (m->count > max)
+		return dec_fail(d, m, "at most %zu addresses", max);
+	for (size_t i = 0; i < m->count; i++) {
+		const struct json_node *it = m->items[i];
+		size_t o2 = dec_push_index(d, i);
+		const char *why;
+		if (it->type != JSON_STRING)
+			return dec_fail(d, it, "expected an address as a string");
+		if (net_parse_addr(it->text, bare, &v[i], &why) < 0)
+			return dec_fail(d, it, "\"%s\" %s", it->text, why);
+		v[i].pos = dec_pos(it);
+		*n = i + 1;
+		dec_pop(d, o2);
+	}
+	dec_pop(d, old);
+	return 0;
+}
+
+static int dec_addresses(struct dec *d, struct spec_network *net, const struct json_node *m)
+{
+	net->addresses_given = true;
+	net->addresses_pos = dec_pos(m);
+	if (m->type == JSON_STRING) {
+		if (strcmp(m->text, "auto") != 0)
+			return dec_fail(d, m, "expected \"auto\" or an object with \"host\", \"container\", "
+					"\"defaultRoute\" and \"dns\", got \"%s\"", m->text);
+		net->auto_addresses = true;
+		return 0;
+	}
+	struct dec_obj o;
+	if (dec_object(d, m, &o) < 0)
+		return -1;
+	if (dec_addr_list(d, &o, "host", false, net->host, NET_ADDRS_MAX, &net->n_host) < 0 ||
+	    dec_addr_list(d, &o, "container", false, net->container, NET_ADDRS_MAX, &net->n_container) < 0 ||
+	    dec_addr_list(d, &o, "dns", true, net->dns, NET_DNS_MAX, &net->n_dns) < 0 ||
+	    dec_get_bool(d, &o, "defaultRoute", &net->default_route) < 0)
+		return -1;
+	dec_object_done(d, &o);
+	return 0;
+}
+
+/* "8080" or "8000-8009" (a string), or 8080 (a number). */
+static int parse_port_range(const char *s, uint16_t *first, uint16_t *last)
+{
+	char *end;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	unsigned long a = strtoul(s, &end, 10), b = a;
+	if (*end == '-') {
+		if (!isdigit((unsigned char)end[1]))
+			return -1;
+		b = strtoul(end + 1, &end, 10);
+	}
+	if (*end || a < 1 || a > 65535 || b < 1 || b > 65535)
+		return -1;
+	if (b < a)
+		return -2;
+	*first = (uint16_t)a;
+	*last = (uint16_t)b;
+	return 0;
+}
+
+static int dec_port(struct dec *d, struct spec_net_port *p, const struct json_node *n)
+{
+	struct dec_obj o;
+	_cleanup_free_ char *proto = NULL;
+	if (dec_object(d, n, &o) < 0 || dec_get_string(d, &o, "protocol", &proto) < 0)
+		return -1;
+	p->pos = dec_pos(n);
+	p->proto = IPPROTO_TCP;
+	if (proto && strcmp(proto, "udp") == 0)
+		p->proto = IPPROTO_UDP;
+	else if (proto && strcmp(proto, "tcp") != 0) {
+		dec_push_key(d, "protocol");
+		return dec_fail(d, dec_member(&o, "protocol"), "expected \"tcp\" or \"udp\", got \"%s\"",
+				proto);
+	}
+	const struct json_node *h = dec_member(&o, "host");
+	if (!h)
+		return dec_fail(d, n, "\"host\" is required: the host port (8080) or range (\"8000-8009\")");
+	size_t old = dec_push_key(d, "host");
+	int r = h->type == JSON_NUMBER || h->type == JSON_STRING ?
+		parse_port_range(h->text, &p->host_first, &p->host_last) : -1;
+	if (r == -2)
+		return dec_fail(d, h, "the range \"%s\" ends before it starts", h->text);
+	if (r < 0)
+		return dec_fail(d, h, "expected a port from 1 to 65535 or a range \"FIRST-LAST\"");
+	dec_pop(d, old);
+	uint64_t c = p->host_first;
+	bool found;
+	if (dec_get_uint(d, &o, "container", 65535, &c, &found) < 0)
+		return -1;
+	p->container_first = (uint16_t)c;
+	if (found && c == 0) {
+		dec_push_key(d, "container");
+		return dec_fail(d, dec_member(&o, "container"), "expected a port from 1 to 65535");
+	}
+	dec_object_done(d, &o);
+	return 0;
+}
+
+static int dec_ports(struct dec *d, struct spec_network *net, const struct json_node *m)
+{
+	if (dec_array(d, m) < 0)
+		return -1;
+	if (m->count > NET_PORTS_MAX)
+		return dec_fail(d, m, "at most %d port forwards", NET_PORTS_MAX);
+	net->ports = xcalloc(m->count + 1, sizeof(*net->ports));
+	for (size_t i = 0; i < m->count; i++) {
+		size_t old = dec_push_index(d, i);
+		net->n_ports = i + 1;
+		if (dec_port(d, &net->ports[i], m->items[i]) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
+	return 0;
+}
+
+int dec_network_member(struct dec *d, struct spec *s, const struct json_node *n)
+{
+	struct dec_obj o;
+	if (dec_object(d, n, &o) < 0)
+		return -1;
+	struct spec_network *net = xcalloc(1, sizeof(*net));
+	s->network = net;
+	net->pos = dec_pos(n);
+	net->default_route = true;
+	const struct json_node *m;
+	if ((m = dec_member(&o, "mode"))) {
+		size_t old = dec_push_key(d, "mode");
+		net->mode_pos = dec_pos(m);
+		for (size_t i = NET_HOST; m->type == JSON_STRING && i < ARRAY_SIZE(mode_names); i++)
+			if (strcmp(m->text, mode_names[i]) == 0)
+				net->mode = (enum spec_net_mode)i;
+		if (net->mode == NET_NONE)
+			return dec_fail(d, m, "expected \"host\", \"private\", \"veth\" or \"bridge\"");
+		dec_pop(d, old);
+	}
+	if (dec_ifname(d, &o, "bridge", &net->bridge, &net->bridge_pos) < 0 ||
+	    dec_ifname(d, &o, "hostInterface", &net->host_ifname, &net->host_ifname_pos) < 0)
+		return -1;
+	if ((m = dec_member(&o, "addresses"))) {
+		size_t old = dec_push_key(d, "addresses");
+		if (dec_addresses(d, net, m) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
+	if ((m = dec_member(&o, "ports"))) {
+		size_t old = dec_push_key(d, "ports");
+		if (dec_ports(d, net, m) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
+	dec_object_done(d, &o);
+	return 0;
+}
+
+void spec_network_free(struct spec_network *n)
+{
+	if (!n)
+		return;
+	free(n->bridge);
+	free(n->host_ifname);
+	for (size_t i = 0; i < n->n_ports; i++)
+		free(n->ports[i].cli);
+	free(n->ports);
+	free(n);
+}
+
+/* --- the command line ---------------------------------------------------- */
+
+/* --port=[PROTO:]HOSTPORT[:CONTAINERPORT], HOSTPORT a port or FIRST-LAST. */
+static int parse_port_option(struct dec *d, const char *v, struct spec_net_port *p)
+{
+	char buf[64];
+	p->cli = xasprintf("--port=%s", v);
+	if (strlen(v) >= sizeof(buf))
+		return nsrun_error_set(d->err, 0, "%s: too long", p->cli);
+	strcpy(buf, v);
+	char *s = buf;
+	p->proto = IPPROTO_TCP;
+	if (strncmp(s, "tcp:", 4) == 0 || strncmp(s, "udp:", 4) == 0) {
+		p->proto = s[0] == 'u' ? IPPROTO_UDP : IPPROTO_TCP;
+		s += 4;
+	} else if (isalpha((unsigned char)*s)) {
+		return nsrun_error_set(d->err, 0, "%s: the protocol must be tcp or udp", p->cli);
+	}
+	char *colon = strchr(s, ':');
+	if (colon)
+		*colon = '\0';
+	int r = parse_port_range(s, &p->host_first, &p->host_last);
+	if (r < 0)
+		return nsrun_error_set(d->err, 0, "%s: %s", p->cli, r == -2 ? "the range ends before it "
+				       "starts" : "expected [tcp:|udp:]HOSTPORT[:CONTAINERPORT], ports from "
+				       "1 to 65535, HOSTPORT may be a range FIRST-LAST");
+	p->container_first = p->host_first;
+	if (colon) {
+		uint16_t a, b;
+		if (parse_port_range(colon + 1, &a, &b) < 0 || a != b)
+			return nsrun_error_set(d->err, 0, "%s: the container port must be one port from "
+					       "1 to 65535 (the first of a range)", p->cli);
+		p->container_first = a;
+	}
+	return 0;
+}
+
+static int apply_cli(struct dec *d, struct spec *s, const struct spec_net_cli *cli)
+{
+	if (!cli || (!cli->mode && !cli->n_ports))
+		return 0;
+	if (!s->network) {
+		s->network = xcalloc(1, sizeof(*s->network));
+		s->network->default_route = true;
+	}
+	struct spec_network *net = s->network;
+	if (cli->mode) {
+		net->mode = cli->mode;
+		net->mode_cli = cli->mode_option;
+		if (cli->mode == NET_BRIDGE) {
+			free(net->bridge);
+			net->bridge = xstrdup(cli->bridge);
+			const char *why = check_ifname(net->bridge);
+			if (why)
+				return nsrun_error_set(d->err, 0, "%s: a network interface name %s",
+						       cli->mode_option, why);
+		}
+	}
+	if (cli->n_ports) {
+		if (cli->n_ports + net->n_ports > NET_PORTS_MAX)
+			return nsrun_error_set(d->err, 0, "--port: at most %d port forwards", NET_PORTS_MAX);
+		net->ports = xrealloc(net->ports, (net->n_ports + cli->n_ports) * sizeof(*net->ports));
+		for (size_t i = 0; i < cli->n_ports; i++) {
+			struct spec_net_port *p = &net->ports[net->n_ports++];
+			memset(p, 0, sizeof(*p));
+			if (parse_port_option(d, cli->ports[i], p) < 0)
+				return -1;
+		}
+	}
+	/* nspawn's --network-veth and --port: an address comes by itself */
+	if ((cli->mode == NET_VETH || cli->n_ports) && !net->addresses_given)
+		net->auto_addresses = true;
+	return 0;
+}
+
+/* --- rules across members ------------------------------------------------- */
+
+static int net_fail(struct dec *d, const char *cli, struct spec_pos pos, const char *ptr,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int net_fail(struct dec *d, const char *cli, struct spec_pos pos, const char *ptr,
+		    const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cli)
+		return nsrun_error_set(d->err, 0, "%s: %s", cli, msg);
+	return dec_fail_at(d, pos, ptr, "%s", msg);
+}
+
+static bool is_v4_edge(const struct spec_net_addr *a)
+{
+	if (a->family != AF_INET || a->prefix > 30)
+		return false;
+	uint32_t v, host = ~0u >> a->prefix;
+	memcpy(&v, a->addr, 4);
+	v = ntohl(v) & host;
+	return v == 0 || v == host;
+}
+
+/* One side's list: no address twice, no two overlapping subnets. */
+static int check_side(struct dec *d, const struct spec_net_addr *v, size_t n, const char *side)
+{
+	char ptr[64], other[64];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(ptr, sizeof(ptr), "/network/addresses/%s/%zu", side, i);
+		if (is_v4_edge(&v[i]))
+			return dec_fail_at(d, v[i].pos, ptr, "\"%s\" is the network or broadcast address "
+					   "of its subnet", v[i].text);
+		for (size_t k = 0; k < i; k++) {
+			snprintf(other, sizeof(other), "/network/addresses/%s/%zu", side, k);
+			unsigned pl = v[i].prefix < v[k].prefix ? v[i].prefix : v[k].prefix;
+			if (net_same_subnet(&v[i], &v[k], pl))
+				return dec_fail_at(d, v[i].pos, ptr, "\"%s\" %s %s (\"%s\")", v[i].text,
+						   net_same_subnet(&v[i], &v[k], v[i].family == AF_INET ? 32 : 128)
+						   ? "duplicates" : "overlaps the subnet of", other, v[k].text);
+		}
+	}
+	return 0;
+}
+
+static int check_addresses(struct dec *d, const struct spec_network *net)
+{
+	char ptr[64];
+	if (check_side(d, net->host, net->n_host, "host") < 0 ||
+	    check_side(d, net->container, net->n_container, "container") < 0)
+		return -1;
+	if (net->mode == NET_BRIDGE && net->n_host)
+		return dec_fail_at(d, net->host[0].pos, "/network/addresses/host/0", "with a bridge, "
+				   "the host side's addresses are the bridge's business");
+	for (size_t i = 0; i < net->n_container; i++) {
+		const struct spec_net_addr *c = &net->container[i];
+		snprintf(ptr, sizeof(ptr), "/network/addresses/container/%zu", i);
+		bool family_on_host = false, in_subnet = false;
+		for (size_t k = 0; k < net->n_host; k++) {
+			const struct spec_net_addr *h = &net->host[k];
+			if (h->family != c->family)
+				continue;
+			family_on_host = true;
+			if (net_same_subnet(c, h, c->family == AF_INET ? 32 : 128))
+				return dec_fail_at(d, c->pos, ptr, "\"%s\" is also the host side's address "
+						   "(/network/addresses/host/%zu)", c->text, k);
+			in_subnet |= c->prefix == h->prefix && net_same_subnet(c, h, c->prefix);
+		}
+		if (family_on_host && !in_subnet)
+			return dec_fail_at(d, c->pos, ptr, "\"%s\" is not in the subnet of a host side "
+					   "address of its family (same prefix length)", c->text);
+	}
+	return 0;
+}
+
+static int check_ports(struct dec *d, const struct spec_network *net)
+{
+	char ptr[64];
+	bool v4 = net->auto_addresses, v6 = false;
+	for (size_t i = 0; i < net->n_container; i++) {
+		v4 |= net->container[i].family == AF_INET;
+		v6 |= net->container[i].family == AF_INET6;
+	}
+	for (size_t i = 0; i < net->n_ports; i++) {
+		const struct spec_net_port *p = &net->ports[i];
+		snprintf(ptr, sizeof(ptr), "/network/ports/%zu", i);
+		unsigned span = (unsigned)(p->host_last - p->host_first);
+		if (net->mode != NET_VETH)
+			return net_fail(d, p->cli, p->pos, ptr, "port forwarding needs \"mode\": \"veth\"%s",
+					net->mode == NET_BRIDGE ? " (on a bridge, the bridge's owner routes)" : "");
+		if (!v4 && !v6)
+			return net_fail(d, p->cli, p->pos, ptr, "port forwarding needs an address on the "
+					"container's side (/network/addresses/container, or \"auto\")");
+		if ((unsigned)p->container_first + span > 65535)
+			return net_fail(d, p->cli, p->pos, ptr, "the container ports %u-%u go past 65535",
+					p->container_first, p->container_first + span);
+		if (p->container_first != p->host_first && span >= NET_PORT_OFFSET_RANGE_MAX)
+			return net_fail(d, p->cli, p->pos, ptr, "a range mapped onto other ports may hold "
+					"at most %d ports", NET_PORT_OFFSET_RANGE_MAX);
+		for (size_t k = 0; k < i; k++) {
+			const struct spec_net_port *q = &net->ports[k];
+			if (q->proto != p->proto || q->host_last < p->host_first || q->host_first > p->host_last)
+				continue;
+			char other[64];
+			if (q->cli)
+				snprintf(other, sizeof(other), "%s", q->cli);
+			else
+				snprintf(other, sizeof(other), "/network/ports/%zu", k);
+			return net_fail(d, p->cli, p->pos, ptr, "%s host port%s %u%s%.0u overlap%s %s",
+					p->proto == IPPROTO_TCP ? "tcp" : "udp", span ? "s" : "",
+					p->host_first, span ? "-" : "", span ? p->host_last : 0u,
+					span ? "" : "s", other);
+		}
+	}
+	return 0;
+}
+
+/* The mode decides the namespace: host shares nsrun's, the others need a
+ * new one (added when linux.namespaces does not list it). */
+static int check_namespace(struct dec *d, struct spec *s)
+{
+	struct spec_network *net = s->network;
+	struct spec_linux *l = &s->linux_;
+	struct spec_namespace *ns = NULL;
+	size_t idx = 0;
+	for (size_t i = 0; i < l->n_namespaces; i++)
+		if (l->namespaces[i].type == CLONE_NEWNET) {
+			ns = &l->namespaces[i];
+			idx = i;
+		}
+	char ptr[64];
+	snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu", idx);
+	if (net->mode == NET_HOST) {
+		if (ns && !ns->path)
+			return net_fail(d, net->mode_cli, ns->pos, ptr, "\"network\": {\"mode\": \"host\"} "
+					"shares nsrun's network, but this makes a new network namespace");
+		return 0;
+	}
+	for (size_t i = 0; i < l->n_namespaces; i++)
+		if (l->namespaces[i].type == CLONE_NEWUSER && l->namespaces[i].path)
+			return net_fail(d, net->mode_cli, l->namespaces[i].pos, "/linux/namespaces",
+					"\"network\" mode \"%s\" cannot be set up in a user namespace "
+					"joined by path", mode_names[net->mode]);
+	if (ns && ns->path)
+		return net_fail(d, net->mode_cli, ns->pos, ptr, "\"network\" mode \"%s\" needs a new "
+				"network namespace, but this joins %s", mode_names[net->mode], ns->path);
+	if (!ns) {
+		l->namespaces = xrealloc(l->namespaces, (l->n_namespaces + 1) * sizeof(*l->namespaces));
+		l->namespaces[l->n_namespaces++] = (struct spec_namespace){
+			.type = CLONE_NEWNET, .name = spec_namespace_name(CLONE_NEWNET) };
+	}
+	return 0;
+}
+
+int spec_network_validate(struct dec *d, struct spec *s, const struct spec_net_cli *cli)
+{
+	if (apply_cli(d, s, cli) < 0)
+		return -1;
+	struct spec_network *net = s->network;
+	if (!net)
+		return 0;
+	if (net->mode == NET_NONE)
+		net->mode = net->bridge ? NET_BRIDGE : NET_VETH;
+	const char *mode = mode_names[net->mode];
+	bool link = net->mode == NET_VETH || net->mode == NET_BRIDGE;
+	if (net->mode == NET_BRIDGE && !net->bridge)
+		return net_fail(d, net->mode_cli, net->mode_pos, "/network/bridge", "is required with "
+				"\"mode\": \"bridge\": the name of an existing bridge");
+	if (net->bridge && net->mode != NET_BRIDGE)
+		return net_fail(d, net->mode_cli, net->bridge_pos, "/network/bridge", "only applies "
+				"with \"mode\": \"bridge\" (the mode is \"%s\")", mode);
+	if (!link && net->host_ifname)
+		return net_fail(d, net->mode_cli, net->host_ifname_pos, "/network/hostInterface",
+				"only applies to the veth and bridge modes (the mode is \"%s\")", mode);
+	if (!link && net->addresses_given)
+		return net_fail(d, net->mode_cli, net->addresses_pos, "/network/addresses", "only applies "
+				"to the veth and bridge modes (the mode is \"%s\")", mode);
+	if (net->auto_addresses && net->mode == NET_BRIDGE)
+		return net_fail(d, net->mode_cli, net->addresses_pos, "/network/addresses", "\"auto\" "
+				"needs \"mode\": \"veth\": on a bridge, addressing is the bridge's business");
+	if (net->host_ifname && strcmp(net->host_ifname, NET_CONTAINER_IFNAME) == 0)
+		return dec_fail_at(d, net->host_ifname_pos, "/network/hostInterface", "\"host0\" is the "
+				   "container side's name");
+	if (net->bridge && net->host_ifname && strcmp(net->bridge, net->host_ifname) == 0)
+		return dec_fail_at(d, net->host_ifname_pos, "/network/hostInterface", "is the bridge's name");
+	if (check_addresses(d, net) < 0 || check_ports(d, net) < 0)
+		return -1;
+	if (link && !net->host_ifname) {
+		char buf[NET_IFNAME_MAX + 1];
+		const char *name = s->machine_name ? s->machine_name : s->hostname;
+		if (!name) {
+			const char *slash = s->root_path ? strrchr(s->root_path, '/') : NULL;
+			name = slash && slash[1] ? slash + 1 : s->root_path ? s->root_path : "nsrun";
+		}
+		net_host_ifname(name, buf);
+		net->host_ifname = xstrdup(buf);
+	}
+	return check_namespace(d, s);
+}

@@ -39,6 +39,7 @@ struct exec_ctx {
 	pid_t host_pid;           /* child: its pid in the host's pid namespace (for hooks) */
 	int notify_fd;            /* parent: the container's notify socket (notify.c), or -1 */
 	bool notify_ready;        /* parent: READY=1 was forwarded */
+	struct net_run *net;      /* parent: what the network steps made (net.h), or NULL */
 };
 
 typedef int (*step_fn)(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);

@@ -22,6 +22,7 @@
 
 #include "cgroups.h"
 #include "exec-internal.h"
+#include "net.h"
 
 static const step_fn step_table[STEP__MAX] = {
 	[STEP_JOIN_NS_EARLY] = step_join_ns,
@@ -65,6 +66,13 @@ static const step_fn step_table[STEP__MAX] = {
 	[STEP_STDIO] = step_stdio,
 	[STEP_SECCOMP] = step_seccomp,
 	[STEP_EXEC] = step_exec,
+	[STEP_NET_VETH] = step_net_veth,
+	[STEP_NET_BRIDGE] = step_net_bridge,
+	[STEP_NET_ADDRESS] = step_net_address,
+	[STEP_NET_CONTAINER] = step_net_container,
+	[STEP_NET_PORTS] = step_net_ports,
+	[STEP_NET_DHCP] = step_net_dhcp,
+	[STEP_NET_RESOLV] = step_net_resolv,
 };
 
 ssize_t send_with_fd(int sock, const void *buf, size_t len, int pass_fd)
@@ -334,7 +342,7 @@ int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
 					       spec_rlimit_name(s->resource), (unsigned long long)s->hard,
 					       (unsigned long long)cur.rlim_max);
 	}
-	if (exec_boot_prepare(c, err) < 0)
+	if (exec_boot_prepare(c, err) < 0 || net_preflight(c, err) < 0)
 		return -1;
 	return seccomp_preflight(c, err);
 }
@@ -640,6 +648,7 @@ out:
 		close(own_timens);
 	if (c.child > 0)
 		reap(&c);
+	net_teardown(&c); /* links, nftables chains, dnsmasq: libexec/net.c */
 	if (c.cgroup) {
 		struct nsrun_error cerr = { 0 };
 		if (cgroup_destroy(c.cgroup, &cerr) < 0 && r == 0)

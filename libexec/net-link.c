@@ -137,7 +137,6 @@ int nl_veth_create(struct nl *nl, const char *name, const char *alias, const cha
 	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
 	struct nlattr *linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -158,6 +157,16 @@ int nl_veth_create(struct nl *nl, const char *name, const char *alias, const cha
 				       "name? set /network/hostInterface)", name);
 	if (r < 0)
 		return nsrun_error_set(err, -r, "create veth %s", name);
+	/* the alias names the owner: only that run's undo deletes the link
+	 * (the kernel takes IFLA_IFALIAS on a change, not on creation) */
+	nlh = put_header(buf, nl, RTM_NEWLINK, NLM_F_ACK);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
+	r = talk(nl, nlh, NULL, NULL);
+	if (r < 0)
+		return nsrun_error_set(err, -r, "set the alias of %s", name);
 	return 0;
 }
 

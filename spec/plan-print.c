@@ -157,7 +157,8 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_WAIT_PARENT:
 		fputs(p->new_userns && p->cgroup ? "wait until the id maps are written and the cgroup is joined" :
 		      p->new_userns ? "wait until the id maps are written" :
-		      "wait until nsrun has moved it into the cgroup", f);
+		      p->cgroup ? "wait until nsrun has moved it into the cgroup" :
+		      "wait until nsrun has set up its network", f);
 		break;
 	case STEP_TIME_OFFSETS:
 		fputs("new time namespace", f);

@@ -62,16 +62,21 @@ echo data >"$DATA/file"
 # a copy: mount points such as /mnt/data get created in it
 FROOT=$TMP/rootfs
 copy_rootfs "$FROOT"
-many_steps_spec() { # FILE ARGS_JSON [userns]
+many_steps_spec() { # FILE ARGS_JSON [userns|network]
 	local ns='{"type":"mount"},{"type":"pid"},{"type":"uts"},{"type":"ipc"},{"type":"network"}'
-	local maps=
+	local maps= net=
+	# a veth with addresses, a forwarded port and a DNS server: every
+	# network step (run in a network namespace of its own, see below)
+	[ "${3:-}" = network ] && net=', "network": {"hostInterface": "vf-'$$'", "addresses":
+		{"host": ["192.0.2.1/24"], "container": ["192.0.2.2/24"], "dns": ["192.0.2.53"]},
+		"ports": [{"host": 8091, "container": 80}]}'
 	if [ "${3:-}" = userns ]; then
 		ns='{"type":"user"},'$ns
 		maps=', "uidMappings": [{"containerID": 0, "hostID": 200000, "size": 65536}],
 			  "gidMappings": [{"containerID": 0, "hostID": 200000, "size": 65536}]'
 	fi
 	spec "$1" "{
-  \"root\": {\"path\": \"$FROOT\", \"readonly\": true},
+  \"root\": {\"path\": \"$FROOT\", \"readonly\": true}$net,
   \"hostname\": \"faults\",
   \"process\": {\"args\": $2, \"cwd\": \"/tmp\", \"user\": {\"uid\": 1000, \"gid\": 1000},
     \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 512, \"hard\": 512}],
@@ -140,6 +145,15 @@ fail_every_step() { # VARIANT (plain|userns)
 
 fail_every_step plain
 fail_every_step userns
+# Network steps (issue 15): each nsrun in a fresh network namespace, so
+# links and nftables rules never reach the host (tests/integration/network.sh
+# checks that each failure leaves no link, chain or dnsmasq behind).
+cat >"$TMP/nsrun-in-netns" <<EOF
+#!/bin/sh
+exec unshare --net -- sh -c 'ip link set lo up && exec "\$0" "\$@"' "$NSRUN" "\$@"
+EOF
+chmod 755 "$TMP/nsrun-in-netns"
+NSRUN=$TMP/nsrun-in-netns fail_every_step network
 
 # --- SIGKILL of nsrun at random points during start --------------------------
 kill_during_start() { # VARIANT ROUNDS

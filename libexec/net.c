@@ -116,7 +116,8 @@ static void undo_link(const char *name, const char *owner)
 	nl_close(&nl);
 }
 
-void net_undo_record(const char *dir, const char *owner, bool same_netns, const char *netns)
+void net_undo_record(const char *dir, const char *owner, bool same_netns, const char *netns,
+		     bool links_go_with_netns)
 {
 	_cleanup_free_ char *path = xasprintf("%s/record", dir);
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
@@ -140,7 +141,7 @@ void net_undo_record(const char *dir, const char *owner, bool same_netns, const 
 		dhcp_stop(dir);
 	if (nft && same_netns)
 		nft_remove_forwards(owner);
-	for (size_t i = 0; same_netns && i < n_links; i++)
+	for (size_t i = 0; same_netns && !links_go_with_netns && i < n_links; i++)
 		undo_link(links[i], owner);
 	remove_dir(dir);
 }
@@ -156,7 +157,7 @@ static void sweep(const char *netns)
 		if (e->d_name[0] == '.' || strcmp(e->d_name, "lock") == 0 || owner_alive(e->d_name))
 			continue;
 		_cleanup_free_ char *dir = xasprintf("%s/%s", NET_STATE_DIR, e->d_name);
-		net_undo_record(dir, e->d_name, false, netns);
+		net_undo_record(dir, e->d_name, false, netns, false);
 	}
 }
 
@@ -199,6 +200,24 @@ static int check_ports_free(const struct spec *s, struct nsrun_error *err)
 	return 0;
 }
 
+/* A link named like ours whose alias names a run that is gone: the kernel
+ * is still removing it with that run's network namespace.  Wait up to
+ * 100 ms, then remove it. */
+static int wait_stale_link(struct nl *nl, const char *name, unsigned *index, struct nsrun_error *err)
+{
+	char alias[64];
+	for (int i = 0; i < 10; i++) {
+		if (nl_link_get(nl, name, index, NULL, alias, err) < 0)
+			return -1;
+		if (!*index || strncmp(alias, "nsrun:", 6) != 0 || owner_alive(alias + 6))
+			return 0;
+		if (i == 9)
+			return nl_link_del(nl, *index, err) < 0 ? -1 : nl_link_get(nl, name, index, NULL, NULL, err);
+		usleep(10000);
+	}
+	return 0;
+}
+
 static int check_links(const struct spec *s, struct nsrun_error *err)
 {
 	const struct spec_network *net = s->network;
@@ -220,7 +239,7 @@ static int check_links(const struct spec *s, struct nsrun_error *err)
 		}
 	}
 	if (r == 0 && net->host_ifname && net->mode != NET_PRIVATE) {
-		r = nl_link_get(&nl, net->host_ifname, &index, NULL, NULL, err);
+		r = wait_stale_link(&nl, net->host_ifname, &index, err);
 		if (r == 0 && index)
 			r = nsrun_error_set(err, 0, "%s: the host side's link %s exists already (another "
 					    "container with this name? set /network/hostInterface)",
@@ -307,8 +326,13 @@ void net_teardown(struct exec_ctx *c)
 	nl_close(&n->cont);
 	if (n->record_fd >= 0)
 		close(n->record_fd);
+	/* With a pid namespace of its own nothing of the container outlives its
+	 * PID 1, so its network namespace goes, and the kernel removes the veth
+	 * pair with it (asynchronously: deleting it here would wait ~20 ms for
+	 * the kernel's link teardown); a run that finds the name still taken by
+	 * a stopped run's link waits for it (wait_stale_link). */
 	int lock = net_lock();
-	net_undo_record(n->dir, n->owner, true, n->netns);
+	net_undo_record(n->dir, n->owner, true, n->netns, c->plan->new_pidns);
 	net_unlock(lock);
 	free(n->dir);
 	free(n);

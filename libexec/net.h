@@ -39,7 +39,8 @@ int net_record(struct net_run *n, const char *fmt, ...) __attribute__((format(pr
 int net_lock(void);
 void net_unlock(int fd);
 /* Undo a record (ours, or a dead owner's): dnsmasq, nft chains, link, files. */
-void net_undo_record(const char *dir, const char *owner, bool same_netns, const char *netns);
+void net_undo_record(const char *dir, const char *owner, bool same_netns, const char *netns,
+		     bool links_go_with_netns);
 void net_teardown(struct exec_ctx *c);
 int net_preflight(struct exec_ctx *c, struct nsrun_error *err);
 

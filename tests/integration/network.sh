@@ -36,6 +36,13 @@ wait_file() {
 }
 # Links, nftables and dnsmasq this test's nsrun made (all in this netns,
 # except dnsmasq which is found by its pid file under a record of ours).
+# The kernel removes a stopped container's veth with its network namespace,
+# a little after nsrun exits: links_settled waits up to 2 s for that.
+links_settled() {
+	local i l
+	for ((i = 0; i < 100; i++)); do l=$(links); [ "$l" = "${1:-}" ] && break; sleep 0.02; done
+	echo "$l"
+}
 links() { ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^(ve-|vn)' | sort; }
 nft_state() { nft list table inet nsrun 2>/dev/null; }
 our_dnsmasq() { pgrep -f -- "--pid-file=/run/nsrun/net/$1-" 2>/dev/null; }
@@ -96,7 +103,7 @@ fi
 touch "$OUT/stop"
 wait "$npid"; is "$?" 0 "veth: nsrun exits 0"
 kill "$echo_srv" 2>/dev/null; wait "$echo_srv" 2>/dev/null
-is "$(links)" "" "veth: the link is gone after the container stopped"
+is "$(links_settled)" "" "veth: the link is gone after the container stopped"
 is "$(records_of "$npid")" "" "veth: no record left"
 rm -f "$OUT"/*
 
@@ -140,7 +147,7 @@ fi
 touch "$OUT/stop"
 wait "$npid"; is "$?" 0 "ports: nsrun exits 0"
 is "$(nft_state)" "" "ports: no nftables table left after the container stopped"
-is "$(links)" "$links_before" "ports: the veth is gone"
+is "$(links_settled "$links_before")" "$links_before" "ports: the veth is gone"
 rm -f "$OUT"/*
 
 # udp: perl in the Debian tree (busybox has no UDP server), a dual-stack echo
@@ -197,6 +204,7 @@ else
 fi
 touch "$OUT/stop"
 wait "$apid"; is "$?" 0 "bridge: the first container exits 0"
+for ((i = 0; i < 100; i++)); do [ -z "$(ip -o link show master vnbr$$ 2>&1)" ] && break; sleep 0.02; done
 is "$(ip -o link show master vnbr$$ 2>&1)" "" "bridge: no port left in the bridge"
 ip link del vnbr$$
 rm -f "$OUT"/*
@@ -238,7 +246,7 @@ for st in "${steps[@]}"; do
 	out=$(NSRUN_TEST_FAIL_STEP=$n "$NSRUN" "$TMP/fail.json" 2>&1); rc=$?
 	is "$rc" 125 "faults: step $n ($kind) fails: status 125"
 	like "$out" "step $n $kind" "faults: step $n ($kind) fails:   the message names it"
-	left="$(links)$(nft_state)$(pgrep -f -- '--pid-file=/run/nsrun/net/' | grep -v "^$$\$")"
+	left="$(links_settled)$(nft_state)$(pgrep -f -- '--pid-file=/run/nsrun/net/' | grep -v "^$$\$")"
 	is "$left" "" "faults: step $n ($kind) fails:   no link, nftables chain or dnsmasq left"
 done
 
@@ -290,7 +298,7 @@ if [ -n "$DEB" ] && [ -x "$DEB/usr/lib/systemd/systemd" ]; then
 	wait "$dpid"; is "$?" 0 "Debian: poweroff, nsrun exits 0"
 	is "$(our_dnsmasq "$dpid")" "" "Debian: dnsmasq stopped with the container"
 	is "$(records_of "$dpid")" "" "Debian: its record and lease file are gone"
-	is "$(links)" "" "Debian: the veth is gone"
+	is "$(links_settled)" "" "Debian: the veth is gone"
 else
 	skip "Debian: no tree at $DEBIAN_CACHE (see boot.sh)"
 fi

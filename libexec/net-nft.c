@@ -18,7 +18,6 @@
 static struct {
 	void *lib;
 	struct nft_ctx *(*ctx_new)(uint32_t);
-	void (*ctx_free)(struct nft_ctx *);
 	int (*buffer_output)(struct nft_ctx *);
 	int (*buffer_error)(struct nft_ctx *);
 	const char *(*get_output)(struct nft_ctx *);
@@ -35,13 +34,12 @@ static int nft_load(struct nsrun_error *err)
 		return nsrun_error_set(err, 0, "port forwarding needs libnftables (Debian: libnftables1): %s",
 				       dlerror());
 	*(void **)&nft.ctx_new = dlsym(lib, "nft_ctx_new");
-	*(void **)&nft.ctx_free = dlsym(lib, "nft_ctx_free");
 	*(void **)&nft.buffer_output = dlsym(lib, "nft_ctx_buffer_output");
 	*(void **)&nft.buffer_error = dlsym(lib, "nft_ctx_buffer_error");
 	*(void **)&nft.get_output = dlsym(lib, "nft_ctx_get_output_buffer");
 	*(void **)&nft.get_error = dlsym(lib, "nft_ctx_get_error_buffer");
 	*(void **)&nft.run = dlsym(lib, "nft_run_cmd_from_buffer");
-	if (!nft.ctx_new || !nft.ctx_free || !nft.buffer_output || !nft.buffer_error ||
+	if (!nft.ctx_new || !nft.buffer_output || !nft.buffer_error ||
 	    !nft.get_output || !nft.get_error || !nft.run) {
 		dlclose(lib);
 		return nsrun_error_set(err, 0, "libnftables.so.1 lacks a function nsrun uses");
@@ -50,26 +48,28 @@ static int nft_load(struct nsrun_error *err)
 	return 0;
 }
 
-/* Run commands as one transaction; *out (may be NULL) gets the output. */
+/* Run commands as one transaction; *out (may be NULL) gets the output.
+ * One context for the process, never freed: nft_ctx_free() takes ~25 ms
+ * (libnftables 1.0.6) and nsrun exits soon after; it stays reachable. */
 static int nft_run(const char *cmds, char **out, struct nsrun_error *err)
 {
+	static struct nft_ctx *ctx;
 	if (nft_load(err) < 0)
 		return -1;
-	struct nft_ctx *ctx = nft.ctx_new(NFT_CTX_DEFAULT);
-	if (!ctx)
-		return nsrun_error_set(err, ENOMEM, "nftables");
-	nft.buffer_output(ctx);
-	nft.buffer_error(ctx);
-	int r = nft.run(ctx, cmds);
-	if (r != 0) {
-		const char *e = nft.get_error(ctx);
-		nsrun_error_set(err, 0, "nftables: %.1500s", e && *e ? e : "failed");
-		nft.ctx_free(ctx);
-		return -1;
+	if (!ctx) {
+		ctx = nft.ctx_new(NFT_CTX_DEFAULT);
+		if (!ctx)
+			return nsrun_error_set(err, ENOMEM, "nftables");
+		nft.buffer_output(ctx);
+		nft.buffer_error(ctx);
 	}
+	int r = nft.run(ctx, cmds);
+	const char *o = nft.get_output(ctx); /* reading a buffer resets it */
+	const char *e = nft.get_error(ctx);
+	if (r != 0)
+		return nsrun_error_set(err, 0, "nftables: %.1500s", e && *e ? e : "failed");
 	if (out)
-		*out = xstrdup(nft.get_output(ctx));
-	nft.ctx_free(ctx);
+		*out = xstrdup(o ? o : "");
 	return 0;
 }
 

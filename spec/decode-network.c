@@ -21,7 +21,7 @@ int net_parse_addr(const char *s, bool bare, struct spec_net_addr *out, const ch
 {
 	char buf[64];
 	memset(out, 0, sizeof(*out));
-	if (strlen(s) >= sizeof(buf)) {
+	if (!s || strlen(s) >= sizeof(buf)) {
 		*why = "is too long for an address";
 		return -1;
 	}

@@ -120,7 +120,10 @@ static void describe_ports(const struct plan *p, FILE *f)
 		if (net->auto_addresses)
 			fprintf(f, " the container's address:%u", pt->container_first);
 	}
-	fputs("; IPv4 forwarding on", f);
+	bool v6 = false;
+	for (size_t k = 0; k < net->n_container; k++)
+		v6 |= net->container[k].family == AF_INET6;
+	fputs(v6 ? "; IPv4 and IPv6 forwarding on" : "; IPv4 forwarding on", f);
 }
 
 void plan_network_describe(const struct plan *p, const struct plan_step *s, FILE *f)

@@ -45,6 +45,13 @@ static bool owner_alive(const char *owner)
 	return read_start_time((pid_t)pid, &now) == 0 && now == start;
 }
 
+static void own_owner(char buf[48])
+{
+	unsigned long long start = 0;
+	read_start_time(getpid(), &start);
+	snprintf(buf, 48, "%d-%llu", (int)getpid(), start);
+}
+
 static void own_netns(char buf[48])
 {
 	struct stat st;
@@ -205,11 +212,14 @@ static int check_ports_free(const struct spec *s, struct nsrun_error *err)
  * 100 ms, then remove it. */
 static int wait_stale_link(struct nl *nl, const char *name, unsigned *index, struct nsrun_error *err)
 {
-	char alias[64];
+	char alias[64], self[48];
+	own_owner(self);
 	for (int i = 0; i < 10; i++) {
 		if (nl_link_get(nl, name, index, NULL, alias, err) < 0)
 			return -1;
-		if (!*index || strncmp(alias, "nsrun:", 6) != 0 || owner_alive(alias + 6))
+		/* a run that is gone, or this nsrun's own before a reboot */
+		if (!*index || strncmp(alias, "nsrun:", 6) != 0 ||
+		    (owner_alive(alias + 6) && strcmp(alias + 6, self) != 0))
 			return 0;
 		if (i == 9)
 			return nl_link_del(nl, *index, err) < 0 ? -1 : nl_link_get(nl, name, index, NULL, NULL, err);
@@ -289,9 +299,7 @@ int net_begin(struct exec_ctx *c, struct nsrun_error *err)
 	struct net_run *n = xcalloc(1, sizeof(*n));
 	n->record_fd = -1;
 	c->net = n;
-	unsigned long long start = 0;
-	read_start_time(getpid(), &start);
-	snprintf(n->owner, sizeof(n->owner), "%d-%llu", (int)getpid(), start);
+	own_owner(n->owner);
 	own_netns(n->netns);
 	n->dir = xasprintf("%s/%s", NET_STATE_DIR, n->owner);
 	mkdir("/run/nsrun", 0711);

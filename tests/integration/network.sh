@@ -268,6 +268,19 @@ out=$("$NSRUN" --private-network "$TMP/next.json" -- ip -o link show 2>&1)
 like "$out" "^1: lo: <LOOPBACK,UP" "private: lo is up"
 is "$(echo "$out" | wc -l)" 1 "private: and there is nothing else"
 
+# --- boot mode: a reboot sets the network up again (the old veth may still be going) ---
+mkdir -p "$TMP/rb"
+spec "$TMP/rb.json" '{"root": {"path": "'$ROOTFS'"}, "boot": true,
+ "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+   {"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["newinstance", "ptmxmode=0666"]},
+   {"destination": "/rb", "type": "bind", "source": "'$TMP/rb'", "options": ["rbind"]}],
+ "process": {"args": ["sh", "-c", "ip -o -4 addr show host0 | cut -d\\  -f2,7 >> /rb/log; if [ -e /rb/once ]; then poweroff -f; else touch /rb/once; reboot -f; fi"]},
+ "network": {"hostInterface": "vn-rb'$$'", "addresses": {"host": ["192.0.2.1/24"], "container": ["192.0.2.2/24"]}}}'
+timeout 20 "$NSRUN" "$TMP/rb.json" </dev/null >/dev/null 2>&1; rc=$?
+is "$rc:$(cat "$TMP/rb/log" 2>&1)" "0:host0 192.0.2.2/24
+host0 192.0.2.2/24" "boot: after a reboot, host0 has its address again"
+is "$(links_settled)" "" "boot: and the veth is gone after poweroff"
+
 # --- auto in a booted Debian: DHCP from dnsmasq, networkd configures host0 ------------
 if [ -n "$DEB" ] && [ -x "$DEB/usr/lib/systemd/systemd" ]; then
 	: >"$DEB/etc/machine-id"

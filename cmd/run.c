@@ -157,7 +157,9 @@ static const char plan_usage[] =
 	"default filled in, without running anything and without privileges.\n"
 	"  --json    print the plan as JSON\n"
 	"  -v, --verbose  also list each step's details: every rule of the\n"
-	"                 syscall filters\n";
+	"                 syscall filters\n"
+	"  -b, --private-network, --network-veth, --network-bridge=BR, -p/--port=...\n"
+	"                 as for running: plan what that run would do\n";
 
 int cmd_plan(int argc, char **argv)
 {

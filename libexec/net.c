@@ -25,8 +25,8 @@ static int read_start_time(pid_t pid, unsigned long long *start)
 		return -1;
 	buf[n] = '\0';
 	char *p = strrchr(buf, ')');
-	if (!p)
-		return -1;
+	if (!p || (p[1] == ' ' && p[2] == 'Z'))
+		return -1; /* a zombie owns nothing any more */
 	/* field 22 (starttime); p points at the end of field 2 */
 	for (int field = 2; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');

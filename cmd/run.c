@@ -158,8 +158,10 @@ static const char plan_usage[] =
 	"  --json    print the plan as JSON\n"
 	"  -v, --verbose  also list each step's details: every rule of the\n"
 	"                 syscall filters\n"
-	"  -b, --private-network, --network-veth, --network-bridge=BR, -p/--port=...\n"
-	"                 as for running: plan what that run would do\n";
+	"  -b, --boot     plan a boot, as nsrun -b\n"
+	"  --private-network, --network-veth, --network-bridge=BR,\n"
+	"  -p, --port=[tcp:|udp:]HOSTPORT[:CONTAINERPORT]\n"
+	"                 as for running (nsrun --help): plan that run's network\n";
 
 int cmd_plan(int argc, char **argv)
 {

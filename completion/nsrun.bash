@@ -13,8 +13,10 @@
 
 declare -gA _nsrun_opts=(
 	[.]="--pid-file=file -b --boot --stop-timeout=none --version --help
+	     --private-network --network-veth --network-bridge=none -p=none --port=none
 	     --root=dir --log=file --log-format=text|json --debug --systemd-cgroup"
-	[plan]="--json -v --verbose"
+	[plan]="--json -v --verbose -b --boot --private-network --network-veth --network-bridge=none
+	        -p=none --port=none"
 	[check]=""
 	[spec]="--bundle=dir"
 	[analyze]="--no-pager -q --quiet --expand --json"

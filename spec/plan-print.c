@@ -111,6 +111,17 @@ static void print_strv(FILE *f, char *const *v)
 	}
 }
 
+/* Masked, read-only and read-write paths inside a procfs or sysfs the plan
+ * mounts: a missing leaf is skipped, a wrong parent fails. */
+static void print_expected_fs(FILE *f, const struct plan_step *s)
+{
+	if (s->fstype)
+		fprintf(f, "; in the %s on %s: fails unless its parent is that %s, reached without "
+			"symlinks (a missing %s is skipped)", s->fstype, s->source, s->fstype, s->path);
+	else
+		fputs("; skipped if missing", f);
+}
+
 void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f)
 {
 	fprintf(f, "%-16s ", plan_step_name(s->kind));
@@ -218,13 +229,16 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_MASK_PATH:
 		fprintf(f, "%s (files: an empty read-only file, directories: an empty read-only tmpfs)",
 			s->path);
+		print_expected_fs(f, s);
 		break;
 	case STEP_READONLY_PATH:
 		fprintf(f, "%s", s->path);
+		print_expected_fs(f, s);
 		break;
 	case STEP_READWRITE_PATH:
 		fprintf(f, "%s (bound on itself read-write: the network namespace is the container's)",
 			s->path);
+		print_expected_fs(f, s);
 		break;
 	case STEP_RUN_HOST:
 		fprintf(f, "read-only tmpfs on %s: os-release (a copy of the host's /etc/os-release), "

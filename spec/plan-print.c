@@ -116,8 +116,8 @@ static void print_strv(FILE *f, char *const *v)
 static void print_expected_fs(FILE *f, const struct plan_step *s)
 {
 	if (s->fstype)
-		fprintf(f, "; in the %s on %s: fails unless its parent is that %s, reached without "
-			"symlinks (a missing %s is skipped)", s->fstype, s->source, s->fstype, s->path);
+		fprintf(f, "; inside the %s on %s: skipped if missing, refused if its parent is not "
+			"that %s (no symlinks)", s->fstype, s->source, s->fstype);
 	else
 		fputs("; skipped if missing", f);
 }

@@ -486,5 +486,71 @@ like "$(run "$TMP/sy.json" 2>&1)" "/linux/sysctl/kernel.shmmax: needs (a new|an)
 	"sysctl smuggling, an ipc key without an ipc namespace: refused"
 is "$(host_proc_state)" "$BEFORE_PROC" "sysctl smuggling: the host's /proc settings are unchanged"
 
+# --- masked and read-only paths fail closed inside procfs/sysfs -------------
+# A missing leaf is skipped; a parent reached through a symlink (here
+# procfs's own /proc/self) is not the filesystem the plan mounted: refused.
+minimal_spec "$TMP/m.json" '["cat", "/proc/sys/kernel/hostname"]' '"linux": {"maskedPaths": ["/proc/nsrun-no-such-file"], "readonlyPaths": ["/proc/sys"]}'
+is "$(run "$TMP/m.json" 2>&1)" "$(basename "$ROOTFS")" "a masked path missing from procfs is skipped"
+minimal_spec "$TMP/m.json" '["true"]' '"linux": {"maskedPaths": ["/proc/self/environ"]}'
+out=$(run "$TMP/m.json" 2>&1); rc=$?
+is "$rc" 125 "a masked path whose parent is a symlink in procfs: refused"
+like "$out" "mask /proc/self/environ: /proc/self/environ: its parent is not the proc mounted on /proc .*refusing" \
+	"... with a clear error"
+like "$(run plan "$TMP/m.json")" "mask +/proc/self/environ .*inside the proc on /proc: skipped if missing, refused if its parent is not that proc" \
+	"nsrun plan says which filesystem the parent must be"
+
+# --- the /proc swap race (CVE-2019-19921, CVE-2023-27561) -----------------
+# A second process sharing the root filesystem exchanges /proc (a
+# directory) and /procalt (a symlink to /evil) as fast as it can while
+# victims start.  Each victim must either fail with a clear error, or have
+# every procfs it holds with /sys read-only under it, and none on /evil
+# (the procfs stays on its directory even when that is renamed later).
+fresh_rootfs race
+mkdir "$RF/evil"
+ln -s /evil "$RF/procalt"
+cat >"$RF/t/victim" <<'VICTIM'
+#!/bin/sh
+# stop the attacker while looking (the names move, mountinfo would too)
+touch /t/pause
+n=0; while [ ! -e /t/paused ] && [ $n -lt 500 ]; do sleep 0.01; n=$((n + 1)); done
+trap 'rm -f /t/pause' EXIT
+for d in /proc /procalt; do
+	[ -r "$d/self/mountinfo" ] || continue
+	awk '{ for (i = 7; $i != "-"; i++) ; if ($(i + 1) != "proc") next
+	       if ($4 == "/") root[$5] = 1; if ($4 == "/sys") sys[$5] = $6 }
+	     END { for (m in root) { n++
+	             if (!((m "/sys") in sys) || sys[m "/sys"] !~ /^ro/) { print "BAD: " m "/sys is writable"; bad = 1 }
+	             if (m != "/proc" && m != "/procalt") { print "BAD: a procfs on " m; bad = 1 } }
+	           if (!n) { print "BAD: no procfs"; bad = 1 }
+	           if (!bad) print "VICTIM-OK" }' "$d/self/mountinfo"
+	exit 0
+done
+echo "BAD: no procfs at /proc or /procalt"
+VICTIM
+chmod +x "$RF/t/victim"
+minimal_spec "$TMP/race.json" '["/t/victim"]'
+sed -i "s|$ROOTFS|$RF|" "$TMP/race.json"
+core_before=$(cat /proc/sys/kernel/core_pattern)
+proc_swap_race() {
+	"$HELPERS/swapdir" "$RF/proc" "$RF/procalt" 120000 "$RF/t/pause" "$RF/t/paused" >"$TMP/swapdir.out" 2>&1 &
+	swapper=$!
+	until [ -s "$TMP/swapdir.out" ]; do sleep 0.01; done
+	good=0 refused=0 bad=0
+	for i in $(seq 80); do
+		out=$(run "$TMP/race.json" 2>&1); rc=$?
+		if [ "$rc" = 0 ] && [ "$out" = VICTIM-OK ]; then good=$((good + 1))
+		elif [ "$rc" = 125 ] && printf '%s' "$out" | grep -q "refusing"; then refused=$((refused + 1))
+		else bad=$((bad + 1)); echo "# victim $i: status $rc: $out"; fi
+		rm -f "$RF/t/pause"
+	done
+	kill -TERM "$swapper"; wait "$swapper"
+	echo "# swap race ($1): $(cat "$TMP/swapdir.out" | tr '\n' ' ')"
+	is "$bad" 0 "/proc swap race ($1): 80 victims, each procfs at /proc with /proc/sys read-only ($good) or a clear refusal ($refused)"
+	ok "$([ -d "$RF/proc" ] && [ -L "$RF/procalt" ]; echo $?)" "/proc swap race ($1): the attacker left the names as they were"
+	is "$(cat /proc/sys/kernel/core_pattern)" "$core_before" "/proc swap race ($1): the host's core_pattern is unchanged"
+}
+proc_swap_race openat2
+NSRUN_TEST_NO_OPENAT2=1 proc_swap_race "component walk"
+
 is "$(host_mounts)" "$BEFORE_MOUNTS" "after the whole suite the host's mounts are unchanged"
 done_testing

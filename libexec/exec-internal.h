@@ -93,6 +93,8 @@ int step_time_offsets(struct exec_ctx *c, const struct plan_step *s, struct nsru
 int step_hostname(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_domainname(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 
+/* mounts.c: after joining a mount namespace by path (step_join_ns). */
+int mounts_enter_joined(struct exec_ctx *c, struct nsrun_error *err);
 int step_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_rootfs_bind(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_mount(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);

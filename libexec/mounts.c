@@ -674,3 +674,33 @@ int step_root_propagation(struct exec_ctx *c, const struct plan_step *s, struct 
 {
 	return set_propagation(c->root_fd, s->propagation, err);
 }
+
+/* A mount namespace joined by path: the root filesystem nsrun opened
+ * belongs to the host's, so it is opened again in the joined one, and the
+ * root and every bind source must be found there before anything in that
+ * namespace changes (the propagation step is the first change).  Not for
+ * `nsrun exec`, whose plan builds no root. */
+int mounts_enter_joined(struct exec_ctx *c, struct nsrun_error *err)
+{
+	const struct plan *p = c->plan;
+	bool builds_root = false;
+	for (size_t i = 0; i < p->n_steps; i++)
+		builds_root |= p->steps[i].kind == STEP_ROOTFS_BIND;
+	if (!builds_root)
+		return 0;
+	int fd = open(p->rootfs, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "open the root filesystem %s in the joined mount "
+				       "namespace (nothing in it was changed)", p->rootfs);
+	if (c->rootfs_fd >= 0)
+		close(c->rootfs_fd);
+	c->rootfs_fd = fd;
+	for (size_t i = 0; i < p->n_steps; i++) {
+		const struct plan_step *s = &p->steps[i];
+		struct stat st;
+		if (s->kind == STEP_MOUNT && s->mount_kind == MOUNT_BIND && stat(s->source, &st) < 0)
+			return nsrun_error_set(err, errno, "bind source %s (for %s) in the joined mount "
+					       "namespace (nothing in it was changed)", s->source, s->path);
+	}
+	return 0;
+}

@@ -499,6 +499,31 @@ like "$out" "mask /proc/self/environ: /proc/self/environ: its parent is not the 
 like "$(run plan "$TMP/m.json")" "mask +/proc/self/environ .*inside the proc on /proc: skipped if missing, refused if its parent is not that proc" \
 	"nsrun plan says which filesystem the parent must be"
 
+# --- a mount namespace joined by path ---------------------------------------
+# Nothing in it may change before the plan can succeed there; and the root
+# is opened in it (it was opened in the host's and failed with EINVAL).
+NSDIR=$TMP/mntns-$$
+mkdir -p "$NSDIR"
+mount --bind "$NSDIR" "$NSDIR" && mount --make-private "$NSDIR" && touch "$NSDIR/mnt" &&
+	unshare --mount="$NSDIR/mnt" true && nsenter --mount="$NSDIR/mnt" mount --make-rshared /
+shared_in_ns() { nsenter --mount="$NSDIR/mnt" grep -c ' shared:' /proc/self/mountinfo; }
+shared_before=$(shared_in_ns)
+ok "$([ "$shared_before" -gt 0 ]; echo $?)" "joined mount namespace: made with $shared_before shared mounts"
+join_spec() { # join_spec FILE ARGS_JSON [MOUNTS_JSON]
+	minimal_spec "$1" "$2" "\"linux\": {\"namespaces\": [{\"type\": \"mount\", \"path\": \"$NSDIR/mnt\"},
+	 {\"type\": \"pid\"}, {\"type\": \"uts\"}]}${3:+, \"mounts\": $3}"
+}
+join_spec "$TMP/j.json" '["true"]' "[{\"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"$TMP/nsrun-no-such-dir\"}]"
+out=$(run "$TMP/j.json" 2>&1); rc=$?
+is "$rc" 125 "joined mount namespace, a bind source missing there: refused"
+like "$out" "join-namespace $NSDIR/mnt: bind source $TMP/nsrun-no-such-dir \(for /mnt\) in the joined mount namespace \(nothing in it was changed\): ENOENT" \
+	"... before anything changed, saying so"
+is "$(shared_in_ns)" "$shared_before" "joined mount namespace: its shared mounts are unchanged after the failing spec"
+join_spec "$TMP/j.json" '["sh", "-c", "echo joined; grep -c \" /proc \" /proc/self/mountinfo"]'
+is "$(run "$TMP/j.json" 2>&1)" "joined
+1" "a valid spec joining a mount namespace by path runs, its root opened in that namespace"
+umount "$NSDIR/mnt" "$NSDIR"
+
 # --- the /proc swap race (CVE-2019-19921, CVE-2023-27561) -----------------
 # A second process sharing the root filesystem exchanges /proc (a
 # directory) and /procalt (a symlink to /evil) as fast as it can while

@@ -273,7 +273,10 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_CAPS_BOUNDING:
 		fputs("keep ", f);
 		print_caps(f, p->caps.bounding);
-		if (p->caps_from_defaults)
+		if (p->caps_from_defaults && p->spec->process.caps.no_sys_admin)
+			fputs(" (nspawn's default set less SYS_ADMIN, which without a user namespace would "
+			      "be the host's, and less what nsrun itself lacks)", f);
+		else if (p->caps_from_defaults)
 			fputs(" (nspawn's default set, less what nsrun itself lacks)", f);
 		else if (!p->spec->process.caps.given)
 			fputs(" (no \"capabilities\" in the spec: none)", f);

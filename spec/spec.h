@@ -34,6 +34,7 @@ struct spec_rlimit { int resource; const char *name; uint64_t soft, hard; struct
 struct spec_caps {
 	bool given;               /* process.capabilities present (or defaulted) */
 	bool defaulted;           /* nspawn's set, filled in for a minimal spec */
+	bool no_sys_admin;        /* ... less SYS_ADMIN: no new user namespace, it would be the host's */
 	uint64_t bounding, effective, inheritable, permitted, ambient;
 };
 

@@ -486,6 +486,82 @@ like "$(run "$TMP/sy.json" 2>&1)" "/linux/sysctl/kernel.shmmax: needs (a new|an)
 	"sysctl smuggling, an ipc key without an ipc namespace: refused"
 is "$(host_proc_state)" "$BEFORE_PROC" "sysctl smuggling: the host's /proc settings are unchanged"
 
+# --- escape 4: a short spec hands out the host's root ----------------------
+# Without a user namespace a short spec's root is the host's root.  It must
+# not reach the host through cgroup v1 (a new hierarchy, release_agent), a
+# fresh procfs or /proc/sys uncovered (core_pattern), open_by_handle_at, or
+# a host disk.  Nothing here writes release_agent or core_pattern: the
+# attempts stop at mount/open, and the host's files are compared after.
+release_agents() { for h in memory pids systemd; do cat "/sys/fs/cgroup/$h/release_agent" 2>/dev/null; done; }
+RA_BEFORE=$(release_agents)
+CORE_BEFORE=$(cat /proc/sys/kernel/core_pattern)
+fresh_rootfs short
+minimal_spec "$TMP/short.json" '["true"]'
+sed -i "s|$ROOTFS|$RF|" "$TMP/short.json"
+plan=$(run plan "$TMP/short.json")
+like "$plan" "clone +new namespaces: [a-z ]*cgroup|unshare +unshare cgroup" "short spec: nsrun plan shows a new cgroup namespace"
+like "$plan" "cgroup +create .*devices \(v1 devices.deny/devices.allow, v2 eBPF\): deny a, .*allow c 1:3 rwm" \
+	"short spec: nsrun plan shows a cgroup allowing only the default devices"
+like "$plan" "seccomp +/linux/syscallFilter: allow-list" "short spec: nsrun plan shows nspawn's syscall filter"
+unlike "$plan" "bounding-set +keep [A-Z_,]*SYS_ADMIN" "short spec without a user namespace: no CAP_SYS_ADMIN (it would be the host's)"
+plan=$(run plan -b "$TMP/short.json")
+like "$plan" "cgroup +create .*deny a, .*allow c 1:3 rwm" "short spec, boot mode: nsrun plan shows the device rules too"
+unlike "$plan" "bounding-set +keep [A-Z_,]*SYS_ADMIN" "short spec, boot mode: no CAP_SYS_ADMIN either"
+# the attacks, as one script run in the container: prints what happened
+cat >"$RF/t/attack" <<'ATTACK'
+#!/bin/sh
+mkdir -p /tmp/cg /tmp/p
+for o in memory pids name=systemd none,name=nsrun-escape; do
+	if mount -t cgroup -o "$o" cgroup /tmp/cg 2>/dev/null; then
+		echo "MOUNTED cgroup $o"; [ -e /tmp/cg/release_agent ] && echo "RELEASE_AGENT $o"; umount /tmp/cg
+	else echo "refused cgroup $o"; fi
+done
+for h in memory pids systemd; do
+	[ -e "/sys/fs/cgroup/$h/release_agent" ] && echo "RELEASE_AGENT visible in /sys/fs/cgroup/$h"
+done
+if mount -t proc proc /tmp/p 2>/dev/null; then echo "MOUNTED a fresh procfs"
+	# opened for appending and closed: nothing is written
+	(: >>/tmp/p/sys/kernel/core_pattern) 2>/dev/null && echo "CORE_PATTERN writable through a fresh procfs"
+else echo "refused procfs"; fi
+umount /proc/sys 2>/dev/null && echo "UNMOUNTED /proc/sys"
+(: >>/proc/sys/kernel/core_pattern) 2>/dev/null && echo "CORE_PATTERN writable" || echo "refused core_pattern"
+/t/byhandle /bin/busybox
+# (in the root filesystem: /tmp and /dev are nodev)
+if mknod /t/disk b "$1" "$2" 2>/dev/null; then
+	if err=$(head -c 512 /t/disk 2>&1 >/dev/null); then echo "READ the host disk $1:$2"
+	else echo "refused disk open: $err"; fi
+	rm -f /t/disk
+else echo "refused mknod"; fi
+ATTACK
+chmod +x "$RF/t/attack"
+# a block device the host itself can read: its root disk, else the first
+# other one (a sandboxed host may refuse its own disk)
+disk=
+for b in "$(basename "$(findmnt -no SOURCE /)")" $(ls /sys/block); do
+	if [ -b "/dev/$b" ] && head -c 1 "/dev/$b" >/dev/null 2>&1; then disk=$(cat "/sys/class/block/$b/dev"); break; fi
+done
+short_attacks() { # short_attacks NAME SPEC [nsrun options]
+	local name=$1 spec=$2; shift 2
+	out=$(run "$@" "$spec" -- /t/attack "${disk%:*}" "${disk#*:}" </dev/null 2>&1 | tr -d '\r')
+	echo "$out" | sed 's/^/# /'
+	out=$(echo "$out" | tr '\n' ' ')
+	unlike "$out" "MOUNTED|RELEASE_AGENT|CORE_PATTERN|UNMOUNTED|READ the host" "$name: no cgroup hierarchy, release_agent, procfs, /proc/sys or disk reached"
+	like "$out" "refused cgroup memory.*refused cgroup pids.*refused cgroup name=systemd.*refused cgroup none,name=nsrun-escape" \
+		"$name: mounting the memory, pids, name=systemd and a new cgroup v1 hierarchy fails"
+	like "$out" "refused procfs.*refused core_pattern" "$name: a fresh procfs cannot be mounted, core_pattern not opened for writing"
+	like "$out" "CAP_DAC_READ_SEARCH effective: yes.*name_to_handle_at: ok.*open_by_handle_at: EPERM" \
+		"$name: open_by_handle_at fails with the filter's EPERM (with CAP_DAC_READ_SEARCH)"
+	if [ -n "$disk" ]; then
+		like "$out" "refused disk open: .*Operation not permitted" "$name: the host's block device $disk (readable on the host): mknod works, open fails with EPERM (device cgroup)"
+	else
+		ok 0 "$name: device cgroup # SKIP no block device the host itself can read"
+	fi
+	is "$(release_agents)" "$RA_BEFORE" "$name: the host's release_agent files are unchanged"
+	is "$(cat /proc/sys/kernel/core_pattern)" "$CORE_BEFORE" "$name: the host's core_pattern is unchanged"
+}
+short_attacks "short spec" "$TMP/short.json"
+short_attacks "short spec, boot mode" "$TMP/short.json" -b
+
 # --- masked and read-only paths fail closed inside procfs/sysfs -------------
 # A missing leaf is skipped; a parent reached through a symlink (here
 # procfs's own /proc/self) is not the filesystem the plan mounted: refused.

@@ -437,7 +437,9 @@ tiocsti() { # tiocsti SPEC: what the helper printed, then "got=[LINE]"
 	script -qec "$NSRUN $1; read -t 1 line; echo got=[\$line]" /dev/null </dev/null 2>&1 | tr -d '\r'
 }
 fresh_rootfs tty
-spec "$TMP/ti.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"/t/tiocsti\", \"echo INJECTED\\n\"]}}"
+# (a short spec's defaults have no CAP_SYS_ADMIN without a user namespace: given here)
+SA='"capabilities": {"bounding": ["CAP_SYS_ADMIN"], "effective": ["CAP_SYS_ADMIN"], "permitted": ["CAP_SYS_ADMIN"]}'
+spec "$TMP/ti.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"/t/tiocsti\", \"echo INJECTED\\n\"], $SA}}"
 out=$(tiocsti "$TMP/ti.json")
 like "$out" "fd 0: EPERM" "TIOCSTI (minimal spec, root with CAP_SYS_ADMIN): refused"
 like "$out" "got=\[\]" "TIOCSTI (minimal spec): nothing reached the caller's terminal"

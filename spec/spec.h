@@ -102,6 +102,7 @@ struct spec_syscall_entry {
 struct spec_syscall_filter {
 	struct spec_syscall_entry *v; size_t n;   /* n == 0: no filter */
 	int errnum;               /* linux.syscallErrno, EPERM when not given */
+	bool given;               /* in the spec, maybe empty: a minimal spec's "no filter" */
 	struct spec_pos pos;
 };
 

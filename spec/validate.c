@@ -272,11 +272,12 @@ static void filter_add(struct spec_syscall_filter *f, const char *name)
 }
 
 /* A minimal spec without "seccomp" or "syscallFilter" gets nspawn's allow
- * list, with the extra entries for the capabilities in `caps`. */
+ * list, with the extra entries for the capabilities in `caps`; an empty
+ * "syscallFilter": [] says "no filter". */
 static void fill_nspawn_filter(struct spec *s, uint64_t caps)
 {
 	struct spec_linux *l = &s->linux_;
-	if (l->syscall_filter.n || l->seccomp.present)
+	if (l->syscall_filter.given || l->seccomp.present)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(boot_syscall_filter); i++)
 		filter_add(&l->syscall_filter, boot_syscall_filter[i]);

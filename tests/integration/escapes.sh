@@ -531,6 +531,7 @@ else echo "refused procfs"; fi
 umount /proc/sys 2>/dev/null && echo "UNMOUNTED /proc/sys"
 (: >>/proc/sys/kernel/core_pattern) 2>/dev/null && echo "CORE_PATTERN writable" || echo "refused core_pattern"
 /t/byhandle /bin/busybox
+grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status
 # (in the root filesystem: /tmp and /dev are nodev)
 if mknod /t/disk b "$1" "$2" 2>/dev/null; then
 	if err=$(head -c 512 /t/disk 2>&1 >/dev/null); then echo "READ the host disk $1:$2"
@@ -554,6 +555,7 @@ short_attacks() { # short_attacks NAME SPEC [nsrun options]
 	like "$out" "refused cgroup memory.*refused cgroup pids.*refused cgroup name=systemd.*refused cgroup none,name=nsrun-escape" \
 		"$name: mounting the memory, pids, name=systemd and a new cgroup v1 hierarchy fails"
 	like "$out" "refused procfs.*refused core_pattern" "$name: a fresh procfs cannot be mounted, core_pattern not opened for writing"
+	like "$out" "NoNewPrivs:.0 Seccomp:.2" "$name: the filter is loaded, no_new_privs stays off (set-uid programs work)"
 	like "$out" "CAP_DAC_READ_SEARCH effective: yes.*name_to_handle_at: ok.*open_by_handle_at: EPERM" \
 		"$name: open_by_handle_at fails with the filter's EPERM (with CAP_DAC_READ_SEARCH)"
 	if [ -n "$disk" ]; then

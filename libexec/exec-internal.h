@@ -64,6 +64,10 @@ int sync_recv(int fd, struct sync_msg *m, int *recv_fd);
 /* resolve.c: paths inside the container, always through root_fd.  Both
  * return an fd, or a negative errno with err filled in. */
 int resolve_in_root(int root_fd, const char *path, int flags, struct nsrun_error *err);
+/* The same, but no symlink at all on the way (RESOLVE_NO_SYMLINKS): for
+ * the places the plan mounts procfs and sysfs, and the parents of the
+ * paths masked inside them (SECURITY.md rule 2). */
+int resolve_in_root_nosymlinks(int root_fd, const char *path, int flags, struct nsrun_error *err);
 /* Make the directories of `path` (and the last component as a directory,
  * or an empty file when `file` is true) inside root; returns an O_PATH fd. */
 int mkpath_in_root(int root_fd, const char *path, bool file, struct nsrun_error *err);
@@ -90,6 +94,8 @@ int step_time_offsets(struct exec_ctx *c, const struct plan_step *s, struct nsru
 int step_hostname(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_domainname(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 
+/* mounts.c: after joining a mount namespace by path (step_join_ns). */
+int mounts_enter_joined(struct exec_ctx *c, struct nsrun_error *err);
 int step_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_rootfs_bind(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int step_mount(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);

@@ -113,19 +113,79 @@ static int attach(int mnt_fd, int target_fd, const char *dest, struct nsrun_erro
 	return 0;
 }
 
-/* Procfs and sysfs only go onto plain directories (SECURITY.md rule 2). */
-static int check_plain_dir(struct exec_ctx *c, const char *dest, struct nsrun_error *err)
+/* The filesystems whose insides the plan masks: what fstatfs() must say. */
+static long fs_magic(const char *fstype)
 {
-	_cleanup_close_ int fd = resolve_in_root(c->root_fd, dest, O_PATH | O_NOFOLLOW, err);
+	static const struct { const char *name; long magic; } known[] = {
+		{ "proc", PROC_SUPER_MAGIC }, { "sysfs", SYSFS_MAGIC },
+	};
+	for (size_t i = 0; fstype && i < ARRAY_SIZE(known); i++)
+		if (strcmp(fstype, known[i].name) == 0)
+			return known[i].magic;
+	return 0;
+}
+
+/* Procfs and sysfs only go onto plain directories reached without any
+ * symlink (SECURITY.md rule 2).  The path is resolved once, and the mount
+ * goes onto that fd: a directory swapped for a symlink afterwards changes
+ * nothing (the CVE-2019-19921 race). */
+static int open_pseudo_target(struct exec_ctx *c, const char *dest, struct nsrun_error *err)
+{
+	struct nsrun_error e;
+	int fd = resolve_in_root_nosymlinks(c->root_fd, dest, O_PATH | O_NOFOLLOW, &e);
+	if (fd == -ENOENT) {
+		int made = mkpath_in_root(c->root_fd, dest, false, err);
+		if (made < 0)
+			return -1;
+		close(made);
+		fd = resolve_in_root_nosymlinks(c->root_fd, dest, O_PATH | O_NOFOLLOW, &e);
+	}
+	if (fd == -ELOOP)
+		return nsrun_error_set(err, 0, "a symlink is on the way to %s in the root filesystem: "
+				       "refusing to mount there", dest);
+	if (fd < 0) {
+		*err = e;
+		return -1;
+	}
+	_cleanup_close_ int target = fd;
 	struct stat st;
-	if (fd < 0)
-		return fd == -ENOENT ? 0 : -1;
-	if (fstat(fd, &st) < 0)
+	if (fstat(target, &st) < 0)
 		return nsrun_error_set(err, errno, "stat %s", dest);
 	if (!S_ISDIR(st.st_mode))
 		return nsrun_error_set(err, 0, "%s in the root filesystem is %s, not a directory: "
 				       "refusing to mount there", dest, S_ISLNK(st.st_mode) ?
 				       "a symlink" : "not a directory");
+	return TAKE_FD(target);
+}
+
+static int mount_id(int fd, uint64_t *id)
+{
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+		return -1;
+	if (!(stx.stx_mask & STATX_MNT_ID))
+		return errno = ENOSYS, -1;
+	*id = stx.stx_mnt_id;
+	return 0;
+}
+
+/* After attaching: the path, resolved again without symlinks, must lead to
+ * the very mount just made, of the right filesystem. */
+static int verify_mounted(struct exec_ctx *c, const struct plan_step *s, int mnt, struct nsrun_error *err)
+{
+	struct nsrun_error e;
+	_cleanup_close_ int fd = resolve_in_root_nosymlinks(c->root_fd, s->path, O_PATH | O_DIRECTORY, &e);
+	struct statfs sf;
+	uint64_t want, got;
+	if (fd < 0)
+		return nsrun_error_set(err, e.errnum, "%s was replaced while nsrun mounted %s on it: "
+				       "refusing to go on", s->path, s->fstype);
+	if (fstatfs(fd, &sf) < 0 || mount_id(fd, &got) < 0 || mount_id(mnt, &want) < 0)
+		return nsrun_error_set(err, errno, "check the %s mount on %s", s->fstype, s->path);
+	if (sf.f_type != fs_magic(s->fstype) || got != want)
+		return nsrun_error_set(err, 0, "%s is not the %s just mounted there (f_type %#lx): the "
+				       "directory was replaced while nsrun mounted on it: refusing "
+				       "to go on", s->path, s->fstype, (unsigned long)sf.f_type);
 	return 0;
 }
 
@@ -142,9 +202,10 @@ static int set_mount_label(struct exec_ctx *c, const struct plan_step *s, int fs
 
 static int mount_fs(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	if (strcmp(s->fstype, "proc") == 0 || strcmp(s->fstype, "sysfs") == 0)
-		if (check_plain_dir(c, s->path, err) < 0)
-			return -1;
+	bool pseudo = fs_magic(s->fstype) != 0;
+	_cleanup_close_ int target = pseudo ? open_pseudo_target(c, s->path, err) : -1;
+	if (pseudo && target < 0)
+		return -1;
 	_cleanup_close_ int fs = fsopen(s->fstype, FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return nsrun_error_set(err, errno, "fsopen %s", s->fstype);
@@ -155,7 +216,8 @@ static int mount_fs(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 					  (unsigned)(s->copy_up ? attrs & ~MOUNT_ATTR_RDONLY : attrs));
 	if (mnt < 0)
 		return nsrun_error_set(err, errno, "fsmount %s", s->fstype);
-	_cleanup_close_ int target = mkpath_in_root(c->root_fd, s->path, false, err);
+	if (!pseudo)
+		target = mkpath_in_root(c->root_fd, s->path, false, err);
 	if (target < 0)
 		return -1;
 	if (s->copy_up) {
@@ -167,6 +229,8 @@ static int mount_fs(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 			return nsrun_error_set(err, errno, "make %s read-only", s->path);
 	}
 	if (attach(mnt, target, s->path, err) < 0)
+		return -1;
+	if (pseudo && verify_mounted(c, s, mnt, err) < 0)
 		return -1;
 	return set_propagation(mnt, s->propagation, err);
 }
@@ -487,17 +551,59 @@ static int empty_tmpfs(struct exec_ctx *c, const struct plan_step *s, bool with_
 	return TAKE_FD(mnt);
 }
 
+/* What a masked, read-only or read-write path names.  Inside a procfs or
+ * sysfs the plan mounted (s->fstype, at s->source), its parent must be
+ * reached without symlinks and be that filesystem, or the step fails: a
+ * missing leaf is skipped (kernels differ), a parent that is something
+ * else means the mount did not end up where the plan put it.  Elsewhere a
+ * path the image does not have is skipped.  Returns an O_PATH fd,
+ * -ENOENT to skip, or -1 with err set. */
+static int open_masked(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	struct nsrun_error e;
+	if (!s->fstype) {
+		int fd = resolve_in_root(c->root_fd, s->path, O_PATH, &e);
+		if (fd < 0 && fd != -ENOENT)
+			return *err = e, -1;
+		return fd;
+	}
+	_cleanup_free_ char *parent = xstrdup(s->path);
+	char *slash = strrchr(parent, '/');
+	const char *leaf = s->path + (slash - parent) + 1;
+	*slash = '\0';
+	_cleanup_close_ int dir = resolve_in_root_nosymlinks(c->root_fd, parent[0] ? parent : "/",
+							     O_PATH | O_DIRECTORY, &e);
+	struct statfs sf;
+	if (dir < 0)
+		return nsrun_error_set(err, e.errnum, "%s: its parent is not the %s mounted on %s (a "
+				       "symlink on the way, or gone): refusing to go on", s->path,
+				       s->fstype, s->source);
+	if (fstatfs(dir, &sf) < 0)
+		return nsrun_error_set(err, errno, "statfs the parent of %s", s->path);
+	if (sf.f_type != fs_magic(s->fstype))
+		return nsrun_error_set(err, 0, "%s: its parent is not the %s mounted on %s (f_type "
+				       "%#lx): refusing to go on", s->path, s->fstype, s->source,
+				       (unsigned long)sf.f_type);
+	int fd = openat(dir, leaf, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : nsrun_error_set(err, errno, "open %s", s->path);
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+		close(fd);
+		return nsrun_error_set(err, 0, "%s is a symlink in the %s mounted on %s: refusing to "
+				       "go on", s->path, s->fstype, s->source);
+	}
+	return fd;
+}
+
 int step_mask_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	struct nsrun_error ignored;
-	_cleanup_close_ int target = resolve_in_root(c->root_fd, s->path, O_PATH, &ignored);
+	_cleanup_close_ int target = open_masked(c, s, err);
 	struct stat st;
 	if (target == -ENOENT)
 		return 0; /* nothing to hide */
-	if (target < 0) {
-		*err = ignored;
+	if (target < 0)
 		return -1;
-	}
 	if (fstat(target, &st) < 0)
 		return nsrun_error_set(err, errno, "stat %s", s->path);
 	if (S_ISDIR(st.st_mode)) {
@@ -521,18 +627,15 @@ int step_mask_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_e
 }
 
 /* Bind a path inside the root over itself with other mount attributes;
- * a path the image does not have is skipped. */
+ * a path that is not there is skipped as open_masked says. */
 static int rebind_path(struct exec_ctx *c, const struct plan_step *s, bool recursive,
 		       const struct mount_attr *attr, const char *what, struct nsrun_error *err)
 {
-	struct nsrun_error ignored;
-	_cleanup_close_ int target = resolve_in_root(c->root_fd, s->path, O_PATH, &ignored);
+	_cleanup_close_ int target = open_masked(c, s, err);
 	if (target == -ENOENT)
 		return 0;
-	if (target < 0) {
-		*err = ignored;
+	if (target < 0)
 		return -1;
-	}
 	unsigned rec = recursive ? AT_RECURSIVE : 0;
 	_cleanup_close_ int tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 					     AT_EMPTY_PATH | rec);
@@ -570,4 +673,34 @@ int step_root_readonly(struct exec_ctx *c, const struct plan_step *s, struct nsr
 int step_root_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	return set_propagation(c->root_fd, s->propagation, err);
+}
+
+/* A mount namespace joined by path: the root filesystem nsrun opened
+ * belongs to the host's, so it is opened again in the joined one, and the
+ * root and every bind source must be found there before anything in that
+ * namespace changes (the propagation step is the first change).  Not for
+ * `nsrun exec`, whose plan builds no root. */
+int mounts_enter_joined(struct exec_ctx *c, struct nsrun_error *err)
+{
+	const struct plan *p = c->plan;
+	bool builds_root = false;
+	for (size_t i = 0; i < p->n_steps; i++)
+		builds_root |= p->steps[i].kind == STEP_ROOTFS_BIND;
+	if (!builds_root)
+		return 0;
+	int fd = open(p->rootfs, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return nsrun_error_set(err, errno, "open the root filesystem %s in the joined mount "
+				       "namespace (nothing in it was changed)", p->rootfs);
+	if (c->rootfs_fd >= 0)
+		close(c->rootfs_fd);
+	c->rootfs_fd = fd;
+	for (size_t i = 0; i < p->n_steps; i++) {
+		const struct plan_step *s = &p->steps[i];
+		struct stat st;
+		if (s->kind == STEP_MOUNT && s->mount_kind == MOUNT_BIND && stat(s->source, &st) < 0)
+			return nsrun_error_set(err, errno, "bind source %s (for %s) in the joined mount "
+					       "namespace (nothing in it was changed)", s->source, s->path);
+	}
+	return 0;
 }

@@ -62,6 +62,8 @@ int step_join_ns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_err
 		return -1;
 	if (setns(fd, s->ns_flags) < 0)
 		return nsrun_error_set(err, errno, "setns %s", s->path);
+	if (s->ns_flags == CLONE_NEWNS && mounts_enter_joined(c, err) < 0)
+		return -1;
 	/* joining a mount namespace moves us to its root: that is the root
 	 * later steps resolve paths in (nsrun exec) */
 	if (s->ns_flags == CLONE_NEWNS && c->root_fd < 0) {

@@ -17,7 +17,10 @@
 
 static bool use_openat2 = true;
 
-static int walk_in_root(int root_fd, const char *path, int flags, int depth);
+/* walk flag: any symlink on the way fails with ELOOP (RESOLVE_NO_SYMLINKS) */
+#define WALK_NO_SYMLINKS 1
+
+static int walk_in_root(int root_fd, const char *path, int flags, int walk, int depth);
 
 /* Procfs's own symlinks (self, thread-self, mounts, net) sit in its root
  * directory; every link below it (PID/fd/N, cwd, root, exe, ns/...) is a
@@ -32,7 +35,7 @@ static bool is_magic_link(int dir_fd, int link_fd)
 }
 
 /* Follow one path relative to `dir`, treating root_fd as "/". */
-static int walk_from(int root_fd, int dir_fd, const char *path, int flags, int depth)
+static int walk_from(int root_fd, int dir_fd, const char *path, int flags, int walk, int depth)
 {
 	_cleanup_close_ int cur = fcntl(dir_fd, F_DUPFD_CLOEXEC, 3);
 	if (cur < 0)
@@ -70,9 +73,9 @@ static int walk_from(int root_fd, int dir_fd, const char *path, int flags, int d
 			return -e;
 		}
 		if (S_ISLNK(st.st_mode) && (*path || !(flags & O_NOFOLLOW))) {
-			if (is_magic_link(cur, next)) {
+			if ((walk & WALK_NO_SYMLINKS) || is_magic_link(cur, next)) {
 				close(next);
-				return -ELOOP; /* as RESOLVE_NO_MAGICLINKS */
+				return -ELOOP; /* as RESOLVE_NO_SYMLINKS / NO_MAGICLINKS */
 			}
 			char target[PATH_MAX];
 			ssize_t n = readlinkat(next, "", target, sizeof(target) - 1);
@@ -85,8 +88,8 @@ static int walk_from(int root_fd, int dir_fd, const char *path, int flags, int d
 			/* the rest of the path continues from where the link points */
 			_cleanup_free_ char *joined = xasprintf("%s%s", target, path);
 			if (joined[0] == '/')
-				return walk_in_root(root_fd, joined, flags, depth + 1);
-			return walk_from(root_fd, cur, joined, flags, depth + 1);
+				return walk_in_root(root_fd, joined, flags, walk, depth + 1);
+			return walk_from(root_fd, cur, joined, flags, walk, depth + 1);
 		}
 		close(cur);
 		cur = next;
@@ -100,12 +103,12 @@ static int walk_from(int root_fd, int dir_fd, const char *path, int flags, int d
 	return fd < 0 ? -errno : fd;
 }
 
-static int walk_in_root(int root_fd, const char *path, int flags, int depth)
+static int walk_in_root(int root_fd, const char *path, int flags, int walk, int depth)
 {
-	return walk_from(root_fd, root_fd, path, flags, depth);
+	return walk_from(root_fd, root_fd, path, flags, walk, depth);
 }
 
-int resolve_in_root(int root_fd, const char *path, int flags, struct nsrun_error *err)
+static int resolve(int root_fd, const char *path, int flags, bool no_symlinks, struct nsrun_error *err)
 {
 	static int checked;
 	if (!checked) {
@@ -121,7 +124,8 @@ int resolve_in_root(int root_fd, const char *path, int flags, struct nsrun_error
 	if (use_openat2) {
 		struct open_how how = {
 			.flags = (uint64_t)(flags | O_CLOEXEC),
-			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
+				   (no_symlinks ? RESOLVE_NO_SYMLINKS : 0),
 		};
 		fd = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
 		if (fd >= 0)
@@ -133,10 +137,20 @@ int resolve_in_root(int root_fd, const char *path, int flags, struct nsrun_error
 		}
 		use_openat2 = false;
 	}
-	fd = walk_in_root(root_fd, path, flags, 0);
+	fd = walk_in_root(root_fd, path, flags, no_symlinks ? WALK_NO_SYMLINKS : 0, 0);
 	if (fd < 0)
 		nsrun_error_set(err, -fd, "open /%s inside the container", path);
 	return fd;
+}
+
+int resolve_in_root(int root_fd, const char *path, int flags, struct nsrun_error *err)
+{
+	return resolve(root_fd, path, flags, false, err);
+}
+
+int resolve_in_root_nosymlinks(int root_fd, const char *path, int flags, struct nsrun_error *err)
+{
+	return resolve(root_fd, path, flags, true, err);
 }
 
 int mkpath_in_root(int root_fd, const char *path, bool file, struct nsrun_error *err)

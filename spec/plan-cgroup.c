@@ -15,8 +15,9 @@
 
 bool plan_wants_cgroup(const struct spec *s)
 {
-	/* boot: the container's systemd needs a cgroup of its own to manage */
-	return s->linux_.resources.present || s->linux_.cgroups_path || s->boot;
+	/* boot: the container's systemd needs a cgroup of its own to manage;
+	 * a minimal spec: its device rules allow only the default devices */
+	return s->linux_.resources.present || s->linux_.cgroups_path || s->boot || s->minimal;
 }
 
 static struct plan_cgroup_write *add_write(struct plan_cgroup *c, const char *pointer)

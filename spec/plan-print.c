@@ -114,6 +114,17 @@ static void print_strv(FILE *f, char *const *v)
 	}
 }
 
+/* Masked, read-only and read-write paths inside a procfs or sysfs the plan
+ * mounts: a missing leaf is skipped, a wrong parent fails. */
+static void print_expected_fs(FILE *f, const struct plan_step *s)
+{
+	if (s->fstype)
+		fprintf(f, "; inside the %s on %s: skipped if missing, refused if its parent is not "
+			"that %s (no symlinks)", s->fstype, s->source, s->fstype);
+	else
+		fputs("; skipped if missing", f);
+}
+
 void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f)
 {
 	fprintf(f, "%-16s ", plan_step_name(s->kind));
@@ -222,13 +233,16 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_MASK_PATH:
 		fprintf(f, "%s (files: an empty read-only file, directories: an empty read-only tmpfs)",
 			s->path);
+		print_expected_fs(f, s);
 		break;
 	case STEP_READONLY_PATH:
 		fprintf(f, "%s", s->path);
+		print_expected_fs(f, s);
 		break;
 	case STEP_READWRITE_PATH:
 		fprintf(f, "%s (bound on itself read-write: the network namespace is the container's)",
 			s->path);
+		print_expected_fs(f, s);
 		break;
 	case STEP_RUN_HOST:
 		fprintf(f, "read-only tmpfs on %s: os-release (a copy of the host's /etc/os-release), "
@@ -263,7 +277,10 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 	case STEP_CAPS_BOUNDING:
 		fputs("keep ", f);
 		print_caps(f, p->caps.bounding);
-		if (p->caps_from_defaults)
+		if (p->caps_from_defaults && p->spec->process.caps.no_sys_admin)
+			fputs(" (nspawn's default set less SYS_ADMIN, which without a user namespace would "
+			      "be the host's, and less what nsrun itself lacks)", f);
+		else if (p->caps_from_defaults)
 			fputs(" (nspawn's default set, less what nsrun itself lacks)", f);
 		else if (!p->spec->process.caps.given)
 			fputs(" (no \"capabilities\" in the spec: none)", f);

@@ -549,12 +549,15 @@ int plan_seccomp_build(const struct spec *s, uint64_t effective, bool nnp, struc
 		out[(*n)++] = f;
 	}
 	if (*n && !nnp && !(effective & (1ULL << CAP_SYS_ADMIN_BIT))) {
-		/* The filter needs CAP_SYS_ADMIN or no_new_privs.  OCI: set
-		 * no_new_privs only when the spec asks (setuid programs must
-		 * work), so load before the final capabilities are set. */
-		for (size_t i = 0; oci && i < *n; i++)
+		/* The filter needs CAP_SYS_ADMIN or no_new_privs.  OCI, and a
+		 * short spec whose CAP_SYS_ADMIN nsrun left out (no user
+		 * namespace): set no_new_privs only when the spec asks (setuid
+		 * programs must work), so load before the final capabilities
+		 * are set. */
+		bool early = oci || s->process.caps.no_sys_admin;
+		for (size_t i = 0; early && i < *n; i++)
 			out[i]->early = true;
-		out[0]->set_nnp = !oci;
+		out[0]->set_nnp = !early;
 	}
 	return 0;
 }

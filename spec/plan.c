@@ -373,6 +373,31 @@ static bool needs_tiocsti_guard(const struct plan *p, const struct spec *s)
 	return !s->process.terminal && !user && (p->caps.bounding & (1ULL << 21 /* SYS_ADMIN */));
 }
 
+/* A masked, read-only or read-write path strictly inside a procfs or sysfs
+ * the plan mounts (the deepest mount above it): the executor then requires
+ * its parent to be that filesystem (fstype, mounted at source). */
+static void expect_pseudo_fs(struct plan *p, struct plan_step *st)
+{
+	const struct plan_step *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; i < p->n_steps; i++) {
+		const struct plan_step *m = &p->steps[i];
+		if (m->kind != STEP_MOUNT || !m->path)
+			continue;
+		size_t len = strcmp(m->path, "/") == 0 ? 0 : strlen(m->path);
+		if (strncmp(st->path, m->path, len) == 0 && st->path[len] == '/' && st->path[len + 1] &&
+		    (!best || len >= best_len)) {
+			best = m;
+			best_len = len;
+		}
+	}
+	if (best && best->mount_kind == MOUNT_FS &&
+	    (strcmp(best->fstype, "proc") == 0 || strcmp(best->fstype, "sysfs") == 0)) {
+		st->fstype = xstrdup(best->fstype);
+		st->source = xstrdup(best->path);
+	}
+}
+
 int plan_build(struct spec *spec, int argc, char **args_override, struct plan **out,
 	       struct nsrun_error *err)
 {
@@ -428,18 +453,25 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	plan_create_hooks(p);
 	/* Everything under the root is resolved through its fd, so masks and
 	 * read-only paths come before pivot_root, the last filesystem step. */
-	for (size_t i = 0; i < s->linux_.masked_paths.n; i++)
-		add_step(p, STEP_MASK_PATH)->path = normalise(s->linux_.masked_paths.v[i]);
+	for (size_t i = 0; i < s->linux_.masked_paths.n; i++) {
+		struct plan_step *st = add_step(p, STEP_MASK_PATH);
+		st->path = normalise(s->linux_.masked_paths.v[i]);
+		expect_pseudo_fs(p, st);
+	}
 	bool proc_sys_ro = false;
 	for (size_t i = 0; i < s->linux_.readonly_paths.n; i++) {
 		struct plan_step *st = add_step(p, STEP_READONLY_PATH);
 		st->path = normalise(s->linux_.readonly_paths.v[i]);
 		proc_sys_ro |= strcmp(st->path, "/proc/sys") == 0 || strcmp(st->path, "/proc") == 0;
+		expect_pseudo_fs(p, st);
 	}
 	/* systemd's container interface: with a network namespace of its own
 	 * the container may write /proc/sys/net (nspawn does the same). */
-	if (s->boot && proc_sys_ro && (p->clone_flags & CLONE_NEWNET))
-		add_step(p, STEP_READWRITE_PATH)->path = xstrdup("/proc/sys/net");
+	if (s->boot && proc_sys_ro && (p->clone_flags & CLONE_NEWNET)) {
+		struct plan_step *st = add_step(p, STEP_READWRITE_PATH);
+		st->path = xstrdup("/proc/sys/net");
+		expect_pseudo_fs(p, st);
+	}
 	if (s->root_readonly)
 		add_step(p, STEP_ROOT_READONLY);
 	add_step(p, STEP_PIVOT_ROOT);

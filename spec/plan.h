@@ -133,8 +133,10 @@ struct plan_step {
 	/* arguments, by kind */
 	int ns_flags;             /* CLONE, UNSHARE, JOIN_NS */
 	char *path;               /* JOIN_NS path, mount/device/mask destination, cwd, ... */
-	char *source;             /* MOUNT source (absolute for binds) */
-	char *fstype;             /* MOUNT type for MOUNT_FS */
+	char *source;             /* MOUNT source (absolute for binds); MASK/READONLY/READWRITE_PATH
+	                             inside a procfs or sysfs the plan mounts: its mount point */
+	char *fstype;             /* MOUNT type for MOUNT_FS; MASK/...: "proc" or "sysfs" there,
+	                             which the path's parent must be (else the step fails) */
 	enum plan_mount_kind mount_kind;
 	bool recursive;           /* rbind */
 	bool copy_up;             /* tmpcopyup: a tmpfs starts with a copy of what it covers */

@@ -36,6 +36,7 @@ struct spec_rlimit { int resource; const char *name; uint64_t soft, hard; struct
 struct spec_caps {
 	bool given;               /* process.capabilities present (or defaulted) */
 	bool defaulted;           /* nspawn's set, filled in for a minimal spec */
+	bool no_sys_admin;        /* ... less SYS_ADMIN: no new user namespace, it would be the host's */
 	uint64_t bounding, effective, inheritable, permitted, ambient;
 };
 
@@ -103,6 +104,7 @@ struct spec_syscall_entry {
 struct spec_syscall_filter {
 	struct spec_syscall_entry *v; size_t n;   /* n == 0: no filter */
 	int errnum;               /* linux.syscallErrno, EPERM when not given */
+	bool given;               /* in the spec, maybe empty: a minimal spec's "no filter" */
 	struct spec_pos pos;
 };
 

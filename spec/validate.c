@@ -3,9 +3,11 @@
  * The rule (README "Minimal specs"): a file WITH "ociVersion" is an OCI
  * config and means exactly what the runtime-spec says; nothing is added.  A
  * file WITHOUT "ociVersion" is an nsrun spec: every member it leaves out
- * gets an nspawn-like default (private mount/pid/uts/ipc namespaces, the
- * host network, nspawn's capability set, /proc /sys /dev /run /tmp mounts,
- * masked and read-only /proc paths, PATH in the environment, cwd /). */
+ * gets an nspawn-like default (private mount/pid/uts/ipc/cgroup namespaces,
+ * the host network, nspawn's capability set less SYS_ADMIN without a user
+ * namespace, nspawn's syscall filter, /proc /sys /dev /run /tmp mounts,
+ * masked and read-only /proc paths, PATH in the environment, cwd /; and
+ * plan-cgroup.c gives it a cgroup allowing only the default devices). */
 #include <ctype.h>
 #include <errno.h>
 #include <sched.h>
@@ -237,67 +239,7 @@ const char *const spec_default_masked[] = { "/proc/acpi", "/proc/kcore", "/proc/
 const char *const spec_default_readonly[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
 	"/proc/sysrq-trigger", NULL };
 
-static void fill_minimal_defaults(struct spec *s)
-{
-	struct spec_linux *l = &s->linux_;
-	if (!l->namespaces_given) {
-		add_ns(s, CLONE_NEWNS);
-		add_ns(s, CLONE_NEWPID);
-		add_ns(s, CLONE_NEWUTS);
-		add_ns(s, CLONE_NEWIPC);
-	}
-	if (!s->mounts_given) {
-		add_mount(s, "/proc", "proc", "proc", (const char *[]){ "nosuid", "noexec", "nodev", NULL });
-		add_mount(s, "/dev", "tmpfs", "tmpfs", (const char *[]){ "nosuid", "strictatime",
-			  "mode=755", "size=65536k", NULL });
-		add_mount(s, "/dev/pts", "devpts", "devpts", (const char *[]){ "nosuid", "noexec",
-			  "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL });
-		add_mount(s, "/dev/shm", "tmpfs", "shm", (const char *[]){ "nosuid", "noexec", "nodev",
-			  "mode=1777", "size=65536k", NULL });
-		add_mount(s, "/dev/mqueue", "mqueue", "mqueue", (const char *[]){ "nosuid", "noexec",
-			  "nodev", NULL });
-		add_mount(s, "/sys", "sysfs", "sysfs", (const char *[]){ "nosuid", "noexec", "nodev",
-			  "ro", NULL });
-		add_mount(s, "/run", "tmpfs", "tmpfs", (const char *[]){ "nosuid", "nodev", "mode=755",
-			  NULL });
-		add_mount(s, "/tmp", "tmpfs", "tmpfs", (const char *[]){ "nosuid", "nodev", "mode=1777",
-			  NULL });
-	}
-	struct spec_process *p = &s->process;
-	if (!p->caps.given) {
-		for (size_t i = 0; i < ARRAY_SIZE(nspawn_caps); i++)
-			p->caps.bounding |= 1ULL << nspawn_caps[i];
-		p->caps.effective = p->caps.permitted = p->caps.bounding;
-		p->caps.given = true;
-		p->caps.defaulted = true;
-	}
-	if (!l->masked_given)
-		for (const char *const *m = spec_default_masked; *m; m++)
-			strv_add(&l->masked_paths, *m);
-	if (!l->readonly_given)
-		for (const char *const *m = spec_default_readonly; *m; m++)
-			strv_add(&l->readonly_paths, *m);
-	if (!p->env.n) {
-		strv_add(&p->env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-		strv_add(&p->env, "container=nsrun");
-		if (p->terminal)
-			strv_add(&p->env, "TERM=xterm");
-	}
-	if (!p->cwd)
-		p->cwd = xstrdup("/");
-	const struct spec_namespace *uts = find_ns(s, CLONE_NEWUTS);
-	if (!s->hostname && uts && !uts->path) {
-		const char *base = s->machine_name;
-		if (!base && s->root_path) {
-			base = strrchr(s->root_path, '/');
-			base = base && base[1] ? base + 1 : s->root_path;
-		}
-		if (base && !check_hostname(base))
-			s->hostname = xstrdup(base);
-	}
-}
-
-/* Boot mode's syscall filter: systemd-nspawn 252's allow list
+/* The syscall filter of minimal specs (boot or not): systemd-nspawn 252's allow list
  * (nspawn-seccomp.c), with the entries it adds for capabilities in its
  * default set (ptrace, reboot, vhangup).  Knowingly left out, as nspawn
  * does: @cpu-emulation, @keyring (not namespaced), @obsolete, @pkey, @swap,
@@ -330,6 +272,94 @@ static void filter_add(struct spec_syscall_filter *f, const char *name)
 	f->v[f->n++] = (struct spec_syscall_entry){ .name = xstrdup(name) };
 }
 
+/* A minimal spec without "seccomp" or "syscallFilter" gets nspawn's allow
+ * list, with the extra entries for the capabilities in `caps`; an empty
+ * "syscallFilter": [] says "no filter". */
+static void fill_nspawn_filter(struct spec *s, uint64_t caps)
+{
+	struct spec_linux *l = &s->linux_;
+	if (l->syscall_filter.given || l->seccomp.present)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(boot_syscall_filter); i++)
+		filter_add(&l->syscall_filter, boot_syscall_filter[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(boot_syscall_filter_caps); i++)
+		if (caps & (1ULL << boot_syscall_filter_caps[i].cap))
+			filter_add(&l->syscall_filter, boot_syscall_filter_caps[i].name);
+	l->syscall_filter.errnum = EPERM;
+}
+
+static void fill_minimal_defaults(struct spec *s)
+{
+	struct spec_linux *l = &s->linux_;
+	if (!l->namespaces_given) {
+		add_ns(s, CLONE_NEWNS);
+		add_ns(s, CLONE_NEWPID);
+		add_ns(s, CLONE_NEWUTS);
+		add_ns(s, CLONE_NEWIPC);
+		add_ns(s, CLONE_NEWCGROUP);
+	}
+	if (!s->mounts_given) {
+		add_mount(s, "/proc", "proc", "proc", (const char *[]){ "nosuid", "noexec", "nodev", NULL });
+		add_mount(s, "/dev", "tmpfs", "tmpfs", (const char *[]){ "nosuid", "strictatime",
+			  "mode=755", "size=65536k", NULL });
+		add_mount(s, "/dev/pts", "devpts", "devpts", (const char *[]){ "nosuid", "noexec",
+			  "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL });
+		add_mount(s, "/dev/shm", "tmpfs", "shm", (const char *[]){ "nosuid", "noexec", "nodev",
+			  "mode=1777", "size=65536k", NULL });
+		add_mount(s, "/dev/mqueue", "mqueue", "mqueue", (const char *[]){ "nosuid", "noexec",
+			  "nodev", NULL });
+		add_mount(s, "/sys", "sysfs", "sysfs", (const char *[]){ "nosuid", "noexec", "nodev",
+			  "ro", NULL });
+		add_mount(s, "/run", "tmpfs", "tmpfs", (const char *[]){ "nosuid", "nodev", "mode=755",
+			  NULL });
+		add_mount(s, "/tmp", "tmpfs", "tmpfs", (const char *[]){ "nosuid", "nodev", "mode=1777",
+			  NULL });
+	}
+	struct spec_process *p = &s->process;
+	if (!p->caps.given) {
+		for (size_t i = 0; i < ARRAY_SIZE(nspawn_caps); i++)
+			p->caps.bounding |= 1ULL << nspawn_caps[i];
+		p->caps.effective = p->caps.permitted = p->caps.bounding;
+		p->caps.given = true;
+		p->caps.defaulted = true;
+		/* Without a user namespace of its own the container's root is
+		 * the host's, and CAP_SYS_ADMIN in the host's user namespace
+		 * makes every read-only path a suggestion (umount /proc/sys, a
+		 * fresh procfs, a cgroup hierarchy): leave it out. */
+		if (!has_ns(s, CLONE_NEWUSER)) {
+			p->caps.bounding &= ~(1ULL << 21 /* SYS_ADMIN */);
+			p->caps.effective = p->caps.permitted = p->caps.bounding;
+			p->caps.no_sys_admin = true;
+		}
+	}
+	/* nspawn's syscall filter (no open_by_handle_at, @keyring, bpf, ...) */
+	fill_nspawn_filter(s, p->caps.bounding);
+	if (!l->masked_given)
+		for (const char *const *m = spec_default_masked; *m; m++)
+			strv_add(&l->masked_paths, *m);
+	if (!l->readonly_given)
+		for (const char *const *m = spec_default_readonly; *m; m++)
+			strv_add(&l->readonly_paths, *m);
+	if (!p->env.n) {
+		strv_add(&p->env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+		strv_add(&p->env, "container=nsrun");
+		if (p->terminal)
+			strv_add(&p->env, "TERM=xterm");
+	}
+	if (!p->cwd)
+		p->cwd = xstrdup("/");
+	const struct spec_namespace *uts = find_ns(s, CLONE_NEWUTS);
+	if (!s->hostname && uts && !uts->path) {
+		const char *base = s->machine_name;
+		if (!base && s->root_path) {
+			base = strrchr(s->root_path, '/');
+			base = base && base[1] ? base + 1 : s->root_path;
+		}
+		if (base && !check_hostname(base))
+			s->hostname = xstrdup(base);
+	}
+}
+
 static bool env_has(const struct spec_strv *env, const char *name)
 {
 	size_t len = strlen(name);
@@ -343,8 +373,9 @@ static bool env_has(const struct spec_strv *env, const char *name)
  * /dev/console, see README "Boot mode"), container=nsrun, and
  * container_uuid (filled in at start) in its environment unless the spec
  * sets them.  A minimal spec also gets what the container's systemd needs
- * of the members it leaves out: a cgroup namespace, the "cgroup" mount on
- * /sys/fs/cgroup, and nspawn's syscall filter.  Called before
+ * of the members it leaves out: a cgroup namespace and the "cgroup" mount
+ * on /sys/fs/cgroup (nspawn's syscall filter, a cgroup with the default
+ * devices only come with every minimal spec).  Called before
  * fill_minimal_defaults, which adds TERM for the console. */
 static void fill_boot_defaults(struct spec *s)
 {
@@ -360,17 +391,6 @@ static void fill_boot_defaults(struct spec *s)
 		add_ns(s, CLONE_NEWIPC);
 		add_ns(s, CLONE_NEWCGROUP);
 		l->namespaces_given = true; /* fill_minimal_defaults adds no others */
-	}
-	if (!l->syscall_filter.n && !l->seccomp.present) {
-		uint64_t caps = p->caps.bounding;
-		for (size_t i = 0; !p->caps.given && i < ARRAY_SIZE(nspawn_caps); i++)
-			caps |= 1ULL << nspawn_caps[i];
-		for (size_t i = 0; i < ARRAY_SIZE(boot_syscall_filter); i++)
-			filter_add(&l->syscall_filter, boot_syscall_filter[i]);
-		for (size_t i = 0; i < ARRAY_SIZE(boot_syscall_filter_caps); i++)
-			if (caps & (1ULL << boot_syscall_filter_caps[i].cap))
-				filter_add(&l->syscall_filter, boot_syscall_filter_caps[i].name);
-		l->syscall_filter.errnum = EPERM;
 	}
 }
 
@@ -388,9 +408,14 @@ static void fill_boot_env_and_mounts(struct spec *s)
 		p->caps.bounding |= 1ULL << 12 /* NET_ADMIN */;
 		p->caps.effective = p->caps.permitted = p->caps.bounding;
 	}
-	if (s->minimal && !s->mounts_given) /* the mounts are the defaults */
+	if (s->minimal && !s->mounts_given) { /* the mounts are the defaults */
 		add_mount(s, "/sys/fs/cgroup", "cgroup", "cgroup", (const char *[]){ "nosuid", "noexec",
 			  "nodev", NULL });
+		/* systemd mounts it itself, which takes CAP_SYS_ADMIN */
+		if (p->caps.no_sys_admin)
+			add_mount(s, "/run/lock", "tmpfs", "tmpfs", (const char *[]){ "nosuid", "nodev",
+				  "noexec", "mode=1777", "size=5m", NULL });
+	}
 }
 
 /* LSM labels are written to /proc attributes and handed to mounts as

@@ -277,7 +277,10 @@ echo "search: $(keyctl search @s user "$2" 2>&1)"
 echo "proc-keys: $(grep -c "$2" /proc/keys)"
 SH
 	KEYNAME=nsrun-sec-exe-$$
-	spec "$TMP/k.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"sh\", \"/t/keys.sh\", \"KEYID\", \"$KEYNAME\"]}}"
+	# (a short spec's default syscall filter refuses @keyring outright: a
+	# deny-list filter of its own lets the keyring itself be tested)
+	spec "$TMP/k.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"sh\", \"/t/keys.sh\", \"KEYID\", \"$KEYNAME\"]},
+	 \"linux\": {\"syscallFilter\": [\"~kexec_load\"]}}"
 	exe_bundle "$TMP/kb" '["sleep", "60"]'
 	sed -i 's|"LD_PRELOAD=/t/exe-grab.so"|"X=1"|' "$TMP/kb/config.json"
 	# keys.sh prints what the container sees of the caller's key; KEYID is its serial
@@ -437,7 +440,9 @@ tiocsti() { # tiocsti SPEC: what the helper printed, then "got=[LINE]"
 	script -qec "$NSRUN $1; read -t 1 line; echo got=[\$line]" /dev/null </dev/null 2>&1 | tr -d '\r'
 }
 fresh_rootfs tty
-spec "$TMP/ti.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"/t/tiocsti\", \"echo INJECTED\\n\"]}}"
+# (a short spec's defaults have no CAP_SYS_ADMIN without a user namespace: given here)
+SA='"capabilities": {"bounding": ["CAP_SYS_ADMIN"], "effective": ["CAP_SYS_ADMIN"], "permitted": ["CAP_SYS_ADMIN"]}'
+spec "$TMP/ti.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"/t/tiocsti\", \"echo INJECTED\\n\"], $SA}}"
 out=$(tiocsti "$TMP/ti.json")
 like "$out" "fd 0: EPERM" "TIOCSTI (minimal spec, root with CAP_SYS_ADMIN): refused"
 like "$out" "got=\[\]" "TIOCSTI (minimal spec): nothing reached the caller's terminal"
@@ -485,6 +490,175 @@ spec "$TMP/sy.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"args\":
 like "$(run "$TMP/sy.json" 2>&1)" "/linux/sysctl/kernel.shmmax: needs (a new|an) ipc namespace" \
 	"sysctl smuggling, an ipc key without an ipc namespace: refused"
 is "$(host_proc_state)" "$BEFORE_PROC" "sysctl smuggling: the host's /proc settings are unchanged"
+
+# --- escape 4: a short spec hands out the host's root ----------------------
+# Without a user namespace a short spec's root is the host's root.  It must
+# not reach the host through cgroup v1 (a new hierarchy, release_agent), a
+# fresh procfs or /proc/sys uncovered (core_pattern), open_by_handle_at, or
+# a host disk.  Nothing here writes release_agent or core_pattern: the
+# attempts stop at mount/open, and the host's files are compared after.
+release_agents() { for h in memory pids systemd; do cat "/sys/fs/cgroup/$h/release_agent" 2>/dev/null; done; }
+RA_BEFORE=$(release_agents)
+CORE_BEFORE=$(cat /proc/sys/kernel/core_pattern)
+fresh_rootfs short
+minimal_spec "$TMP/short.json" '["true"]'
+sed -i "s|$ROOTFS|$RF|" "$TMP/short.json"
+plan=$(run plan "$TMP/short.json")
+like "$plan" "clone +new namespaces: [a-z ]*cgroup|unshare +unshare cgroup" "short spec: nsrun plan shows a new cgroup namespace"
+like "$plan" "cgroup +create .*devices \(v1 devices.deny/devices.allow, v2 eBPF\): deny a, .*allow c 1:3 rwm" \
+	"short spec: nsrun plan shows a cgroup allowing only the default devices"
+like "$plan" "seccomp +/linux/syscallFilter: allow-list" "short spec: nsrun plan shows nspawn's syscall filter"
+unlike "$plan" "bounding-set +keep [A-Z_,]*SYS_ADMIN" "short spec without a user namespace: no CAP_SYS_ADMIN (it would be the host's)"
+plan=$(run plan -b "$TMP/short.json")
+like "$plan" "cgroup +create .*deny a, .*allow c 1:3 rwm" "short spec, boot mode: nsrun plan shows the device rules too"
+unlike "$plan" "bounding-set +keep [A-Z_,]*SYS_ADMIN" "short spec, boot mode: no CAP_SYS_ADMIN either"
+# the attacks, as one script run in the container: prints what happened
+cat >"$RF/t/attack" <<'ATTACK'
+#!/bin/sh
+mkdir -p /tmp/cg /tmp/p
+for o in memory pids name=systemd none,name=nsrun-escape; do
+	if mount -t cgroup -o "$o" cgroup /tmp/cg 2>/dev/null; then
+		echo "MOUNTED cgroup $o"; [ -e /tmp/cg/release_agent ] && echo "RELEASE_AGENT $o"; umount /tmp/cg
+	else echo "refused cgroup $o"; fi
+done
+for h in memory pids systemd; do
+	[ -e "/sys/fs/cgroup/$h/release_agent" ] && echo "RELEASE_AGENT visible in /sys/fs/cgroup/$h"
+done
+if mount -t proc proc /tmp/p 2>/dev/null; then echo "MOUNTED a fresh procfs"
+	# opened for appending and closed: nothing is written
+	(: >>/tmp/p/sys/kernel/core_pattern) 2>/dev/null && echo "CORE_PATTERN writable through a fresh procfs"
+else echo "refused procfs"; fi
+umount /proc/sys 2>/dev/null && echo "UNMOUNTED /proc/sys"
+(: >>/proc/sys/kernel/core_pattern) 2>/dev/null && echo "CORE_PATTERN writable" || echo "refused core_pattern"
+/t/byhandle /bin/busybox
+grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status
+# (in the root filesystem: /tmp and /dev are nodev)
+if mknod /t/disk b "$1" "$2" 2>/dev/null; then
+	if err=$(head -c 512 /t/disk 2>&1 >/dev/null); then echo "READ the host disk $1:$2"
+	else echo "refused disk open: $err"; fi
+	rm -f /t/disk
+else echo "refused mknod"; fi
+ATTACK
+chmod +x "$RF/t/attack"
+# a block device the host itself can read: its root disk, else the first
+# other one (a sandboxed host may refuse its own disk)
+disk=
+for b in "$(basename "$(findmnt -no SOURCE /)")" $(ls /sys/block); do
+	if [ -b "/dev/$b" ] && head -c 1 "/dev/$b" >/dev/null 2>&1; then disk=$(cat "/sys/class/block/$b/dev"); break; fi
+done
+short_attacks() { # short_attacks NAME SPEC [nsrun options]
+	local name=$1 spec=$2; shift 2
+	out=$(run "$@" "$spec" -- /t/attack "${disk%:*}" "${disk#*:}" </dev/null 2>&1 | tr -d '\r')
+	echo "$out" | sed 's/^/# /'
+	out=$(echo "$out" | tr '\n' ' ')
+	unlike "$out" "MOUNTED|RELEASE_AGENT|CORE_PATTERN|UNMOUNTED|READ the host" "$name: no cgroup hierarchy, release_agent, procfs, /proc/sys or disk reached"
+	like "$out" "refused cgroup memory.*refused cgroup pids.*refused cgroup name=systemd.*refused cgroup none,name=nsrun-escape" \
+		"$name: mounting the memory, pids, name=systemd and a new cgroup v1 hierarchy fails"
+	like "$out" "refused procfs.*refused core_pattern" "$name: a fresh procfs cannot be mounted, core_pattern not opened for writing"
+	like "$out" "NoNewPrivs:.0 Seccomp:.2" "$name: the filter is loaded, no_new_privs stays off (set-uid programs work)"
+	like "$out" "CAP_DAC_READ_SEARCH effective: yes.*name_to_handle_at: ok.*open_by_handle_at: EPERM" \
+		"$name: open_by_handle_at fails with the filter's EPERM (with CAP_DAC_READ_SEARCH)"
+	if [ -n "$disk" ]; then
+		like "$out" "refused disk open: .*Operation not permitted" "$name: the host's block device $disk (readable on the host): mknod works, open fails with EPERM (device cgroup)"
+	else
+		ok 0 "$name: device cgroup # SKIP no block device the host itself can read"
+	fi
+	is "$(release_agents)" "$RA_BEFORE" "$name: the host's release_agent files are unchanged"
+	is "$(cat /proc/sys/kernel/core_pattern)" "$CORE_BEFORE" "$name: the host's core_pattern is unchanged"
+}
+short_attacks "short spec" "$TMP/short.json"
+short_attacks "short spec, boot mode" "$TMP/short.json" -b
+
+# --- masked and read-only paths fail closed inside procfs/sysfs -------------
+# A missing leaf is skipped; a parent reached through a symlink (here
+# procfs's own /proc/self) is not the filesystem the plan mounted: refused.
+minimal_spec "$TMP/m.json" '["cat", "/proc/sys/kernel/hostname"]' '"linux": {"maskedPaths": ["/proc/nsrun-no-such-file"], "readonlyPaths": ["/proc/sys"]}'
+is "$(run "$TMP/m.json" 2>&1)" "$(basename "$ROOTFS")" "a masked path missing from procfs is skipped"
+minimal_spec "$TMP/m.json" '["true"]' '"linux": {"maskedPaths": ["/proc/self/environ"]}'
+out=$(run "$TMP/m.json" 2>&1); rc=$?
+is "$rc" 125 "a masked path whose parent is a symlink in procfs: refused"
+like "$out" "mask /proc/self/environ: /proc/self/environ: its parent is not the proc mounted on /proc .*refusing" \
+	"... with a clear error"
+like "$(run plan "$TMP/m.json")" "mask +/proc/self/environ .*inside the proc on /proc: skipped if missing, refused if its parent is not that proc" \
+	"nsrun plan says which filesystem the parent must be"
+
+# --- a mount namespace joined by path ---------------------------------------
+# Nothing in it may change before the plan can succeed there; and the root
+# is opened in it (it was opened in the host's and failed with EINVAL).
+NSDIR=$TMP/mntns-$$
+mkdir -p "$NSDIR"
+mount --bind "$NSDIR" "$NSDIR" && mount --make-private "$NSDIR" && touch "$NSDIR/mnt" &&
+	unshare --mount="$NSDIR/mnt" true && nsenter --mount="$NSDIR/mnt" mount --make-rshared /
+shared_in_ns() { nsenter --mount="$NSDIR/mnt" grep -c ' shared:' /proc/self/mountinfo; }
+shared_before=$(shared_in_ns)
+ok "$([ "$shared_before" -gt 0 ]; echo $?)" "joined mount namespace: made with $shared_before shared mounts"
+join_spec() { # join_spec FILE ARGS_JSON [MOUNTS_JSON]
+	minimal_spec "$1" "$2" "\"linux\": {\"namespaces\": [{\"type\": \"mount\", \"path\": \"$NSDIR/mnt\"},
+	 {\"type\": \"pid\"}, {\"type\": \"uts\"}]}${3:+, \"mounts\": $3}"
+}
+join_spec "$TMP/j.json" '["true"]' "[{\"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"$TMP/nsrun-no-such-dir\"}]"
+out=$(run "$TMP/j.json" 2>&1); rc=$?
+is "$rc" 125 "joined mount namespace, a bind source missing there: refused"
+like "$out" "join-namespace $NSDIR/mnt: bind source $TMP/nsrun-no-such-dir \(for /mnt\) in the joined mount namespace \(nothing in it was changed\): ENOENT" \
+	"... before anything changed, saying so"
+is "$(shared_in_ns)" "$shared_before" "joined mount namespace: its shared mounts are unchanged after the failing spec"
+join_spec "$TMP/j.json" '["sh", "-c", "echo joined; grep -c \" /proc \" /proc/self/mountinfo"]'
+is "$(run "$TMP/j.json" 2>&1)" "joined
+1" "a valid spec joining a mount namespace by path runs, its root opened in that namespace"
+umount "$NSDIR/mnt" "$NSDIR"
+
+# --- the /proc swap race (CVE-2019-19921, CVE-2023-27561) -----------------
+# A second process sharing the root filesystem exchanges /proc (a
+# directory) and /procalt (a symlink to /evil) as fast as it can while
+# victims start.  Each victim must either fail with a clear error, or have
+# every procfs it holds with /sys read-only under it, and none on /evil
+# (the procfs stays on its directory even when that is renamed later).
+fresh_rootfs race
+mkdir "$RF/evil"
+ln -s /evil "$RF/procalt"
+cat >"$RF/t/victim" <<'VICTIM'
+#!/bin/sh
+# stop the attacker while looking (the names move, mountinfo would too)
+touch /t/pause
+n=0; while [ ! -e /t/paused ] && [ $n -lt 500 ]; do sleep 0.01; n=$((n + 1)); done
+trap 'rm -f /t/pause' EXIT
+for d in /proc /procalt; do
+	[ -r "$d/self/mountinfo" ] || continue
+	awk '{ for (i = 7; $i != "-"; i++) ; if ($(i + 1) != "proc") next
+	       if ($4 == "/") root[$5] = 1; if ($4 == "/sys") sys[$5] = $6 }
+	     END { for (m in root) { n++
+	             if (!((m "/sys") in sys) || sys[m "/sys"] !~ /^ro/) { print "BAD: " m "/sys is writable"; bad = 1 }
+	             if (m != "/proc" && m != "/procalt") { print "BAD: a procfs on " m; bad = 1 } }
+	           if (!n) { print "BAD: no procfs"; bad = 1 }
+	           if (!bad) print "VICTIM-OK" }' "$d/self/mountinfo"
+	exit 0
+done
+echo "BAD: no procfs at /proc or /procalt"
+VICTIM
+chmod +x "$RF/t/victim"
+minimal_spec "$TMP/race.json" '["/t/victim"]'
+sed -i "s|$ROOTFS|$RF|" "$TMP/race.json"
+core_before=$(cat /proc/sys/kernel/core_pattern)
+proc_swap_race() {
+	"$HELPERS/swapdir" "$RF/proc" "$RF/procalt" 120000 "$RF/t/pause" "$RF/t/paused" >"$TMP/swapdir.out" 2>&1 &
+	swapper=$!
+	until [ -s "$TMP/swapdir.out" ]; do sleep 0.01; done
+	good=0 refused=0 bad=0
+	for i in $(seq 80); do
+		out=$(run "$TMP/race.json" 2>&1); rc=$?
+		if [ "$rc" = 0 ] && [ "$out" = VICTIM-OK ]; then good=$((good + 1))
+		elif [ "$rc" = 125 ] && printf '%s' "$out" | grep -q "refusing"; then refused=$((refused + 1))
+		else bad=$((bad + 1)); echo "# victim $i: status $rc: $out"; fi
+		rm -f "$RF/t/pause"
+	done
+	kill -TERM "$swapper"; wait "$swapper"
+	echo "# swap race ($1): $(cat "$TMP/swapdir.out" | tr '\n' ' ')"
+	is "$bad" 0 "/proc swap race ($1): 80 victims, each procfs at /proc with /proc/sys read-only ($good) or a clear refusal ($refused)"
+	ok "$([ -d "$RF/proc" ] && [ -L "$RF/procalt" ]; echo $?)" "/proc swap race ($1): the attacker left the names as they were"
+	is "$(cat /proc/sys/kernel/core_pattern)" "$core_before" "/proc swap race ($1): the host's core_pattern is unchanged"
+}
+proc_swap_race openat2
+NSRUN_TEST_NO_OPENAT2=1 proc_swap_race "component walk"
 
 is "$(host_mounts)" "$BEFORE_MOUNTS" "after the whole suite the host's mounts are unchanged"
 done_testing

@@ -83,10 +83,14 @@ run "$TMP/s.json" 2>/dev/null; is "$?" 126 "a program that cannot be executed gi
 
 # --- mounts ----------------------------------------------------------------
 before=$(host_mounts)
-minimal_spec "$TMP/s.json" '["sh","-c","mount -t tmpfs inner /mnt && echo mounted"]'
+# a short spec's root has no CAP_SYS_ADMIN without a user namespace: give it
+SA='"capabilities": {"bounding": ["CAP_SYS_ADMIN"], "effective": ["CAP_SYS_ADMIN"], "permitted": ["CAP_SYS_ADMIN"]}'
+spec "$TMP/s.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"args\": [\"sh\",\"-c\",\"mount -t tmpfs inner /mnt && echo mounted\"], $SA}}"
 out=$(run "$TMP/s.json" 2>&1)
-is "$out" mounted "a mount inside the container works"
+is "$out" mounted "a mount inside the container works (with CAP_SYS_ADMIN given)"
 is "$(host_mounts)" "$before" "and does not appear on the host"
+minimal_spec "$TMP/s.json" '["sh","-c","mount -t tmpfs inner /mnt && echo mounted"]'
+like "$(run "$TMP/s.json" 2>&1)" "permission denied" "a short spec's defaults: no mount (no CAP_SYS_ADMIN without a user namespace)"
 
 mkdir -p "$TMP/data"; echo "bound content" >"$TMP/data/file"
 spec "$TMP/s.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"args\": [\"sh\",\"-c\",\"cat /data/file; echo x > /data/new 2>&1; grep ' /data ' /proc/self/mounts\"]},

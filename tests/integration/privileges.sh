@@ -107,8 +107,9 @@ is "$(field NoNewPrivs "$out")" 1 "noNewPrivileges: NoNewPrivs is 1"
 oci "$TMP/c.json" '"args": ["/t/selfstatus"]'
 is "$(field NoNewPrivs "$(run "$TMP/c.json" 2>&1)")" 0 "without noNewPrivileges: NoNewPrivs is 0"
 
-# A minimal spec: nspawn's set, less what nsrun lacks (this host: SYS_RESOURCE)
-NSPAWN=$(capmask 0 1 2 3 4 5 6 7 8 9 10 11 13 15 18 19 21 22 23 24 26 27 28 29 30 31)
+# A minimal spec: nspawn's set, less what nsrun lacks (this host: SYS_RESOURCE),
+# and less SYS_ADMIN (21) without a user namespace (it would be the host's)
+NSPAWN=$(capmask 0 1 2 3 4 5 6 7 8 9 10 11 13 15 18 19 22 23 24 26 27 28 29 30 31)
 WANT=$(printf '%016x' $((0x$NSPAWN & 0x$HOST_BND)))
 spec "$TMP/m.json" "{\"root\": {\"path\": \"$R\"}, \"process\": {\"args\": [\"/t/selfstatus\"]}}"
 out=$(run "$TMP/m.json" 2>&1)
@@ -117,6 +118,12 @@ is "$(field CapEff "$out")" "$WANT" "minimal spec: root's effective set is the s
 is "$(field CapInh "$out")/$(field CapAmb "$out")" "$(capmask)/$(capmask)" "minimal spec: inheritable and ambient empty"
 is "$(json_field bounding "$(run plan --json "$TMP/m.json")")" "$WANT" \
 	"minimal spec: nsrun plan shows the set clamped to what nsrun holds"
+spec "$TMP/mu.json" "{\"root\": {\"path\": \"$R\"}, \"process\": {\"args\": [\"/t/selfstatus\"]},
+ \"linux\": {\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"pid\"}, {\"type\": \"user\"}],
+ \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],
+ \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}"
+is "$(json_field bounding "$(run plan --json "$TMP/mu.json")")" "$(printf '%016x' $((0x$WANT | 1 << 21)))" \
+	"minimal spec with a user namespace: nspawn's set keeps SYS_ADMIN (that of the user namespace)"
 
 # --- user: uid, gid, groups, umask ---------------------------------------
 # The image's /etc/passwd says uid 1000 is root and uid 0 is "user": a

@@ -315,7 +315,6 @@ filter-lowercase-errno|/linux/syscallFilter/0|{$R, "process": {$P}, "linux": {"s
 filter-not-array|/linux/syscallFilter|{$R, "process": {$P}, "linux": {"syscallFilter": "~@mount"}}
 filter-errno-on-allowed|/linux/syscallFilter/0|{$R, "process": {$P}, "linux": {"syscallFilter": ["mkdir:EACCES"]}}
 filter-errno-too-big|/linux/syscallFilter/0|{$R, "process": {$P}, "linux": {"syscallFilter": ["~mkdir:4096"]}}
-filter-empty|/linux/syscallFilter|{$R, "process": {$P}, "linux": {"syscallFilter": []}}
 syscall-errno-without-filter|/linux|{$R, "process": {$P}, "linux": {"syscallErrno": "EACCES"}}
 seccomp-no-default|/linux/seccomp|{$R, "process": {$P}, "linux": {"seccomp": {"syscalls": []}}}
 seccomp-errnoret-on-allow|/linux/seccomp/syscalls/0/action|{$R, "process": {$P}, "linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW", "errnoRet": 1}]}}}

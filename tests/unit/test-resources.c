@@ -177,9 +177,12 @@ static void test_bad(void)
 }
 
 /* STEP_CGROUP's description for a spec with these linux members. */
+/* An OCI spec: a minimal one always gets a cgroup (its device rules). */
+#define OCI_HEAD "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"r\"},\"process\":{\"cwd\":\"/\"," \
+	"\"args\":[\"x\"]},\"linux\":{"
 static char *describe(const char *linux_members, const char *id, char **steps)
 {
-	_cleanup_free_ char *text = xasprintf(HEAD "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"cgroup\"}],"
+	_cleanup_free_ char *text = xasprintf(OCI_HEAD "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"cgroup\"}],"
 					      "%s}}", linux_members);
 	struct spec *s = NULL;
 	struct plan *p = NULL;

@@ -9,6 +9,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_spec(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_spec_from_command_line(int argc, char **argv); /* cmd/options.c */
 /* OCI verbs (cmd/oci.c) */
 int cmd_create(int argc, char **argv);
 int cmd_start(int argc, char **argv);
@@ -34,6 +35,14 @@ struct oci_global {
 	bool systemd_cgroup;      /* --systemd-cgroup: the container's cgroup is a systemd scope */
 };
 extern struct oci_global oci_global;
+
+struct plan;
+struct exec_options;
+/* Run a plan in the foreground (cmd/run.c); returns nsrun's exit status. */
+int cmd_run_plan_foreground(struct plan *plan, struct exec_options *o);
+/* Re-run nsrun from a sealed memfd copy of itself (SECURITY.md rule 5),
+ * for a verb main.c does not seal first; -1 after printing an error. */
+int cmd_seal(void);
 
 /* Print "nsrun: MSG" (cmd_error, also to --log) or "nsrun: warning: MSG"
  * on stderr, with control characters escaped (nsrun_escape). */

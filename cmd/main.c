@@ -10,6 +10,7 @@
 #include "config.h"
 #include "exec.h"
 #include "json.h"
+#include "options.h"
 
 static const char usage[] =
 	"Usage: nsrun [OPTIONS] SPEC.json [-- ARGS...]\n"
@@ -169,6 +170,13 @@ static int seal_runtime(char **argv)
 	return 0;
 }
 
+static char **saved_argv;
+
+int cmd_seal(void)
+{
+	return seal_runtime(saved_argv);
+}
+
 static bool creates_or_enters(const char *verb)
 {
 	static const char *const others[] = { "plan", "check", "spec", "analyze", "start", "state",
@@ -183,6 +191,7 @@ static bool creates_or_enters(const char *verb)
 int main(int argc, char **argv)
 {
 	char **nsrun_argv = argv;
+	saved_argv = argv;
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return NSRUN_EXIT_FAILURE;
@@ -224,15 +233,8 @@ int main(int argc, char **argv)
 			cmd_error("'%s' is not supported yet by nsrun %s", verb, NSRUN_VERSION);
 			return NSRUN_EXIT_FAILURE;
 		}
-	/* options of the foreground run (cmd/run.c) may come first */
-	static const char *const run_opts[] = { "--pid-file", "-b", "--boot", "--stop-timeout",
-						"--private-network", "--network-veth", "--network-bridge",
-						"--port", "-p" };
-	bool run_opt = strcmp(verb, "--") == 0;
-	for (size_t i = 0; i < ARRAY_SIZE(run_opts); i++) {
-		size_t len = strlen(run_opts[i]);
-		run_opt |= strncmp(verb, run_opts[i], len) == 0 && (!verb[len] || verb[len] == '=');
-	}
+	/* options of the foreground run (cmd/options.c) may come first */
+	bool run_opt = strcmp(verb, "--") == 0 || options_is_run_option(verb);
 	if (!run_opt && verb[0] == '-') {
 		cmd_error("unknown option '%s'; see nsrun --help", verb);
 		return NSRUN_EXIT_FAILURE;

@@ -60,13 +60,19 @@ static const char default_config[] =
 
 static const char spec_usage[] =
 	"Usage: nsrun spec [--bundle DIR]\n"
+	"       nsrun spec --from-command-line [SPEC.json | -D DIR | -M NAME] [OPTIONS] [-- ARGS]\n"
 	"\n"
 	"Write a default OCI config.json into DIR (default: the current directory),\n"
-	"for a root filesystem in DIR/rootfs.  An existing config.json is kept.\n";
+	"for a root filesystem in DIR/rootfs.  An existing config.json is kept.\n"
+	"With --from-command-line, print the spec file a run's command line stands\n"
+	"for (nsrun's options over SPEC.json or a directory), after checking it.\n";
 
 int cmd_spec(int argc, char **argv)
 {
 	const char *dir = ".";
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--from-command-line") == 0)
+			return cmd_spec_from_command_line(argc, argv);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(spec_usage, stdout);

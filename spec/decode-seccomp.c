@@ -295,7 +295,7 @@ static int dec_filter_entry(struct dec *d, const struct json_node *n, struct spe
 	return 0;
 }
 
-static int dec_syscall_filter(struct dec *d, struct spec_syscall_filter *f, const struct json_node *n)
+int dec_syscall_filter(struct dec *d, struct spec_syscall_filter *f, const struct json_node *n)
 {
 	if (dec_array(d, n) < 0)
 		return -1;

@@ -36,7 +36,9 @@ static int dec_vfail(struct dec *d, unsigned line, unsigned col, const char *ptr
 {
 	char what[1200];
 	vsnprintf(what, sizeof(what), fmt, ap);
-	if (line)
+	if (!line && col && col <= d->n_origins)
+		nsrun_error_set(d->err, 0, "%s: %s: %s", d->origins[col - 1], ptr[0] ? ptr : "/", what);
+	else if (line)
 		nsrun_error_set(d->err, 0, "%s:%u:%u: %s: %s", d->file, line, col,
 				ptr[0] ? ptr : "/", what);
 	else
@@ -75,7 +77,10 @@ void dec_warn(struct dec *d, unsigned line, unsigned col, const char *fmt, ...)
 	}
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(d->warn, "%s:%u:%u: warning: ", d->file, line, col);
+	if (!line && col && col <= d->n_origins)
+		fprintf(d->warn, "%s: warning: ", d->origins[col - 1]);
+	else
+		fprintf(d->warn, "%s:%u:%u: warning: ", d->file, line, col);
 	vfprintf(d->warn, fmt, ap);
 	fputc('\n', d->warn);
 	va_end(ap);

@@ -60,7 +60,7 @@ static int dec_root(struct dec *d, struct spec *s, const struct json_node *n)
 	return 0;
 }
 
-static int dec_mount(struct dec *d, struct spec *s, struct spec_mount *m, const struct json_node *n)
+int dec_mount(struct dec *d, struct spec *s, struct spec_mount *m, const struct json_node *n)
 {
 	struct dec_obj o;
 	if (dec_object(d, n, &o) < 0)
@@ -98,7 +98,7 @@ static int dec_mounts(struct dec *d, struct spec *s, const struct json_node *n)
 	return 0;
 }
 
-static int dec_cap_set(struct dec *d, const struct json_node *n, uint64_t *mask)
+int dec_cap_set(struct dec *d, const struct json_node *n, uint64_t *mask)
 {
 	if (dec_array(d, n) < 0)
 		return -1;
@@ -248,7 +248,7 @@ static int dec_user(struct dec *d, struct spec_user *u, const struct json_node *
 	return 0;
 }
 
-static int check_env(struct dec *d, const struct json_node *n)
+int dec_check_env(struct dec *d, const struct json_node *n)
 {
 	for (size_t i = 0; i < n->count; i++) {
 		const char *e = n->items[i]->text, *eq = strchr(e, '=');
@@ -311,7 +311,7 @@ static int dec_process(struct dec *d, struct spec *s, const struct json_node *n)
 	}
 	if ((m = dec_member(&o, "env"))) {
 		old = dec_push_key(d, "env");
-		if (dec_strv(d, m, &p->env) < 0 || check_env(d, m) < 0)
+		if (dec_strv(d, m, &p->env) < 0 || dec_check_env(d, m) < 0)
 			return -1;
 		dec_pop(d, old);
 	}
@@ -855,6 +855,16 @@ static int dec_top(struct dec *d, struct spec *s, const struct json_node *root)
 			return -1;
 		dec_pop(d, old);
 	}
+	bool reg = true;
+	if (dec_get_bool(d, &o, "register", &reg) < 0)
+		return -1;
+	s->no_register = !reg;
+	if ((m = dec_member(&o, "add"))) {
+		old = dec_push_key(d, "add");
+		if (dec_add(d, s, m) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
 	/* Members of other platforms: known to OCI, meaningless here. */
 	static const char *const other_os[] = { "solaris", "windows", "vm", "zos" };
 	for (size_t i = 0; i < ARRAY_SIZE(other_os); i++)
@@ -931,6 +941,7 @@ void spec_free(struct spec *s)
 	spec_linux_syscalls_free(l);
 	free(s->machine_name);
 	spec_network_free(s->network);
+	spec_add_free(&s->add);
 	for (size_t i = 0; i < s->n_unsupported; i++)
 		free(s->unsupported[i].pointer);
 	free(s->unsupported);
@@ -949,7 +960,8 @@ int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
 			const struct spec_load_opts *opts, struct spec **out, struct nsrun_error *err)
 {
 	_cleanup_spec_ struct spec *s = xcalloc(1, sizeof(*s));
-	struct dec d = { .file = name, .err = err, .warn = warn, .n_warnings = &s->n_warnings };
+	struct dec d = { .file = name, .err = err, .warn = warn, .n_warnings = &s->n_warnings,
+			 .origins = opts ? opts->origins : NULL, .n_origins = opts ? opts->n_origins : 0 };
 	s->file = xstrdup(name);
 	/* root.path and bind sources are relative to the spec's directory; the
 	 * plan shows them absolute. */

@@ -15,6 +15,8 @@ struct dec {
 	struct nsrun_error *err;
 	FILE *warn;
 	unsigned *n_warnings;
+	const char *const *origins; /* see spec_load_opts */
+	size_t n_origins;
 };
 
 /* Push "/key" or "/index" onto the pointer; dec_pop restores the old length. */
@@ -74,6 +76,15 @@ int dec_get_strv(struct dec *d, struct dec_obj *o, const char *key, struct spec_
 int dec_linux_syscalls(struct dec *d, struct spec_linux *l, struct dec_obj *o);
 void spec_linux_syscalls_free(struct spec_linux *l);
 bool spec_path_has_dotdot(const char *path);
+
+/* Shared with spec/add.c (the "add" member). */
+int dec_mount(struct dec *d, struct spec *s, struct spec_mount *m, const struct json_node *n);
+int dec_cap_set(struct dec *d, const struct json_node *n, uint64_t *mask);
+int dec_check_env(struct dec *d, const struct json_node *n);
+int dec_syscall_filter(struct dec *d, struct spec_syscall_filter *f, const struct json_node *n);
+int dec_add(struct dec *d, struct spec *s, const struct json_node *n);
+int spec_apply_add(struct dec *d, struct spec *s);
+void spec_add_free(struct spec_add *a);
 
 /* linux.resources and linux.cgroupsPath (spec/decode-resources.c). */
 int dec_resources(struct dec *d, struct spec_resources *r, const struct json_node *n);

@@ -204,6 +204,19 @@ struct spec_linux {
 	struct spec_seccomp seccomp;                /* OCI: linux.seccomp */
 };
 
+/* "add" (nsrun): applied after the defaults of a short spec are filled in,
+ * as systemd-nspawn's options add to its defaults; the command line's
+ * --bind, --tmpfs, --setenv, --capability, --drop-capability and
+ * --syscall-filter land here (spec/add.c). */
+struct spec_add {
+	bool present;
+	struct spec_mount *mounts; size_t n_mounts;
+	struct spec_strv env;     /* KEY=VALUE, replacing the same KEY */
+	uint64_t caps, drop_caps; /* added to bounding/effective/permitted; dropped from all */
+	struct spec_syscall_filter syscall_filter; /* entries appended to linux.syscallFilter */
+	struct spec_pos pos;
+};
+
 struct spec {
 	char *file;               /* the spec file as given */
 	char *dir;                /* its directory: root.path is relative to it */
@@ -224,6 +237,8 @@ struct spec {
 	char *machine_name;
 	struct spec_network *network; /* "network" or the command line (spec/network.h) */
 	const struct spec_net_cli *net_cli; /* while loading: the command line's network options */
+	bool no_register;         /* "register": false (nsrun --no-register) */
+	struct spec_add add;
 	/* members parsed but refused at validation until they are implemented */
 	struct spec_unsupported *unsupported; size_t n_unsupported;
 	/* true when the spec looks like a full OCI bundle (see spec_is_minimal) */
@@ -241,6 +256,11 @@ int spec_load_tree(struct json_node *root, const char *name, FILE *warn, struct 
 struct spec_load_opts {
 	bool boot;                /* as if the spec said "boot": true */
 	const struct spec_net_cli *net; /* --network-veth, --port, ... (spec/network.h) */
+	/* Values made from command-line options (cmd/options.c) have line 0
+	 * and column k: messages about them name origins[k - 1] ("--bind
+	 * '/a:/b:xx'") instead of a position in the file. */
+	const char *const *origins;
+	size_t n_origins;
 };
 int spec_load_file_opts(const char *path, FILE *warn, const struct spec_load_opts *opts,
 			struct spec **out, struct nsrun_error *err);

@@ -494,6 +494,8 @@ int spec_validate(struct dec *d, struct spec *s)
 	s->net_cli = NULL;
 	if (s->boot)
 		fill_boot_env_and_mounts(s);
+	if (spec_apply_add(d, s) < 0)
+		return -1;
 	/* A boot spec needs no args: PID 1 is then the image's init. */
 	if (!s->process.present && !(s->boot && s->minimal))
 		return dec_fail_at(d, (struct spec_pos){ 0, 0 }, "/process", "is required (at least "

@@ -1,0 +1,152 @@
+/* The "add" member: what is added to a spec after its defaults are filled
+ * in.  systemd-nspawn's options add to nspawn's defaults (--bind keeps
+ * /proc, --setenv keeps PATH, --capability adds to the default set,
+ * --system-call-filter edits the default filter); a short spec's members
+ * replace their defaults as a whole.  So the command line (cmd/options.c)
+ * writes those options here, and a spec file may too:
+ *
+ *   "add": { "mounts": [ ... ], "env": [ "K=V" ], "capabilities": [ "CAP_X" ],
+ *            "dropCapabilities": [ "CAP_Y" ], "syscallFilter": [ "~mkdir" ] } */
+#include <errno.h>
+#include <string.h>
+
+#include "decode.h"
+
+static int dec_add_mounts(struct dec *d, struct spec *s, const struct json_node *n)
+{
+	struct spec_add *a = &s->add;
+	if (dec_array(d, n) < 0)
+		return -1;
+	a->mounts = xcalloc(n->count, sizeof(*a->mounts));
+	for (size_t i = 0; i < n->count; i++) {
+		size_t old = dec_push_index(d, i);
+		a->n_mounts = i + 1;
+		if (dec_mount(d, s, &a->mounts[i], n->items[i]) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
+	return 0;
+}
+
+int dec_add(struct dec *d, struct spec *s, const struct json_node *n)
+{
+	struct spec_add *a = &s->add;
+	struct dec_obj o;
+	const struct json_node *m;
+	size_t old;
+	if (dec_object(d, n, &o) < 0)
+		return -1;
+	a->present = true;
+	a->pos = dec_pos(n);
+	if ((m = dec_member(&o, "mounts"))) {
+		old = dec_push_key(d, "mounts");
+		if (dec_add_mounts(d, s, m) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
+	if ((m = dec_member(&o, "env"))) {
+		old = dec_push_key(d, "env");
+		if (dec_strv(d, m, &a->env) < 0 || dec_check_env(d, m) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
+	static const char *const capkeys[] = { "capabilities", "dropCapabilities" };
+	uint64_t *masks[] = { &a->caps, &a->drop_caps };
+	for (size_t i = 0; i < ARRAY_SIZE(capkeys); i++) {
+		if (!(m = dec_member(&o, capkeys[i])))
+			continue;
+		old = dec_push_key(d, capkeys[i]);
+		if (dec_cap_set(d, m, masks[i]) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
+	if ((m = dec_member(&o, "syscallFilter"))) {
+		old = dec_push_key(d, "syscallFilter");
+		if (dec_syscall_filter(d, &a->syscall_filter, m) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
+	dec_object_done(d, &o);
+	return 0;
+}
+
+static void env_set(struct spec_strv *env, const char *kv)
+{
+	size_t klen = (size_t)(strchr(kv, '=') - kv) + 1;
+	for (size_t i = 0; i < env->n; i++)
+		if (strncmp(env->v[i], kv, klen) == 0) {
+			free(env->v[i]);
+			env->v[i] = xstrdup(kv);
+			return;
+		}
+	env->v = xrealloc(env->v, (env->n + 2) * sizeof(char *));
+	env->v[env->n++] = xstrdup(kv);
+	env->v[env->n] = NULL;
+}
+
+/* Called by spec_validate after the defaults, before the checks, so the
+ * result is checked as if the spec had said it all. */
+int spec_apply_add(struct dec *d, struct spec *s)
+{
+	struct spec_add *a = &s->add;
+	if (!a->present)
+		return 0;
+	if (a->n_mounts) {
+		s->mounts = xrealloc(s->mounts, (s->n_mounts + a->n_mounts) * sizeof(*s->mounts));
+		memcpy(s->mounts + s->n_mounts, a->mounts, a->n_mounts * sizeof(*a->mounts));
+		s->n_mounts += a->n_mounts;
+		free(a->mounts);
+		a->mounts = NULL;
+		a->n_mounts = 0;
+	}
+	for (size_t i = 0; i < a->env.n; i++)
+		env_set(&s->process.env, a->env.v[i]);
+	struct spec_caps *c = &s->process.caps;
+	if (a->caps & a->drop_caps) {
+		for (int cap = 0; cap <= SPEC_CAP_LAST; cap++)
+			if (a->caps & a->drop_caps & (1ULL << cap))
+				return dec_fail_at(d, a->pos, "/add/dropCapabilities", "%s is both added "
+						   "and dropped", spec_cap_name(cap));
+	}
+	if (a->caps || a->drop_caps) {
+		c->given = true;
+		c->bounding |= a->caps;
+		c->effective |= a->caps;
+		c->permitted |= a->caps;
+		c->bounding &= ~a->drop_caps;
+		c->effective &= ~a->drop_caps;
+		c->permitted &= ~a->drop_caps;
+		c->inheritable &= ~a->drop_caps;
+		c->ambient &= ~a->drop_caps;
+	}
+	struct spec_syscall_filter *f = &s->linux_.syscall_filter, *af = &a->syscall_filter;
+	if (af->n) {
+		if (!f->n) {
+			f->errnum = f->errnum ? f->errnum : EPERM;
+			f->pos = af->pos;
+		}
+		f->v = xrealloc(f->v, (f->n + af->n) * sizeof(*f->v));
+		memcpy(f->v + f->n, af->v, af->n * sizeof(*af->v));
+		f->n += af->n;
+		free(af->v);
+		af->v = NULL;
+		af->n = 0;
+	}
+	return 0;
+}
+
+void spec_add_free(struct spec_add *a)
+{
+	for (size_t i = 0; i < a->n_mounts; i++) {
+		free(a->mounts[i].destination);
+		free(a->mounts[i].type);
+		free(a->mounts[i].source);
+		spec_strv_free(&a->mounts[i].options);
+	}
+	free(a->mounts);
+	spec_strv_free(&a->env);
+	for (size_t i = 0; i < a->syscall_filter.n; i++)
+		free(a->syscall_filter.v[i].name);
+	free(a->syscall_filter.v);
+	memset(a, 0, sizeof(*a));
+}

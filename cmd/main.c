@@ -10,6 +10,7 @@
 #include "config.h"
 #include "exec.h"
 #include "json.h"
+#include "machine.h"
 #include "options.h"
 
 static const char usage[] =
@@ -218,11 +219,15 @@ int main(int argc, char **argv)
 		return NSRUN_EXIT_FAILURE;
 	static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
 		{ "plan", cmd_plan }, { "check", cmd_check }, { "spec", cmd_spec },
-		{ "analyze", cmd_analyze }, { "create", cmd_create }, { "start", cmd_start },
-		{ "state", cmd_state }, { "kill", cmd_kill }, { "delete", cmd_delete },
-		{ "run", cmd_oci_run }, { "list", cmd_list }, { "exec", cmd_exec }, { "ps", cmd_ps },
+		{ "analyze", cmd_analyze }, { "create", cmd_create }, { "start", cmd_start_any },
+		{ "state", cmd_state }, { "kill", cmd_kill_any }, { "delete", cmd_delete },
+		{ "run", cmd_oci_run }, { "list", cmd_list_any }, { "exec", cmd_exec }, { "ps", cmd_ps },
 		{ "pause", cmd_pause }, { "resume", cmd_resume }, { "update", cmd_update },
 		{ "features", cmd_features }, { "events", cmd_events },
+		/* machines (cmd/machine*.c, cmd/images.c) */
+		{ "stop", cmd_machine_stop }, { "reboot", cmd_machine_reboot },
+		{ "status", cmd_machine_status }, { "log", cmd_machine_log },
+		{ "shell", cmd_machine_shell }, { "login", cmd_machine_login },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (strcmp(verb, verbs[i].name) == 0)

@@ -80,6 +80,20 @@ static const char *option_name(int opt)
 	return "?";
 }
 
+void options_for_machine(struct run_cmdline *c, const char *name, bool boot);
+static void add_edit(struct run_cmdline *c, int opt, const char *val);
+/* `nsrun start NAME`: -M NAME, and -b unless NAME has a spec file. */
+void options_for_machine(struct run_cmdline *c, const char *name, bool boot)
+{
+	memset(c, 0, sizeof(*c));
+	c->machine = name;
+	add_edit(c, 'M', name);
+	if (boot) {
+		c->boot = true;
+		add_edit(c, 'b', NULL);
+	}
+}
+
 static void add_edit(struct run_cmdline *c, int opt, const char *val)
 {
 	c->edits = xrealloc(c->edits, (c->n_edits + 1) * sizeof(*c->edits));
@@ -634,13 +648,21 @@ int options_build_tree(const struct run_cmdline *c, struct json_node **tree, cha
 	return 0;
 }
 
-int options_load_spec(const struct run_cmdline *c, FILE *warn, struct spec **out,
+int options_load_spec(const struct run_cmdline *c, FILE *warn, struct spec **out, char **text,
 		      struct nsrun_error *err)
 {
 	_cleanup_json_ struct json_node *tree = NULL;
 	_cleanup_free_ char *name = NULL;
 	if (options_build_tree(c, &tree, &name, err) < 0)
 		return -1;
+	if (text) {
+		size_t len;
+		FILE *f = open_memstream(text, &len);
+		if (f) {
+			json_write_tree(f, tree);
+			fclose(f);
+		}
+	}
 	_cleanup_free_ const char **origins = xcalloc(c->n_edits + 1, sizeof(char *));
 	for (size_t i = 0; i < c->n_edits; i++)
 		origins[i] = c->edits[i].origin;
@@ -664,7 +686,7 @@ int cmd_spec_from_command_line(int argc, char **argv)
 	_cleanup_json_ struct json_node *tree = NULL;
 	_cleanup_free_ char *name = NULL;
 	struct spec *spec = NULL;
-	int r = options_load_spec(&c, stderr, &spec, &err);
+	int r = options_load_spec(&c, stderr, &spec, NULL, &err);
 	if (r == 0)
 		r = options_build_tree(&c, &tree, &name, &err);
 	spec_free(spec);

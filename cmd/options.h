@@ -38,9 +38,12 @@ void options_free(struct run_cmdline *c);
  * (the spec file, or "command line") and the option origins. */
 int options_build_tree(const struct run_cmdline *c, struct json_node **tree, char **name,
 		       struct nsrun_error *err);
-/* Build, decode, default and validate: the spec of this command line. */
-int options_load_spec(const struct run_cmdline *c, FILE *warn, struct spec **out,
+/* Build, decode, default and validate: the spec of this command line;
+ * *text (when not NULL) gets the tree as a spec file. */
+int options_load_spec(const struct run_cmdline *c, FILE *warn, struct spec **out, char **text,
 		      struct nsrun_error *err);
+/* The command line of `nsrun start NAME`: -M NAME [-b]. */
+void options_for_machine(struct run_cmdline *c, const char *name, bool boot);
 /* Is argv[1] an option of the foreground run (main.c dispatches on it)? */
 bool options_is_run_option(const char *arg);
 /* A machine name is a host name: NULL when valid, else why not. */

@@ -4,16 +4,18 @@
 
 #include "commands.h"
 #include "exec.h"
+#include "machine.h"
 #include "options.h"
 #include "plan.h"
 
 /* Load, validate and plan; prints the error and returns NULL on failure. */
-static struct plan *load_plan(const struct run_cmdline *a)
+static struct plan *load_plan(const struct run_cmdline *a, char **text)
 {
 	struct nsrun_error err = { 0 };
 	struct spec *spec = NULL;
 	struct plan *plan = NULL;
-	if (options_load_spec(a, stderr, &spec, &err) < 0 || plan_build(spec, 0, NULL, &plan, &err) < 0) {
+	if (options_load_spec(a, stderr, &spec, text, &err) < 0 ||
+	    plan_build(spec, 0, NULL, &plan, &err) < 0) {
 		cmd_error("%s", err.msg);
 		return NULL;
 	}
@@ -25,13 +27,24 @@ int cmd_run_foreground(int argc, char **argv)
 	struct run_cmdline a;
 	if (options_parse(argc, argv, OPT_ALLOW_RUN, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
-	_cleanup_plan_ struct plan *plan = load_plan(&a);
+	_cleanup_free_ char *text = NULL;
+	_cleanup_plan_ struct plan *plan = load_plan(&a, &text);
+	if (!plan) {
+		options_free(&a);
+		return NSRUN_EXIT_FAILURE;
+	}
+	/* registered while it runs: nsrun list, shell, stop ... find it */
+	struct machine_run m;
+	int r = machine_register(&m, plan, &a, text, false);
 	options_free(&a);
-	if (!plan)
+	if (r < 0)
 		return NSRUN_EXIT_FAILURE;
 	struct exec_options o = { .mode = EXEC_FOREGROUND, .pid_file = a.pid_file, .fifo_fd = -1,
-				  .lock_fd = -1, .stop_timeout = a.stop_timeout };
-	return cmd_run_plan_foreground(plan, &o);
+				  .lock_fd = -1, .stop_timeout = a.stop_timeout,
+				  .on_start = machine_on_start, .on_start_data = &m };
+	int status = cmd_run_plan_foreground(plan, &o);
+	machine_unregister(&m);
+	return status;
 }
 
 /* The foreground run of a plan, registered while it runs; boot mode's
@@ -73,7 +86,7 @@ int cmd_plan(int argc, char **argv)
 	struct run_cmdline a;
 	if (options_parse(argc, argv, OPT_ALLOW_PLAN | OPT_ALLOW_ARGS, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
-	_cleanup_plan_ struct plan *plan = load_plan(&a);
+	_cleanup_plan_ struct plan *plan = load_plan(&a, NULL);
 	options_free(&a);
 	if (!plan)
 		return NSRUN_EXIT_FAILURE;
@@ -103,7 +116,7 @@ int cmd_check(int argc, char **argv)
 	struct run_cmdline a;
 	if (options_parse(argc, argv, 0, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
-	_cleanup_plan_ struct plan *plan = load_plan(&a);
+	_cleanup_plan_ struct plan *plan = load_plan(&a, NULL);
 	options_free(&a);
 	return plan ? 0 : NSRUN_EXIT_FAILURE;
 }

@@ -22,6 +22,11 @@ struct exec_options {
 	bool systemd_cgroup;      /* --systemd-cgroup: the cgroup is a systemd scope */
 	unsigned stop_timeout;    /* boot: seconds from SIGRTMIN+3 (halt) to SIGKILL; 0: 90 */
 	bool rebooted;            /* out, boot: PID 1 was killed by SIGHUP (reboot(2) RESTART) */
+	/* EXEC_FOREGROUND: called once the container's PID 1 runs, before
+	 * supervising it (the machine registry, cmd/machine.c); again after a
+	 * reboot.  `cgroup` as cgroup_state_to_string(), or NULL. */
+	void (*on_start)(void *data, pid_t leader, const char *cgroup);
+	void *on_start_data;
 	char *cgroup;             /* out, not EXEC_FOREGROUND: the container's cgroup as
 	                             cgroup_state_to_string() (libexec/cgroups.h) or NULL; caller frees */
 };

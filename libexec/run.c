@@ -631,6 +631,10 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 		r = 0;
 		goto out;
 	}
+	if (o->on_start) {
+		_cleanup_free_ char *cg = c.cgroup ? cgroup_state_to_string(c.cgroup) : NULL;
+		o->on_start(o->on_start_data, c.child, cg);
+	}
 	r = supervise(&c, &c.orig_mask, exit_status, err);
 	o->rebooted = c.rebooted;
 	pid_t ended = c.child;

@@ -1,0 +1,106 @@
+/* nsrun shell NAME [CMD...] and nsrun login NAME: a process on a new pty
+ * inside a running machine, joining all its namespaces and its cgroup, with
+ * its capabilities and syscall filter: the machinery of `nsrun exec`
+ * (plan_make_exec, then the executor), on the spec the machine runs with,
+ * kept in the registry. */
+#include <string.h>
+
+#include "commands.h"
+#include "exec.h"
+#include "machine.h"
+
+static void strv_set(struct spec_strv *v, char **items, size_t n)
+{
+	spec_strv_free(v);
+	v->v = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		v->v[i] = xstrdup(items[i]);
+	v->n = n;
+}
+
+static int join_machine(const char *name, char **args, size_t n_args, bool tty)
+{
+	struct machine_record r;
+	struct nsrun_error err = { 0 };
+	if (registry_read(machine_state_root(), name, &r, &err) < 0) {
+		cmd_error("%s", err.msg);
+		return NSRUN_EXIT_FAILURE;
+	}
+	int status = NSRUN_EXIT_FAILURE;
+	_cleanup_free_ char *spec_file = xasprintf("%s/.machines/%s.spec.json", machine_state_root(), r.name);
+	struct spec *spec = NULL;
+	struct plan *plan = NULL;
+	_cleanup_free_ char *term_kv = NULL;
+	if (!r.leader) {
+		cmd_error("machine \"%s\" is still starting", name);
+		goto out;
+	}
+	if (spec_load_file(spec_file, NULL, &spec, &err) < 0) {
+		cmd_error("%s", err.msg);
+		goto out;
+	}
+	struct spec_process *p = &spec->process;
+	strv_set(&p->args, args, n_args);
+	const char *term = getenv("TERM");
+	term_kv = xasprintf("TERM=%s", term && *term ? term : "vt220");
+	char *env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			"container=nsrun", "HOME=/root", "USER=root", "LOGNAME=root", term_kv };
+	strv_set(&p->env, env, ARRAY_SIZE(env));
+	p->terminal = tty;
+	p->user.uid = p->user.gid = 0;
+	free(p->cwd);
+	p->cwd = xstrdup("/");
+	if (plan_build(TAKE_PTR(spec), 0, NULL, &plan, &err) < 0 ||
+	    plan_make_exec(plan, r.leader, &err) < 0) {
+		cmd_error("%s", err.msg);
+		goto out;
+	}
+	struct exec_options o = { .mode = EXEC_FOREGROUND, .fifo_fd = -1, .lock_fd = -1,
+				  .join_cgroup = r.cgroup };
+	int exit_status = 0;
+	if (exec_run_plan(plan, &o, &exit_status, &err) < 0) {
+		cmd_error("%s", err.msg);
+		if (err.status)
+			status = err.status;
+		goto out;
+	}
+	free(o.cgroup);
+	status = exit_status;
+out:
+	spec_free(spec);
+	plan_free(plan);
+	registry_record_free(&r);
+	return status;
+}
+
+int cmd_machine_shell(int argc, char **argv)
+{
+	static const char usage[] = "Usage: nsrun shell NAME [COMMAND [ARGS...]]\n\n"
+		"Run a login shell of root (or COMMAND) inside running machine NAME, like\n"
+		"machinectl shell: it joins every namespace and the cgroup of the machine,\n"
+		"on a new pty when stdin is a terminal.  Its exit status is nsrun's.\n";
+	if (argc < 2 || (cmd_wants_help(argc, argv) && argv[1][0] == '-')) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? NSRUN_EXIT_FAILURE : 0;
+	}
+	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (argc > 2)
+		return join_machine(argv[1], argv + 2, (size_t)argc - 2, tty);
+	char *shell[] = { "/bin/sh", "-c", "exec \"$(getent passwd root | cut -d: -f7 || echo /bin/sh)\" -l" };
+	return join_machine(argv[1], shell, ARRAY_SIZE(shell), tty);
+}
+
+int cmd_machine_login(int argc, char **argv)
+{
+	static const char usage[] = "Usage: nsrun login NAME\n\n"
+		"A login prompt inside running machine NAME on a new pty (agetty, as\n"
+		"machinectl login gives), joining all its namespaces and its cgroup.\n"
+		"Leave with Ctrl-] three times (or log out).\n";
+	if (argc != 2 || cmd_wants_help(argc, argv)) {
+		fputs(usage, argc != 2 ? stderr : stdout);
+		return argc != 2 ? NSRUN_EXIT_FAILURE : 0;
+	}
+	char *getty[] = { "/bin/sh", "-c", "if command -v agetty >/dev/null; then exec agetty --noclear "
+			  "-8 - \"${TERM:-vt220}\"; else exec login; fi" };
+	return join_machine(argv[1], getty, ARRAY_SIZE(getty), true);
+}

@@ -1,0 +1,589 @@
+/* Machines: the registry around every run (foreground or background), and
+ * the verbs on running machines: start, stop, kill, reboot, status, log,
+ * list.  shell and login are in cmd/machine-shell.c. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "cgroups.h"
+#include "commands.h"
+#include "exec.h"
+#include "json.h"
+#include "machine.h"
+#include "state.h"
+
+const char *machine_state_root(void)
+{
+	return oci_global.root ? oci_global.root : NSRUN_DEFAULT_ROOT;
+}
+
+/* A registry name from a host name or a directory: invalid characters
+ * become '-', at most 64 bytes. */
+static char *name_from(const char *s)
+{
+	char buf[65];
+	size_t n = 0;
+	for (; *s && n < 64; s++)
+		buf[n++] = isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.' ? *s : '-';
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '.' || buf[n - 1] == '-'))
+		buf[--n] = '\0';
+	char *p = buf;
+	while (*p == '.' || *p == '-')
+		p++;
+	return xstrdup(*p ? p : "container");
+}
+
+int machine_register(struct machine_run *m, const struct plan *plan, const struct run_cmdline *c,
+		     const char *text, bool background)
+{
+	memset(m, 0, sizeof(*m));
+	m->ready_fd = -1;
+	const struct spec *s = plan->spec;
+	if (s->no_register)
+		return 0;
+	bool exact = s->machine_name != NULL;
+	if (s->machine_name) {
+		const char *why = machine_name_check(s->machine_name);
+		if (why) {
+			cmd_error("%s: /machine: a machine name %s, got \"%s\"", s->file, why, s->machine_name);
+			return -1;
+		}
+		m->rec.name = xstrdup(s->machine_name);
+	} else {
+		const char *base = strrchr(plan->rootfs, '/');
+		m->rec.name = name_from(s->hostname ? s->hostname : base && base[1] ? base + 1 : plan->rootfs);
+	}
+	m->rec.kind = xstrdup(c->machine ? "machine" : c->directory ? "directory" : "spec");
+	m->rec.root = xstrdup(plan->rootfs);
+	m->rec.since = registry_now();
+	m->rec.supervisor = getpid();
+	m->rec.supervisor_start = state_proc_starttime(getpid());
+	m->rec.background = background;
+	struct nsrun_error err = { 0 };
+	if (registry_claim(machine_state_root(), &m->rec, exact, text, &err) < 0) {
+		cmd_error("%s", err.msg);
+		registry_record_free(&m->rec);
+		return -1;
+	}
+	m->registered = true;
+	return 0;
+}
+
+void machine_on_start(void *data, pid_t leader, const char *cgroup)
+{
+	struct machine_run *m = data;
+	if (m->registered) {
+		m->rec.leader = leader;
+		m->rec.leader_start = state_proc_starttime(leader);
+		free(m->rec.cgroup);
+		m->rec.cgroup = cgroup ? xstrdup(cgroup) : NULL;
+		struct nsrun_error err = { 0 };
+		if (registry_update(machine_state_root(), &m->rec, &err) < 0)
+			fprintf(stderr, "nsrun: warning: %s\n", err.msg);
+	}
+	if (m->ready_fd >= 0) {
+		(void)!write(m->ready_fd, "1", 1);
+		close(m->ready_fd);
+		m->ready_fd = -1;
+	}
+}
+
+void machine_unregister(struct machine_run *m)
+{
+	if (m->registered)
+		registry_release(machine_state_root(), m->rec.name);
+	m->registered = false;
+	registry_record_free(&m->rec);
+}
+
+/* A machine's record, or an error naming it. */
+static int find(const char *name, struct machine_record *r)
+{
+	struct nsrun_error err = { 0 };
+	if (registry_read(machine_state_root(), name, r, &err) < 0) {
+		cmd_error("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static char *log_path(const char *name)
+{
+	return xasprintf("%s/.machines/%s.log", machine_state_root(), name);
+}
+
+/* ---- start ------------------------------------------------------------- */
+
+/* The supervising nsrun of a background machine: its own session, stdin
+ * /dev/null, the console into NAME.log; it runs the machine as a
+ * foreground run would and ends with it. */
+static __attribute__((noreturn)) void supervise_background(struct plan *plan, struct run_cmdline *c,
+							    const char *text, int ready_fd)
+{
+	setsid();
+	if (fork() != 0)
+		_exit(0);
+	struct machine_run m;
+	if (machine_register(&m, plan, c, text, true) < 0)
+		_exit(NSRUN_EXIT_FAILURE);
+	m.ready_fd = ready_fd;
+	_cleanup_free_ char *log = log_path(m.rec.name);
+	int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+	int nfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (lfd < 0 || nfd < 0 || dup2(nfd, 0) < 0 || dup2(lfd, 1) < 0 || dup2(lfd, 2) < 0) {
+		machine_unregister(&m);
+		_exit(NSRUN_EXIT_FAILURE);
+	}
+	close(lfd);
+	close(nfd);
+	signal(SIGHUP, SIG_IGN);
+	struct exec_options o = { .mode = EXEC_FOREGROUND, .fifo_fd = -1, .lock_fd = -1,
+				  .on_start = machine_on_start, .on_start_data = &m };
+	int status = cmd_run_plan_foreground(plan, &o);
+	fprintf(stderr, "nsrun: machine %s ended with status %d\n", m.rec.name, status);
+	machine_unregister(&m);
+	_exit(status);
+}
+
+int cmd_machine_start(const char *name)
+{
+	const char *why = machine_name_check(name);
+	if (why) {
+		cmd_error("start: a machine name %s, got \"%s\"", why, name);
+		return NSRUN_EXIT_FAILURE;
+	}
+	_cleanup_free_ char *spec_file = machine_spec_file(name);
+	_cleanup_free_ char *dir = xasprintf("%s/%s", options_machines_dir(), name);
+	struct stat st;
+	if (!spec_file && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))) {
+		cmd_error("start: no container \"%s\" was created, and there is no image %s "
+			  "(nor %s.json there or in /etc/nsrun)", name, dir, name);
+		return NSRUN_EXIT_FAILURE;
+	}
+	struct run_cmdline c;
+	options_for_machine(&c, name, !spec_file);
+	struct nsrun_error err = { 0 };
+	struct spec *spec = NULL;
+	_cleanup_plan_ struct plan *plan = NULL;
+	_cleanup_free_ char *text = NULL;
+	if (options_load_spec(&c, stderr, &spec, &text, &err) < 0 ||
+	    plan_build(spec, 0, NULL, &plan, &err) < 0) {
+		cmd_error("%s", err.msg);
+		options_free(&c);
+		return NSRUN_EXIT_FAILURE;
+	}
+	if (cmd_seal() < 0) {
+		options_free(&c);
+		return NSRUN_EXIT_FAILURE;
+	}
+	struct machine_record old;
+	if (registry_read(machine_state_root(), name, &old, &err) == 0) {
+		cmd_error("start: machine \"%s\" is running already (PID %d)", name, (int)old.leader);
+		registry_record_free(&old);
+		options_free(&c);
+		return NSRUN_EXIT_FAILURE;
+	}
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		cmd_error("pipe: %s", strerror(errno));
+		return NSRUN_EXIT_FAILURE;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(pfd[0]);
+		supervise_background(plan, &c, text, pfd[1]);
+	}
+	close(pfd[1]);
+	options_free(&c);
+	char byte = 0;
+	ssize_t n;
+	do
+		n = read(pfd[0], &byte, 1);
+	while (n < 0 && errno == EINTR);
+	close(pfd[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	if (n == 1)
+		return 0;
+	/* it ended before the container ran: its log says why */
+	_cleanup_free_ char *log = log_path(name);
+	_cleanup_fclose_ FILE *f = fopen(log, "re");
+	char line[4096];
+	while (f && fgets(line, sizeof(line), f))
+		fputs(line, stderr);
+	cmd_error("start: machine \"%s\" did not start", name);
+	return NSRUN_EXIT_FAILURE;
+}
+
+/* ---- stop, kill, reboot ------------------------------------------------ */
+
+static bool wait_supervisor_gone(const struct machine_record *r, unsigned seconds)
+{
+	for (unsigned i = 0; i < seconds * 100; i++) {
+		if (!state_process_alive(r->supervisor, r->supervisor_start))
+			return true;
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+static const char *one_name(int argc, char **argv, const char *usage)
+{
+	if (cmd_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return NULL;
+	}
+	if (argc != 2) {
+		fputs(usage, stderr);
+		return NULL;
+	}
+	return argv[1];
+}
+
+int cmd_machine_stop(int argc, char **argv)
+{
+	static const char usage[] = "Usage: nsrun stop NAME\n\n"
+		"Shut machine NAME down cleanly: its nsrun sends the init systemd's halt\n"
+		"signal (SIGRTMIN+3; other programs get SIGTERM), and after the stop\n"
+		"timeout (90 s) kills it.  Returns once it is gone.\n";
+	const char *name = one_name(argc, argv, usage);
+	if (!name)
+		return cmd_wants_help(argc, argv) ? 0 : NSRUN_EXIT_FAILURE;
+	struct machine_record r;
+	if (find(name, &r) < 0)
+		return NSRUN_EXIT_FAILURE;
+	int status = 0;
+	if (kill(r.supervisor, SIGTERM) < 0) {
+		cmd_error("stop %s: %s", name, strerror(errno));
+		status = NSRUN_EXIT_FAILURE;
+	} else if (!wait_supervisor_gone(&r, 100)) {
+		cmd_error("stop %s: still running after 100 s", name);
+		status = NSRUN_EXIT_FAILURE;
+	}
+	registry_record_free(&r);
+	return status;
+}
+
+int cmd_machine_kill(const char *name, const char *sigarg)
+{
+	int sig = spec_signal_from_name(sigarg ? sigarg : "TERM");
+	if (sig < 0) {
+		cmd_error("unknown signal \"%s\"", sigarg);
+		return NSRUN_EXIT_FAILURE;
+	}
+	struct machine_record r;
+	if (find(name, &r) < 0)
+		return NSRUN_EXIT_FAILURE;
+	int status = 0;
+	if (!r.leader || kill(r.leader, sig) < 0) {
+		cmd_error("kill %s: %s", name, r.leader ? strerror(errno) : "it is still starting");
+		status = 1;
+	}
+	registry_record_free(&r);
+	return status;
+}
+
+int cmd_machine_reboot(int argc, char **argv)
+{
+	static const char usage[] = "Usage: nsrun reboot NAME\n\n"
+		"Reboot machine NAME: its init gets SIGINT (systemd: ctrl-alt-del, a clean\n"
+		"reboot); the reboot ends the container and its nsrun starts it again.\n";
+	const char *name = one_name(argc, argv, usage);
+	if (!name)
+		return cmd_wants_help(argc, argv) ? 0 : NSRUN_EXIT_FAILURE;
+	return cmd_machine_kill(name, "INT");
+}
+
+/* ---- status, log, list ------------------------------------------------- */
+
+static void print_tail(const char *path, unsigned lines)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	char **ring = xcalloc(lines, sizeof(char *));
+	size_t n = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		free(ring[n % lines]);
+		ring[n++ % lines] = xstrdup(line);
+	}
+	free(line);
+	for (size_t i = n > lines ? n - lines : 0; i < n; i++)
+		printf("  %s", ring[i % lines]);
+	for (size_t i = 0; i < lines; i++)
+		free(ring[i]);
+	free(ring);
+}
+
+static pid_t ppid_of(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *rp = strrchr(buf, ')');
+	int ppid = 0;
+	if (!rp || sscanf(rp + 2, "%*c %d", &ppid) != 1)
+		return 0;
+	return (pid_t)ppid;
+}
+
+static void print_cmdline(pid_t pid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (n <= 0)
+		n = 0;
+	buf[n] = '\0';
+	for (ssize_t i = 0; i + 1 < n; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	printf("%d %s\n", (int)pid, buf);
+}
+
+static void print_tree(const pid_t *pids, size_t n, pid_t parent, int depth)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ppid_of(pids[i]) != parent || depth > 32)
+			continue;
+		printf("           %*s%s", depth * 2, "", depth ? "`-" : "");
+		print_cmdline(pids[i]);
+		print_tree(pids, n, pids[i], depth + 1);
+	}
+}
+
+int cmd_machine_status(int argc, char **argv)
+{
+	static const char usage[] = "Usage: nsrun status NAME\n\n"
+		"Show machine NAME: state, PID, since, its processes (the cgroup's) and the\n"
+		"last lines of its log.\n";
+	const char *name = one_name(argc, argv, usage);
+	if (!name)
+		return cmd_wants_help(argc, argv) ? 0 : NSRUN_EXIT_FAILURE;
+	struct machine_record r;
+	if (find(name, &r) < 0)
+		return NSRUN_EXIT_FAILURE;
+	printf("%s (%s)\n      State: %s\n     Leader: %d\n      Since: %s\n       Root: %s\n"
+	       " Supervisor: %d (nsrun%s)\n", r.name, r.kind, registry_state(&r), (int)r.leader,
+	       r.since ? r.since : "", r.root ? r.root : "", (int)r.supervisor,
+	       r.background ? ", in the background" : ", in the foreground");
+	struct cgroup_handle *h = NULL;
+	struct nsrun_error err = { 0 };
+	pid_t *pids = NULL;
+	size_t n = 0;
+	if (r.cgroup && cgroup_state_from_string(r.cgroup, &h, &err) == 0 &&
+	    cgroup_pids(h, &pids, &n, &err) == 0) {
+		printf("     CGroup: %zu processes\n", n);
+		/* the roots: processes whose parent is not in the cgroup */
+		for (size_t i = 0; i < n; i++) {
+			pid_t pp = ppid_of(pids[i]);
+			bool inside = false;
+			for (size_t k = 0; k < n; k++)
+				inside |= pids[k] == pp;
+			if (!inside) {
+				printf("           ");
+				print_cmdline(pids[i]);
+				print_tree(pids, n, pids[i], 1);
+			}
+		}
+	}
+	free(pids);
+	if (h)
+		cgroup_handle_free(h);
+	if (r.background) {
+		_cleanup_free_ char *log = log_path(r.name);
+		printf("\nLog (%s):\n", log);
+		print_tail(log, 10);
+	}
+	registry_record_free(&r);
+	return 0;
+}
+
+int cmd_machine_log(int argc, char **argv)
+{
+	static const char usage[] = "Usage: nsrun log [-f] NAME\n\n"
+		"Print the console log of machine NAME (started with nsrun start);\n"
+		"-f, --follow: go on printing what it writes until it stops.\n";
+	if (cmd_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	bool follow = false;
+	const char *name = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--follow") == 0)
+			follow = true;
+		else if (!name && argv[i][0] != '-')
+			name = argv[i];
+		else {
+			fputs(usage, stderr);
+			return NSRUN_EXIT_FAILURE;
+		}
+	}
+	if (!name || machine_name_check(name)) {
+		fputs(usage, stderr);
+		return NSRUN_EXIT_FAILURE;
+	}
+	_cleanup_free_ char *log = log_path(name);
+	_cleanup_close_ int fd = open(log, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cmd_error("log %s: no log (%s): %s", name, log, strerror(errno));
+		return NSRUN_EXIT_FAILURE;
+	}
+	struct machine_record r;
+	struct nsrun_error err = { 0 };
+	bool alive = registry_read(machine_state_root(), name, &r, &err) == 0;
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n > 0) {
+			fwrite(buf, 1, (size_t)n, stdout);
+			continue;
+		}
+		fflush(stdout);
+		if (!follow || !alive || !state_process_alive(r.supervisor, r.supervisor_start))
+			break;
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	if (alive)
+		registry_record_free(&r);
+	return 0;
+}
+
+/* OCI containers (engines' ids) are listed beside machines, kind "oci". */
+static void list_oci(bool json, bool *first)
+{
+	_cleanup_closedir_ DIR *d = opendir(machine_state_root());
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		int dirfd;
+		struct container_state st;
+		struct nsrun_error err = { 0 };
+		if (state_open_dir(machine_state_root(), e->d_name, &dirfd, &err) < 0)
+			continue;
+		if (state_read(dirfd, &st, &err) == 0) {
+			const char *id = st.id ? st.id : e->d_name;
+			pid_t pid = st.status == STATUS_STOPPED ? 0 : st.pid;
+			if (json) {
+				fputs(*first ? "\n" : ",\n", stdout);
+				fputs("  {\"name\":", stdout);
+				json_write_string(stdout, id);
+				printf(",\"kind\":\"oci\",\"leader\":%d,\"state\":\"%s\",\"root\":", (int)pid,
+				       state_status_name(st.status));
+				json_write_string(stdout, st.bundle ? st.bundle : "");
+				fputs(",\"since\":", stdout);
+				json_write_string(stdout, st.created ? st.created : "");
+				fputs(",\"addresses\":[]}", stdout);
+			} else {
+				printf("%-20s %-10s %-8d %-9s %-21.19s %s\n", id, "oci", (int)pid,
+				       state_status_name(st.status), st.created ? st.created : "",
+				       st.bundle ? st.bundle : "");
+			}
+			*first = false;
+			state_free(&st);
+		}
+		close(dirfd);
+	}
+}
+
+int cmd_machine_list(int argc, char **argv)
+{
+	bool json = argc == 2 && strcmp(argv[1], "--json") == 0;
+	struct machine_record *recs;
+	size_t n;
+	registry_list(machine_state_root(), &recs, &n);
+	bool first = true;
+	if (json)
+		fputs("[", stdout);
+	else
+		printf("%-20s %-10s %-8s %-9s %-21s %s\n", "NAME", "KIND", "PID", "STATE", "SINCE", "ROOT");
+	for (size_t i = 0; i < n; i++) {
+		const struct machine_record *r = &recs[i];
+		if (json) {
+			fputs(first ? "\n  {\"name\":" : ",\n  {\"name\":", stdout);
+			json_write_string(stdout, r->name);
+			fputs(",\"kind\":", stdout);
+			json_write_string(stdout, r->kind ? r->kind : "");
+			printf(",\"leader\":%d,\"state\":\"%s\",\"root\":", (int)r->leader, registry_state(r));
+			json_write_string(stdout, r->root ? r->root : "");
+			fputs(",\"since\":", stdout);
+			json_write_string(stdout, r->since ? r->since : "");
+			printf(",\"supervisor\":%d,\"background\":%s,\"addresses\":[]}", (int)r->supervisor,
+			       r->background ? "true" : "false");
+		} else {
+			printf("%-20s %-10s %-8d %-9s %-21s %s\n", r->name, r->kind ? r->kind : "",
+			       (int)r->leader, registry_state(r), r->since ? r->since : "",
+			       r->root ? r->root : "");
+		}
+		first = false;
+		registry_record_free(&recs[i]);
+	}
+	free(recs);
+	list_oci(json, &first);
+	if (json)
+		fputs(first ? "]\n" : "\n]\n", stdout);
+	return 0;
+}
+
+/* ---- the verbs both worlds share --------------------------------------- */
+
+/* An OCI container with this id exists under the state root. */
+static bool oci_exists(const char *id)
+{
+	struct nsrun_error err = { 0 };
+	if (!id || id[0] == '-' || state_check_id(id, &err) < 0)
+		return false;
+	_cleanup_free_ char *path = xasprintf("%s/%s", machine_state_root(), id);
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* start ID: a created OCI container first (engines only start what they
+ * created); else NAME of the image store. */
+int cmd_start_any(int argc, char **argv)
+{
+	if (argc == 2 && argv[1][0] != '-' && !oci_exists(argv[1]))
+		return cmd_machine_start(argv[1]);
+	return cmd_start(argc, argv);
+}
+
+int cmd_kill_any(int argc, char **argv)
+{
+	if ((argc == 2 || argc == 3) && argv[1][0] != '-' && !oci_exists(argv[1])) {
+		struct machine_record r;
+		struct nsrun_error err = { 0 };
+		if (registry_read(machine_state_root(), argv[1], &r, &err) == 0) {
+			registry_record_free(&r);
+			return cmd_machine_kill(argv[1], argc == 3 ? argv[2] : NULL);
+		}
+	}
+	return cmd_kill(argc, argv);
+}
+
+/* list, list --json: machines and OCI containers; runc's --format and -q
+ * keep runc's output. */
+int cmd_list_any(int argc, char **argv)
+{
+	if (argc == 1 || (argc == 2 && strcmp(argv[1], "--json") == 0))
+		return cmd_machine_list(argc, argv);
+	return cmd_list(argc, argv);
+}

@@ -1,0 +1,37 @@
+/* Machines (cmd/machine*.c): the registry around runs, and the verbs. */
+#ifndef NSRUN_MACHINE_H
+#define NSRUN_MACHINE_H
+
+#include "options.h"
+#include "plan.h"
+#include "registry.h"
+
+struct machine_run {
+	struct machine_record rec;
+	bool registered;
+	int ready_fd;             /* `nsrun start`: written and closed once PID 1 runs, or -1 */
+};
+
+/* Register the run of `plan` (unless the spec says "register": false);
+ * prints the error.  `text` is the spec tree as a file. */
+int machine_register(struct machine_run *m, const struct plan *plan, const struct run_cmdline *c,
+		     const char *text, bool background);
+/* exec_options.on_start */
+void machine_on_start(void *data, pid_t leader, const char *cgroup);
+void machine_unregister(struct machine_run *m);
+const char *machine_state_root(void);
+
+int cmd_machine_start(const char *name);
+int cmd_machine_stop(int argc, char **argv);
+int cmd_machine_kill(const char *name, const char *sig);
+int cmd_machine_reboot(int argc, char **argv);
+int cmd_machine_status(int argc, char **argv);
+int cmd_machine_log(int argc, char **argv);
+int cmd_machine_list(int argc, char **argv);
+int cmd_machine_shell(int argc, char **argv);
+int cmd_machine_login(int argc, char **argv);
+int cmd_start_any(int argc, char **argv);
+int cmd_kill_any(int argc, char **argv);
+int cmd_list_any(int argc, char **argv);
+
+#endif

@@ -1,0 +1,253 @@
+/* The machine registry: see registry.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "json.h"
+#include "registry.h"
+#include "state.h"
+
+char *registry_dir(const char *state_root, struct nsrun_error *err)
+{
+	char *dir = xasprintf("%s/.machines", state_root);
+	if (mkdir(state_root, 0711) < 0 && errno != EEXIST) {
+		nsrun_error_set(err, errno, "make %s", state_root);
+		free(dir);
+		return NULL;
+	}
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		nsrun_error_set(err, errno, "make %s", dir);
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+char *registry_now(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[64];
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return xstrdup(buf);
+}
+
+static void write_str(FILE *f, const char *key, const char *v, bool comma)
+{
+	fprintf(f, "\t\"%s\": ", key);
+	if (v)
+		json_write_string(f, v);
+	else
+		fputs("null", f);
+	fputs(comma ? ",\n" : "\n", f);
+}
+
+/* Write FILE atomically (a temporary file renamed over it). */
+static int write_record(const char *dir, const struct machine_record *r, bool noreplace,
+			struct nsrun_error *err)
+{
+	_cleanup_free_ char *tmp = xasprintf("%s/.%s.%d.tmp", dir, r->name, (int)getpid());
+	_cleanup_free_ char *path = xasprintf("%s/%s.json", dir, r->name);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return nsrun_error_set(err, errno, "write %s", tmp);
+	fputs("{\n", f);
+	write_str(f, "name", r->name, true);
+	write_str(f, "kind", r->kind, true);
+	write_str(f, "root", r->root, true);
+	write_str(f, "since", r->since, true);
+	write_str(f, "cgroup", r->cgroup, true);
+	fprintf(f, "\t\"supervisor\": %d,\n\t\"supervisorStart\": %llu,\n", (int)r->supervisor,
+		r->supervisor_start);
+	fprintf(f, "\t\"leader\": %d,\n\t\"leaderStart\": %llu,\n", (int)r->leader, r->leader_start);
+	fprintf(f, "\t\"background\": %s,\n\t\"ready\": %s\n}\n", r->background ? "true" : "false",
+		r->ready ? "true" : "false");
+	if (fclose(f) != 0) {
+		unlink(tmp);
+		return nsrun_error_set(err, errno, "write %s", tmp);
+	}
+	int rc = noreplace ? renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE)
+			   : rename(tmp, path);
+	if (rc < 0) {
+		int e = errno;
+		unlink(tmp);
+		errno = e;
+		return nsrun_error_set(err, e, "register %s", path);
+	}
+	return 0;
+}
+
+static char *member_str(const struct json_node *root, const char *key)
+{
+	struct json_member *m = json_object_member(root, key);
+	return m && m->value->type == JSON_STRING ? xstrdup(m->value->text) : NULL;
+}
+
+static unsigned long long member_num(const struct json_node *root, const char *key)
+{
+	struct json_member *m = json_object_member(root, key);
+	return m && m->value->type == JSON_NUMBER ? strtoull(m->value->text, NULL, 10) : 0;
+}
+
+static bool member_bool(const struct json_node *root, const char *key)
+{
+	struct json_member *m = json_object_member(root, key);
+	return m && m->value->type == JSON_BOOL && m->value->boolean;
+}
+
+static bool record_alive(const struct machine_record *r)
+{
+	return r->supervisor > 0 && state_process_alive(r->supervisor, r->supervisor_start);
+}
+
+static void remove_files(const char *dir, const char *name)
+{
+	_cleanup_free_ char *rec = xasprintf("%s/%s.json", dir, name);
+	_cleanup_free_ char *spec = xasprintf("%s/%s.spec.json", dir, name);
+	unlink(spec);
+	unlink(rec);
+}
+
+/* Read a record file; sweeps it when its nsrun is gone. */
+static int read_in(const char *dir, const char *name, struct machine_record *r, struct nsrun_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	_cleanup_free_ char *path = xasprintf("%s/%s.json", dir, name);
+	_cleanup_json_ struct json_node *root = NULL;
+	if (access(path, F_OK) < 0)
+		return nsrun_error_set(err, ENOENT, "no machine \"%s\" is running", name);
+	if (json_parse_file(path, &root, err) < 0)
+		return -1;
+	r->name = member_str(root, "name");
+	r->kind = member_str(root, "kind");
+	r->root = member_str(root, "root");
+	r->since = member_str(root, "since");
+	r->cgroup = member_str(root, "cgroup");
+	r->supervisor = (pid_t)member_num(root, "supervisor");
+	r->supervisor_start = member_num(root, "supervisorStart");
+	r->leader = (pid_t)member_num(root, "leader");
+	r->leader_start = member_num(root, "leaderStart");
+	r->background = member_bool(root, "background");
+	r->ready = member_bool(root, "ready");
+	if (!r->name)
+		r->name = xstrdup(name);
+	if (!record_alive(r)) {
+		remove_files(dir, name);
+		registry_record_free(r);
+		return nsrun_error_set(err, ENOENT, "no machine \"%s\" is running", name);
+	}
+	return 0;
+}
+
+int registry_read(const char *state_root, const char *name, struct machine_record *r,
+		  struct nsrun_error *err)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/.machines", state_root);
+	return read_in(dir, name, r, err);
+}
+
+int registry_claim(const char *state_root, struct machine_record *r, bool exact, const char *spec_text,
+		   struct nsrun_error *err)
+{
+	_cleanup_free_ char *dir = registry_dir(state_root, err);
+	if (!dir)
+		return -1;
+	_cleanup_free_ char *base = xstrdup(r->name);
+	for (unsigned k = 1; k < 1000; k++) {
+		if (k > 1) {
+			free(r->name);
+			r->name = xasprintf("%.60s-%u", base, k);
+		}
+		if (write_record(dir, r, true, err) == 0)
+			break;
+		if (err->errnum != EEXIST)
+			return -1;
+		struct machine_record old;
+		struct nsrun_error e2 = { 0 };
+		if (read_in(dir, r->name, &old, &e2) < 0) {  /* stale: swept, try again */
+			k--;
+			continue;
+		}
+		registry_record_free(&old);
+		if (exact)
+			return nsrun_error_set(err, EEXIST, "a machine named \"%s\" is running already "
+					       "(see nsrun list)", r->name);
+	}
+	if (spec_text) {
+		_cleanup_free_ char *sp = xasprintf("%s/%s.spec.json", dir, r->name);
+		_cleanup_close_ int fd = open(sp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		size_t len = strlen(spec_text);
+		if (fd < 0 || write(fd, spec_text, len) != (ssize_t)len) {
+			nsrun_error_set(err, errno, "write %s", sp);
+			remove_files(dir, r->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int registry_update(const char *state_root, const struct machine_record *r, struct nsrun_error *err)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/.machines", state_root);
+	return write_record(dir, r, false, err);
+}
+
+void registry_release(const char *state_root, const char *name)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/.machines", state_root);
+	remove_files(dir, name);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct machine_record *)a)->name, ((const struct machine_record *)b)->name);
+}
+
+int registry_list(const char *state_root, struct machine_record **out, size_t *n)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/.machines", state_root);
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	*out = NULL;
+	*n = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json") ||
+		    (len > 10 && strcmp(e->d_name + len - 10, ".spec.json") == 0))
+			continue;
+		_cleanup_free_ char *name = xstrndup(e->d_name, len - 5);
+		struct machine_record r;
+		struct nsrun_error err = { 0 };
+		if (read_in(dir, name, &r, &err) < 0)
+			continue;
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = r;
+	}
+	if (*n)
+		qsort(*out, *n, sizeof(**out), by_name);
+	return 0;
+}
+
+void registry_record_free(struct machine_record *r)
+{
+	free(r->name);
+	free(r->kind);
+	free(r->root);
+	free(r->since);
+	free(r->cgroup);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *registry_state(const struct machine_record *r)
+{
+	if (!r->leader)
+		return "starting";
+	if (!state_process_alive(r->leader, r->leader_start))
+		return "stopping";
+	return "running";
+}

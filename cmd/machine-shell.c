@@ -50,6 +50,7 @@ static int join_machine(const char *name, char **args, size_t n_args, bool tty)
 	p->user.uid = p->user.gid = 0;
 	free(p->cwd);
 	p->cwd = xstrdup("/");
+	spec->boot = false; /* a process joining a booted machine is no init */
 	if (plan_build(TAKE_PTR(spec), 0, NULL, &plan, &err) < 0 ||
 	    plan_make_exec(plan, r.leader, &err) < 0) {
 		cmd_error("%s", err.msg);

@@ -31,6 +31,16 @@ int cmd_machine_list(int argc, char **argv);
 int cmd_machine_shell(int argc, char **argv);
 int cmd_machine_login(int argc, char **argv);
 int cmd_start_any(int argc, char **argv);
+/* the image store (cmd/images.c) */
+int cmd_list_images(int argc, char **argv);
+int cmd_clone(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+int cmd_remove(int argc, char **argv);
+int cmd_read_only(int argc, char **argv);
+int cmd_import_fs(int argc, char **argv);
+int cmd_import_tar(int argc, char **argv);
+int cmd_export_tar(int argc, char **argv);
+bool image_is_read_only(const char *name);
 int cmd_kill_any(int argc, char **argv);
 int cmd_list_any(int argc, char **argv);
 

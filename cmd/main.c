@@ -228,6 +228,10 @@ int main(int argc, char **argv)
 		{ "stop", cmd_machine_stop }, { "reboot", cmd_machine_reboot },
 		{ "status", cmd_machine_status }, { "log", cmd_machine_log },
 		{ "shell", cmd_machine_shell }, { "login", cmd_machine_login },
+		{ "list-images", cmd_list_images }, { "clone", cmd_clone }, { "rename", cmd_rename },
+		{ "remove", cmd_remove }, { "read-only", cmd_read_only },
+		{ "import-fs", cmd_import_fs }, { "import-tar", cmd_import_tar },
+		{ "export-tar", cmd_export_tar },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (strcmp(verb, verbs[i].name) == 0)

@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "json-build.h"
+#include "machine.h"
 #include "options.h"
 
 enum {
@@ -555,6 +556,9 @@ static int edit_source(struct tree_ctx *t, const struct run_edit *e, unsigned or
 		}
 		if (!json_object_member(t->root, "machine"))
 			json_set(t->root, "machine", json_new_string(e->val, origin));
+		/* a read-only image runs with a read-only root */
+		if (image_is_read_only(e->val) && !json_object_member(r, "readonly"))
+			json_set(r, "readonly", json_new_bool(true, origin));
 		return 0;
 	}
 	case 'b':

@@ -174,9 +174,12 @@ int registry_claim(const char *state_root, struct machine_record *r, bool exact,
 			continue;
 		}
 		registry_record_free(&old);
-		if (exact)
-			return nsrun_error_set(err, EEXIST, "a machine named \"%s\" is running already "
-					       "(see nsrun list)", r->name);
+		if (exact) {
+			nsrun_error_set(err, 0, "a machine named \"%s\" is running already (see nsrun "
+					"list)", r->name);
+			err->errnum = EEXIST;
+			return -1;
+		}
 	}
 	if (spec_text) {
 		_cleanup_free_ char *sp = xasprintf("%s/%s.spec.json", dir, r->name);

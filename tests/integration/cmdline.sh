@@ -1,0 +1,140 @@
+#!/bin/bash
+# The command line as a spec source (issue 14, part 1): -D DIR, -M NAME and
+# systemd-nspawn's options become spec members (layered over a spec file
+# too), go through the same defaults, validation and plan, and name the
+# option in their errors.  Also the registry of foreground runs (part 3).
+. "$(dirname "$0")/lib.sh"
+need_root
+
+M="$TMP/machines"
+mkdir -p "$M"
+export NSRUN_MACHINES_DIR=$M
+n() { "$NSRUN" "$@"; }
+mkdir -p "$TMP/share"
+echo from-host >"$TMP/share/file"
+
+# -D with the short-spec defaults: the hostname is the directory's name,
+# /proc is mounted, the command runs with PATH and container=nsrun.
+out=$(n -D "$ROOTFS" sh -c 'hostname; cat /proc/1/comm; echo "$container"' 2>&1)
+is "$out" "$(basename "$ROOTFS")
+sh
+nsrun" "-D runs the command in the tree with the short-spec defaults"
+out=$(n -D "$ROOTFS" --hostname cmdline-$$ hostname 2>&1)
+is "$out" "cmdline-$$" "--hostname"
+
+# --bind / --bind-ro keep the default mounts (as nspawn's do)
+out=$(n -D "$ROOTFS" --bind "$TMP/share:/mnt" sh -c 'cat /mnt/file; echo new >/mnt/new; grep -c " /proc proc" /proc/mounts' 2>&1)
+is "$out" "from-host
+1" "--bind SRC:DST: the host file is read, /proc still mounted"
+is "$(cat "$TMP/share/new" 2>/dev/null)" "new" "--bind is writable: the host sees the new file"
+out=$(n -D "$ROOTFS" --bind-ro "$TMP/share:/mnt" sh -c 'cat /mnt/file; echo x >/mnt/file' 2>&1)
+like "$out" "Read-only file system" "--bind-ro: writing fails with EROFS"
+is "$(cat "$TMP/share/file")" "from-host" "--bind-ro: the host file is unchanged"
+out=$(n -D "$ROOTFS" --bind "$TMP/share:/mnt:ro,norbind" sh -c 'echo x >/mnt/file' 2>&1)
+like "$out" "Read-only file system" "--bind SRC:DST:ro,norbind"
+out=$(n -D "$ROOTFS" --tmpfs /mnt:size=1m sh -c 'grep " /mnt " /proc/mounts' 2>&1)
+like "$out" "^tmpfs /mnt tmpfs .*size=1024k.*mode=755" "--tmpfs DST:OPTS mounts a tmpfs (nspawn's mode 0755)"
+
+# environment, user, directory, read-only root
+out=$(n -D "$ROOTFS" --setenv CMDLINE_A=1 -E CMDLINE_B=two sh -c 'echo $CMDLINE_A $CMDLINE_B; echo $PATH' 2>&1)
+is "$out" "1 two
+/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "--setenv adds to the default environment"
+out=$(n -D "$ROOTFS" --user user sh -c 'id -u; id -g; echo $HOME $USER' 2>&1)
+is "$out" "1000
+1000
+/home/user user" "--user NAME: uid, gid, HOME and USER from the image's passwd"
+out=$(n -D "$ROOTFS" --chdir /etc pwd 2>&1)
+is "$out" "/etc" "--chdir"
+out=$(n -D "$ROOTFS" --read-only sh -c 'touch /x' 2>&1)
+like "$out" "Read-only file system" "--read-only: the root is read-only"
+
+# capabilities and the syscall filter
+out=$(n -D "$ROOTFS" --drop-capability CAP_CHOWN sh -c 'touch /tmp/f; chown 1:1 /tmp/f' 2>&1)
+like "$out" "Operation not permitted" "--drop-capability CAP_CHOWN: chown fails"
+out=$(n -D "$ROOTFS" sh -c 'grep CapEff /proc/self/status')
+eff=$((0x$(echo "$out" | awk '{print $2}')))
+out=$(n -D "$ROOTFS" --capability net_admin sh -c 'grep CapEff /proc/self/status')
+eff2=$((0x$(echo "$out" | awk '{print $2}')))
+is "$(( (eff >> 12) & 1 ))$(( (eff2 >> 12) & 1 ))" "01" "--capability net_admin adds CAP_NET_ADMIN to the default set"
+out=$(n -D "$ROOTFS" --syscall-filter='~mkdir' sh -c 'mkdir /tmp/d; echo $?; touch /tmp/f && echo touched' 2>&1)
+like "$out" "Operation not permitted" "--syscall-filter='~mkdir': mkdir fails with EPERM"
+like "$out" "touched" "... and other calls work"
+out=$(n -D "$ROOTFS" --syscall-filter='~mkdir:EACCES' sh -c 'mkdir /tmp/d' 2>&1)
+like "$out" "Permission denied" "--syscall-filter name:ERRNO"
+
+# layered over a spec file
+spec "$TMP/s.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"hostname\": \"fromfile\",
+  \"process\": {\"args\": [\"sh\", \"-c\", \"hostname; cat /mnt/file\"]},
+  \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\"}]}"
+out=$(n "$TMP/s.json" --hostname fromcli --bind-ro "$TMP/share:/mnt" 2>&1)
+is "$out" "fromcli
+from-host" "options layered over a spec file replace and add to its members"
+
+# plan and spec --from-command-line
+out=$(n plan -D "$ROOTFS" --hostname planned --tmpfs /srv -- true)
+like "$out" "hostname +planned" "plan -D shows the options' result"
+like "$out" "tmpfs tmpfs -> /srv" "plan -D shows the tmpfs"
+n spec --from-command-line -D "$ROOTFS" --hostname printed --setenv P=1 -- sh -c 'hostname; echo $P' >"$TMP/printed.json"
+out=$(n "$TMP/printed.json" 2>&1)
+is "$out" "printed
+1" "spec --from-command-line prints a spec file that runs the same"
+like "$(cat "$TMP/printed.json")" '"add": \{' "... with the additions under \"add\""
+
+# errors name the option and the member
+out=$(n -D "$ROOTFS" --hostname a_b true 2>&1); st=$?
+is "$st:$out" "125:nsrun: option --hostname=a_b: /hostname: may hold only letters, digits, '-' and '.', got \"a_b\"" "a bad --hostname names the option and the member"
+out=$(n -D "$ROOTFS" --capability CAP_NOPE true 2>&1)
+like "$out" "^nsrun: option --capability=CAP_NOPE: /add/capabilities/0: unknown capability \"CAP_NOPE\"" "a bad --capability names the option"
+out=$(n -D "$ROOTFS" --syscall-filter '~nosuchcall' true 2>&1)
+like "$out" "^nsrun: option --syscall-filter=~nosuchcall: /add/syscallFilter/0: " "a bad --syscall-filter names the option"
+out=$(n -D "$ROOTFS" --bind /x:/y:bogus true 2>&1)
+is "$out" "nsrun: option --bind=/x:/y:bogus: unknown bind option \"bogus\": expected ro, rw, rbind or norbind" "a bad --bind option"
+out=$(n -D "$ROOTFS" --bind /tmp:relative true 2>&1)
+like "$out" "^nsrun: option --bind=/tmp:relative: /add/mounts/0/destination: " "a relative --bind destination"
+out=$(n -D "$ROOTFS" --user nosuch true 2>&1)
+like "$out" "^nsrun: option --user=nosuch: no user \"nosuch\" in .*/etc/passwd" "an unknown --user"
+out=$(n -D "$ROOTFS" --setenv =x true 2>&1)
+like "$out" "^nsrun: option --setenv==x: /add/env/0: expected KEY=VALUE" "a bad --setenv"
+out=$(n -D "$ROOTFS" --no-such-option true 2>&1); st=$?
+is "$st:$out" "125:nsrun: unknown option '--no-such-option'; see nsrun --help" "an unknown option"
+out=$(n -D 2>&1)
+is "$out" "nsrun: option -D needs a value" "-D without a value"
+out=$(n -M ../x true 2>&1)
+like "$out" "^nsrun: option --machine=../x: a machine name must not" "-M refuses a name with a slash or dots"
+
+# -M NAME: the image store, and NAME.json beside the tree
+copy_rootfs "$M/cmdm$$"
+out=$(n -M "cmdm$$" hostname 2>&1)
+is "$out" "cmdm$$" "-M NAME runs \$NSRUN_MACHINES_DIR/NAME (hostname: the machine name)"
+spec "$M/cmdm$$.json" '{"hostname": "fromjson", "process": {"args": ["hostname"]}}'
+out=$(n -M "cmdm$$" 2>&1)
+is "$out" "fromjson" "-M NAME uses NAME.json, with the tree as its root"
+
+# registry: a foreground -D run is listed while it runs, then gone
+records() { ls /run/nsrun/.machines 2>/dev/null | grep -c "^regd$$" ; }
+mkdir -p "$TMP/regd$$" && cp -a "$ROOTFS/." "$TMP/regd$$/"
+loop='trap "exit 0" TERM; while :; do sleep 0.1; done'
+"$NSRUN" -D "$TMP/regd$$" sh -c "$loop" & pid=$!
+for i in $(seq 100); do n list --json | grep -q "\"regd$$\"" && break; sleep 0.05; done
+out=$(n list --json | grep "\"regd$$\"")
+like "$out" "\"kind\":\"directory\",\"leader\":[1-9][0-9]*,\"state\":\"running\",\"root\":\"$TMP/regd$$\"" "list --json shows a running -D container"
+leader=$(echo "$out" | sed 's/.*"leader":\([0-9]*\).*/\1/')
+is "$(cat /proc/$leader/comm 2>/dev/null)" "sh" "... with its leader's host PID"
+"$NSRUN" -D "$TMP/regd$$" sh -c "$loop" & pid2=$!
+for i in $(seq 100); do n list | grep -q "^regd$$-2 " && break; sleep 0.05; done
+like "$(n list)" "regd$$-2 +directory" "a second run of the same tree gets a name of its own"
+out=$(n -D "$TMP/regd$$" --no-register true; n list)
+unlike "$out" "regd$$-3" "--no-register: not listed"
+kill $pid $pid2; wait $pid $pid2 2>/dev/null
+unlike "$(n list)" "regd$$" "gone from the list once it ended"
+is "$(ls /run/nsrun/.machines 2>/dev/null | grep -c "regd$$")" "0" "no record left behind"
+spec "$TMP/named.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"machine\": \"named$$\", \"process\": {\"args\": [\"sleep\", \"30\"]}}"
+"$NSRUN" "$TMP/named.json" & pid=$!
+for i in $(seq 100); do n list | grep -q "^named$$ " && break; sleep 0.05; done
+out=$(n "$TMP/named.json" 2>&1); st=$?
+is "$st:$out" "125:nsrun: a machine named \"named$$\" is running already (see nsrun list)" "an explicit machine name is unique"
+kill -9 $pid; wait $pid 2>/dev/null
+unlike "$(n list)" "named$$" "the record of a SIGKILLed nsrun is swept"
+is "$(ls /run/nsrun/.machines 2>/dev/null | grep -c "named$$")" "0" "... and its files removed"
+
+done_testing

@@ -441,6 +441,10 @@ int cmd_remove(int argc, char **argv)
 		} else if ((is_dir(dir) && remove_tree(dir) < 0) || (unlink(spec) < 0 && errno != ENOENT)) {
 			cmd_error("remove %s: %s", name, strerror(errno));
 			status = NSRUN_EXIT_FAILURE;
+		} else {
+			/* and the console log of its last background run */
+			_cleanup_free_ char *log = xasprintf("%s/.machines/%s.log", machine_state_root(), name);
+			unlink(log);
 		}
 	}
 	return status;

@@ -43,8 +43,6 @@ static char *name_from(const char *s)
 int machine_register(struct machine_run *m, const struct plan *plan, const struct run_cmdline *c,
 		     const char *text, bool background)
 {
-	memset(m, 0, sizeof(*m));
-	m->ready_fd = -1;
 	const struct spec *s = plan->spec;
 	if (s->no_register)
 		return 0;
@@ -88,15 +86,25 @@ void machine_on_start(void *data, pid_t leader, const char *cgroup)
 		if (registry_update(machine_state_root(), &m->rec, &err) < 0)
 			fprintf(stderr, "nsrun: warning: %s\n", err.msg);
 	}
-	if (m->ready_fd >= 0) {
+	if (m->ready_fd >= 0)
 		(void)!write(m->ready_fd, "1", 1);
+	machine_notify_start(m);   /* takes the ready pipe for READY=1 */
+	if (m->ready_fd >= 0) {
 		close(m->ready_fd);
 		m->ready_fd = -1;
 	}
 }
 
+void machine_run_init(struct machine_run *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->ready_fd = -1;
+	m->notify_fd = -1;
+}
+
 void machine_unregister(struct machine_run *m)
 {
+	machine_notify_end(m);
 	if (m->registered)
 		registry_release(machine_state_root(), m->rec.name);
 	m->registered = false;
@@ -125,15 +133,14 @@ static char *log_path(const char *name)
  * /dev/null, the console into NAME.log; it runs the machine as a
  * foreground run would and ends with it. */
 static __attribute__((noreturn)) void supervise_background(struct plan *plan, struct run_cmdline *c,
-							    const char *text, int ready_fd)
+							    const char *text, struct machine_run *mp)
 {
+	struct machine_run m = *mp;
 	setsid();
 	if (fork() != 0)
 		_exit(0);
-	struct machine_run m;
 	if (machine_register(&m, plan, c, text, true) < 0)
 		_exit(NSRUN_EXIT_FAILURE);
-	m.ready_fd = ready_fd;
 	_cleanup_free_ char *log = log_path(m.rec.name);
 	int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	int nfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -152,7 +159,54 @@ static __attribute__((noreturn)) void supervise_background(struct plan *plan, st
 	_exit(status);
 }
 
-int cmd_machine_start(const char *name)
+/* The pipe says "1" once PID 1 runs and "2" at its READY=1 (a booted
+ * machine's systemd): wait for both, as machinectl start waits for
+ * systemd-nspawn@.service's readiness.  -1: it never ran. */
+static int wait_started(int fd, const char *name)
+{
+	bool ran = false;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r = poll(&p, 1, ran ? 90 * 1000 : -1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0) {
+			fprintf(stderr, "nsrun: warning: machine %s runs, but its init did not report "
+				"READY=1 within 90 s\n", name);
+			return 0;
+		}
+		char b;
+		ssize_t n = read(fd, &b, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return ran ? 0 : -1;
+		if (b == '1')
+			ran = true;
+		if (b == '2')
+			return 0;
+	}
+}
+
+/* `nsrun start --foreground NAME` (nsrun@.service): the console on
+ * stdout; under a service manager ($NOTIFY_SOCKET) a reboot inside ends
+ * nsrun with 133, and the unit restarts (RestartForceExitStatus=133). */
+int machine_run_foreground(struct plan *plan, struct run_cmdline *c, const char *text,
+			   struct machine_run *m)
+{
+	if (machine_register(m, plan, c, text, false) < 0)
+		return NSRUN_EXIT_FAILURE;
+	struct exec_options o = { .mode = EXEC_FOREGROUND, .fifo_fd = -1, .lock_fd = -1,
+				  .on_start = machine_on_start, .on_start_data = m,
+				  .no_restart = getenv("NOTIFY_SOCKET") != NULL };
+	int status = cmd_run_plan_foreground(plan, &o);
+	if (o.rebooted)
+		status = 133;
+	machine_unregister(m);
+	return status;
+}
+
+int cmd_machine_start(const char *name, bool foreground)
 {
 	const char *why = machine_name_check(name);
 	if (why) {
@@ -173,45 +227,57 @@ int cmd_machine_start(const char *name)
 	struct spec *spec = NULL;
 	_cleanup_plan_ struct plan *plan = NULL;
 	_cleanup_free_ char *text = NULL;
+	struct machine_run m;
+	machine_run_init(&m);
 	if (options_load_spec(&c, stderr, &spec, &text, &err) < 0 ||
-	    plan_build(spec, 0, NULL, &plan, &err) < 0) {
+	    machine_notify_setup(&m, spec, &err) < 0 || plan_build(TAKE_PTR(spec), 0, NULL, &plan, &err) < 0) {
 		cmd_error("%s", err.msg);
+		spec_free(spec);
+		machine_notify_end(&m);
 		options_free(&c);
 		return NSRUN_EXIT_FAILURE;
 	}
 	if (cmd_seal() < 0) {
+		machine_notify_end(&m);
 		options_free(&c);
 		return NSRUN_EXIT_FAILURE;
+	}
+	if (foreground) {
+		int status = machine_run_foreground(plan, &c, text, &m);
+		options_free(&c);
+		return status;
 	}
 	struct machine_record old;
 	if (registry_read(machine_state_root(), name, &old, &err) == 0) {
 		cmd_error("start: machine \"%s\" is running already (PID %d)", name, (int)old.leader);
 		registry_record_free(&old);
+		machine_notify_end(&m);
 		options_free(&c);
 		return NSRUN_EXIT_FAILURE;
 	}
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		cmd_error("pipe: %s", strerror(errno));
+		machine_notify_end(&m);
 		return NSRUN_EXIT_FAILURE;
 	}
 	fflush(NULL);
+	m.ready_fd = pfd[1];
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(pfd[0]);
-		supervise_background(plan, &c, text, pfd[1]);
+		supervise_background(plan, &c, text, &m);
 	}
 	close(pfd[1]);
+	if (m.notify_fd >= 0)
+		close(m.notify_fd);  /* the supervisor's now */
+	free(m.notify_path);
 	options_free(&c);
-	char byte = 0;
-	ssize_t n;
-	do
-		n = read(pfd[0], &byte, 1);
-	while (n < 0 && errno == EINTR);
-	close(pfd[0]);
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
-	if (n == 1)
+	int started = wait_started(pfd[0], name);
+	close(pfd[0]);
+	if (started >= 0)
 		return 0;
 	/* it ended before the container ran: its log says why */
 	_cleanup_free_ char *log = log_path(name);
@@ -562,7 +628,9 @@ static bool oci_exists(const char *id)
 int cmd_start_any(int argc, char **argv)
 {
 	if (argc == 2 && argv[1][0] != '-' && !oci_exists(argv[1]))
-		return cmd_machine_start(argv[1]);
+		return cmd_machine_start(argv[1], false);
+	if (argc == 3 && strcmp(argv[1], "--foreground") == 0)
+		return cmd_machine_start(argv[2], true);
 	return cmd_start(argc, argv);
 }
 

@@ -9,8 +9,20 @@
 struct machine_run {
 	struct machine_record rec;
 	bool registered;
-	int ready_fd;             /* `nsrun start`: written and closed once PID 1 runs, or -1 */
+	int ready_fd;             /* `nsrun start`: "1" once PID 1 runs, "2" at READY=1, or -1 */
+	int notify_fd;            /* boot: the container's notification socket, or -1 */
+	char *notify_path;
+	pid_t notify_helper;      /* reads it (cmd/machine-notify.c) */
 };
+
+/* sd_notify (cmd/machine-notify.c): a booted machine's own socket, added
+ * to its spec before the plan is built; the helper reading it, started
+ * once the container runs; and its end. */
+int machine_notify_setup(struct machine_run *m, struct spec *s, struct nsrun_error *err);
+void machine_notify_start(struct machine_run *m);
+void machine_notify_end(struct machine_run *m);
+/* Send MSG to $NOTIFY_SOCKET (nsrun's own service manager), if any. */
+void machine_notify_manager(const char *msg);
 
 /* Register the run of `plan` (unless the spec says "register": false);
  * prints the error.  `text` is the spec tree as a file. */
@@ -21,7 +33,11 @@ void machine_on_start(void *data, pid_t leader, const char *cgroup);
 void machine_unregister(struct machine_run *m);
 const char *machine_state_root(void);
 
-int cmd_machine_start(const char *name);
+int cmd_machine_start(const char *name, bool foreground);
+void machine_run_init(struct machine_run *m);
+/* Register and run a machine in the foreground; nsrun's exit status. */
+int machine_run_foreground(struct plan *plan, struct run_cmdline *c, const char *text,
+			   struct machine_run *m);
 int cmd_machine_stop(int argc, char **argv);
 int cmd_machine_kill(const char *name, const char *sig);
 int cmd_machine_reboot(int argc, char **argv);

@@ -9,13 +9,15 @@
 #include "plan.h"
 
 /* Load, validate and plan; prints the error and returns NULL on failure. */
-static struct plan *load_plan(const struct run_cmdline *a, char **text)
+static struct plan *load_plan(const struct run_cmdline *a, char **text, struct machine_run *m)
 {
 	struct nsrun_error err = { 0 };
 	struct spec *spec = NULL;
 	struct plan *plan = NULL;
 	if (options_load_spec(a, stderr, &spec, text, &err) < 0 ||
-	    plan_build(spec, 0, NULL, &plan, &err) < 0) {
+	    (m && machine_notify_setup(m, spec, &err) < 0) ||
+	    plan_build(TAKE_PTR(spec), 0, NULL, &plan, &err) < 0) {
+		spec_free(spec);
 		cmd_error("%s", err.msg);
 		return NULL;
 	}
@@ -28,17 +30,21 @@ int cmd_run_foreground(int argc, char **argv)
 	if (options_parse(argc, argv, OPT_ALLOW_RUN, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
 	_cleanup_free_ char *text = NULL;
-	_cleanup_plan_ struct plan *plan = load_plan(&a, &text);
+	struct machine_run m;
+	machine_run_init(&m);
+	_cleanup_plan_ struct plan *plan = load_plan(&a, &text, &m);
 	if (!plan) {
+		machine_notify_end(&m);
 		options_free(&a);
 		return NSRUN_EXIT_FAILURE;
 	}
 	/* registered while it runs: nsrun list, shell, stop ... find it */
-	struct machine_run m;
 	int r = machine_register(&m, plan, &a, text, false);
 	options_free(&a);
-	if (r < 0)
+	if (r < 0) {
+		machine_notify_end(&m);
 		return NSRUN_EXIT_FAILURE;
+	}
 	struct exec_options o = { .mode = EXEC_FOREGROUND, .pid_file = a.pid_file, .fifo_fd = -1,
 				  .lock_fd = -1, .stop_timeout = a.stop_timeout,
 				  .on_start = machine_on_start, .on_start_data = &m };
@@ -58,7 +64,7 @@ int cmd_run_plan_foreground(struct plan *plan, struct exec_options *o)
 			cmd_error("%s", err.msg);
 			return err.status ? err.status : NSRUN_EXIT_FAILURE;
 		}
-		if (!o->rebooted)
+		if (!o->rebooted || o->no_restart)
 			return status;
 		fputs("nsrun: the container rebooted; starting it again\n", stderr);
 	}
@@ -86,7 +92,7 @@ int cmd_plan(int argc, char **argv)
 	struct run_cmdline a;
 	if (options_parse(argc, argv, OPT_ALLOW_PLAN | OPT_ALLOW_ARGS, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
-	_cleanup_plan_ struct plan *plan = load_plan(&a, NULL);
+	_cleanup_plan_ struct plan *plan = load_plan(&a, NULL, NULL);
 	options_free(&a);
 	if (!plan)
 		return NSRUN_EXIT_FAILURE;
@@ -116,7 +122,7 @@ int cmd_check(int argc, char **argv)
 	struct run_cmdline a;
 	if (options_parse(argc, argv, 0, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
-	_cleanup_plan_ struct plan *plan = load_plan(&a, NULL);
+	_cleanup_plan_ struct plan *plan = load_plan(&a, NULL, NULL);
 	options_free(&a);
 	return plan ? 0 : NSRUN_EXIT_FAILURE;
 }

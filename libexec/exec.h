@@ -22,6 +22,7 @@ struct exec_options {
 	bool systemd_cgroup;      /* --systemd-cgroup: the cgroup is a systemd scope */
 	unsigned stop_timeout;    /* boot: seconds from SIGRTMIN+3 (halt) to SIGKILL; 0: 90 */
 	bool rebooted;            /* out, boot: PID 1 was killed by SIGHUP (reboot(2) RESTART) */
+	bool no_restart;          /* the caller does not start it again after a reboot (nsrun@.service) */
 	/* EXEC_FOREGROUND: called once the container's PID 1 runs, before
 	 * supervising it (the machine registry, cmd/machine.c); again after a
 	 * reboot.  `cgroup` as cgroup_state_to_string(), or NULL. */

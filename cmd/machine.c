@@ -89,6 +89,9 @@ void machine_on_start(void *data, pid_t leader, const char *cgroup)
 	if (m->ready_fd >= 0)
 		(void)!write(m->ready_fd, "1", 1);
 	machine_notify_start(m);   /* takes the ready pipe for READY=1 */
+	/* no init that reports readiness: ready once it runs (nspawn's default) */
+	if (m->notify_fd < 0)
+		machine_notify_manager("READY=1\nSTATUS=Container running.");
 	if (m->ready_fd >= 0) {
 		close(m->ready_fd);
 		m->ready_fd = -1;

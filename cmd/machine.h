@@ -47,6 +47,8 @@ int cmd_machine_list(int argc, char **argv);
 int cmd_machine_shell(int argc, char **argv);
 int cmd_machine_login(int argc, char **argv);
 int cmd_start_any(int argc, char **argv);
+int cmd_machine_enable(int argc, char **argv);
+int cmd_machine_disable(int argc, char **argv);
 /* the image store (cmd/images.c) */
 int cmd_list_images(int argc, char **argv);
 int cmd_clone(int argc, char **argv);

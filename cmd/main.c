@@ -231,7 +231,8 @@ int main(int argc, char **argv)
 		{ "list-images", cmd_list_images }, { "clone", cmd_clone }, { "rename", cmd_rename },
 		{ "remove", cmd_remove }, { "read-only", cmd_read_only },
 		{ "import-fs", cmd_import_fs }, { "import-tar", cmd_import_tar },
-		{ "export-tar", cmd_export_tar },
+		{ "export-tar", cmd_export_tar }, { "enable", cmd_machine_enable },
+		{ "disable", cmd_machine_disable },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (strcmp(verb, verbs[i].name) == 0)

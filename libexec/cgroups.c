@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -661,9 +662,18 @@ static int apply_devices(struct cgroup_handle *h, ssize_t dev, const struct plan
 	int fd = hier_fd(hi, err);
 	if (fd < 0)
 		return -1;
-	if (cgroup_devices_bpf_attach(fd, p->cgroup->devices, p->cgroup->n_devices, err) < 0)
+	if (cgroup_devices_bpf_attach(fd, p->cgroup->devices, p->cgroup->n_devices, err) < 0) {
+		/* nsrun in a container that may not load eBPF (and whose v1
+		 * devices hierarchy is read-only): its own device policy holds
+		 * already; nsrun's default rules are left out, given ones fail */
+		if (err->errnum == EPERM && !p->cgroup->spec_devices) {
+			fprintf(stderr, "nsrun: warning: the default device rules are not applied (eBPF: "
+				"EPERM); the device policy of the container nsrun runs in holds\n");
+			return 0;
+		}
 		return nsrun_error_prefix(err, "%s: /linux/resources/devices: %s%s: ", p->spec->file,
 					  hi->mount, hi->path);
+	}
 	return 0;
 }
 
@@ -722,12 +732,37 @@ static void sweep_stale(const struct hier *hi)
 	}
 }
 
+/* v1 hierarchies mounted read-only are not nsrun's to use: nsrun runs in a
+ * container (a machine started by nsrun@.service inside a booted machine
+ * on a hybrid host) whose manager left only the systemd hierarchies
+ * writable.  Dropped here, a setting that needs one fails as on a host
+ * without that controller. */
+static void drop_read_only_v1(struct cgroup_handle *h)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		struct statvfs sv;
+		if (!h->v[i].v2 && statvfs(h->v[i].mount, &sv) == 0 && (sv.f_flag & ST_RDONLY)) {
+			hier_clear(&h->v[i]);
+			continue;
+		}
+		if (k != i) {
+			h->v[k] = h->v[i];
+			memset(&h->v[i], 0, sizeof(h->v[i]));
+			h->v[i].fd = -1;
+		}
+		k++;
+	}
+	h->n = k;
+}
+
 int cgroup_create(const struct plan *p, int proc_fd, struct cgroup_handle **out, struct nsrun_error *err)
 {
 	struct cgroup_handle *found = NULL;
 	if (discover(proc_fd, &found, err) < 0 || !found)
 		return -1;
 	_cleanup_handle_ struct cgroup_handle *h = found;
+	drop_read_only_v1(h);
 	if (!h->n)
 		return nsrun_error_set(err, 0, "%s: no cgroup hierarchy is mounted under /sys/fs/cgroup",
 				       p->spec->file);

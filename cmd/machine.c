@@ -630,6 +630,16 @@ static bool oci_exists(const char *id)
  * created); else NAME of the image store. */
 int cmd_start_any(int argc, char **argv)
 {
+	if (cmd_wants_help(argc, argv)) {
+		fputs("Usage: nsrun start ID\n       nsrun start [--foreground] NAME\n\n"
+		      "Let created OCI container ID run; when no container ID was created,\n"
+		      "boot machine NAME of the image store ($NSRUN_MACHINES_DIR/NAME, with\n"
+		      "NAME.json if there is one) in the background under a supervising\n"
+		      "nsrun, its console in a log (nsrun log NAME); returns once it runs and\n"
+		      "its systemd reported READY=1.  --foreground: run it in this process\n"
+		      "(nsrun@.service).\n", stdout);
+		return 0;
+	}
 	if (argc == 2 && argv[1][0] != '-' && !oci_exists(argv[1]))
 		return cmd_machine_start(argv[1], false);
 	if (argc == 3 && strcmp(argv[1], "--foreground") == 0)
@@ -654,6 +664,13 @@ int cmd_kill_any(int argc, char **argv)
  * keep runc's output. */
 int cmd_list_any(int argc, char **argv)
 {
+	if (cmd_wants_help(argc, argv)) {
+		fputs("Usage: nsrun list [--json]\n       nsrun list --format table|json [-q]\n\n"
+		      "List what nsrun runs: machines and foreground runs (name, kind, leader\n"
+		      "PID, state, since, root) and OCI containers (kind oci).  --format and -q\n"
+		      "print runc's listing of the OCI containers.\n", stdout);
+		return 0;
+	}
 	if (argc == 1 || (argc == 2 && strcmp(argv[1], "--json") == 0))
 		return cmd_machine_list(argc, argv);
 	return cmd_list(argc, argv);

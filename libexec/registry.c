@@ -71,8 +71,15 @@ static int write_record(const char *dir, const struct machine_record *r, bool no
 		unlink(tmp);
 		return nsrun_error_set(err, errno, "write %s", tmp);
 	}
+	/* An update swaps the new record in (RENAME_EXCHANGE) and removes the
+	 * old one: on ext4 (a /run that is not a tmpfs) replacing a file by
+	 * rename(2) writes the new one's blocks out first, ~1 ms per start. */
 	int rc = noreplace ? renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE)
-			   : rename(tmp, path);
+			   : renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE);
+	if (rc < 0 && !noreplace && errno == ENOENT)
+		rc = rename(tmp, path);
+	else if (rc == 0 && !noreplace)
+		unlink(tmp);
 	if (rc < 0) {
 		int e = errno;
 		unlink(tmp);

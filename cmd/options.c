@@ -158,7 +158,18 @@ static int take_option(struct run_cmdline *c, int opt, unsigned allow)
 	return -1;
 }
 
+static int parse(int argc, char **argv, unsigned allow, struct run_cmdline *c);
+
+/* On failure nothing is left to free. */
 int options_parse(int argc, char **argv, unsigned allow, struct run_cmdline *c)
+{
+	if (parse(argc, argv, allow, c) == 0)
+		return 0;
+	options_free(c);
+	return -1;
+}
+
+static int parse(int argc, char **argv, unsigned allow, struct run_cmdline *c)
 {
 	memset(c, 0, sizeof(*c));
 	optind = 1;

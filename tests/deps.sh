@@ -7,7 +7,8 @@ pkgs="meson ninja-build gcc pkg-config libyajl-dev libseccomp-dev libcap-dev lib
 busybox-static util-linux procps iproute2 python3 python3-jsonschema
 clang libclang-rt-14-dev systemd podman runc debootstrap tmux keyutils
 containerd mandoc libsystemd-dev bash-completion
-libmnl-dev libnftables-dev dnsmasq-base nftables"
+libmnl-dev libnftables-dev dnsmasq-base nftables
+zstd e2fsprogs tar"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

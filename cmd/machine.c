@@ -320,13 +320,35 @@ static const char *one_name(int argc, char **argv, const char *usage)
 
 int cmd_machine_stop(int argc, char **argv)
 {
-	static const char usage[] = "Usage: nsrun stop NAME\n\n"
-		"Shut machine NAME down cleanly: its nsrun sends the init systemd's halt\n"
-		"signal (SIGRTMIN+3; other programs get SIGTERM), and after the stop\n"
-		"timeout (90 s) kills it.  Returns once it is gone.\n";
-	const char *name = one_name(argc, argv, usage);
-	if (!name)
-		return cmd_wants_help(argc, argv) ? 0 : NSRUN_EXIT_FAILURE;
+	static const char usage[] = "Usage: nsrun stop [--timeout SECS] NAME\n\n"
+		"Shut machine NAME down cleanly: its nsrun sends a booted machine's init\n"
+		"systemd's halt signal (SIGRTMIN+3), other programs SIGTERM.  After SECS\n"
+		"(default 90) what is left is killed (SIGKILL).  Returns once it is gone.\n";
+	unsigned timeout = 90;
+	const char *name = NULL;
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(usage, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			unsigned long t = strtoul(argv[++i], &end, 10);
+			if (*end || !*argv[i] || t == 0 || t > 86400) {
+				cmd_error("stop: --timeout: expected seconds from 1 to 86400, got \"%s\"", argv[i]);
+				return NSRUN_EXIT_FAILURE;
+			}
+			timeout = (unsigned)t;
+		} else if (!name && argv[i][0] != '-') {
+			name = argv[i];
+		} else {
+			fputs(usage, stderr);
+			return NSRUN_EXIT_FAILURE;
+		}
+	}
+	if (!name) {
+		fputs(usage, stderr);
+		return NSRUN_EXIT_FAILURE;
+	}
 	struct machine_record r;
 	if (find(name, &r) < 0)
 		return NSRUN_EXIT_FAILURE;
@@ -334,9 +356,16 @@ int cmd_machine_stop(int argc, char **argv)
 	if (kill(r.supervisor, SIGTERM) < 0) {
 		cmd_error("stop %s: %s", name, strerror(errno));
 		status = NSRUN_EXIT_FAILURE;
-	} else if (!wait_supervisor_gone(&r, 100)) {
-		cmd_error("stop %s: still running after 100 s", name);
-		status = NSRUN_EXIT_FAILURE;
+	} else if (!wait_supervisor_gone(&r, timeout)) {
+		/* the container's PID 1 ends, and its nsrun with it */
+		if (r.leader && state_process_alive(r.leader, r.leader_start))
+			kill(r.leader, SIGKILL);
+		if (!wait_supervisor_gone(&r, 10)) {
+			cmd_error("stop %s: still running", name);
+			status = NSRUN_EXIT_FAILURE;
+		} else {
+			fprintf(stderr, "nsrun: machine %s did not stop within %u s: killed\n", name, timeout);
+		}
 	}
 	registry_record_free(&r);
 	return status;

@@ -154,6 +154,11 @@ static int read_in(const char *dir, const char *name, struct machine_record *r, 
 int registry_read(const char *state_root, const char *name, struct machine_record *r,
 		  struct nsrun_error *err)
 {
+	/* names come from the command line: never a path */
+	if (!*name || name[0] == '.' || strchr(name, '/') || strlen(name) > 64) {
+		memset(r, 0, sizeof(*r));
+		return nsrun_error_set(err, ENOENT, "no machine \"%s\" is running", name);
+	}
 	_cleanup_free_ char *dir = xasprintf("%s/.machines", state_root);
 	return read_in(dir, name, r, err);
 }

@@ -137,4 +137,14 @@ kill -9 $pid; wait $pid 2>/dev/null
 unlike "$(n list)" "named$$" "the record of a SIGKILLed nsrun is swept"
 is "$(ls /run/nsrun/.machines 2>/dev/null | grep -c "named$$")" "0" "... and its files removed"
 
+# stop: SIGTERM first; a program that ignores it is killed after --timeout
+"$NSRUN" -D "$ROOTFS" --hostname stopme$$ sleep 100 & pid=$!
+for i in $(seq 100); do n list | grep -q "^stopme$$ " && break; sleep 0.05; done
+out=$(n stop --timeout 1 "stopme$$" 2>&1); st=$?
+is "$st:$out" "0:nsrun: machine stopme$$ did not stop within 1 s: killed" "stop NAME: SIGTERM ignored (PID 1), killed after --timeout"
+wait $pid; is "$?" 137 "... its nsrun ends with the container (SIGKILL: 137)"
+out=$(n status ../../etc/passwd 2>&1); st=$?
+like "$st:$out" "^125:nsrun: no machine \"../../etc/passwd\" is running" "a machine name is never a path"
+[ -f /etc/passwd ]; ok $? "... (and nothing outside the registry was touched)"
+
 done_testing

@@ -357,9 +357,15 @@ int cmd_machine_stop(int argc, char **argv)
 		cmd_error("stop %s: %s", name, strerror(errno));
 		status = NSRUN_EXIT_FAILURE;
 	} else if (!wait_supervisor_gone(&r, timeout)) {
-		/* the container's PID 1 ends, and its nsrun with it */
-		if (r.leader && state_process_alive(r.leader, r.leader_start))
-			kill(r.leader, SIGKILL);
+		/* the container's PID 1 ends, and its nsrun with it (the
+		 * record again: it may have been read while it was starting) */
+		struct machine_record now;
+		struct nsrun_error e2 = { 0 };
+		if (registry_read(machine_state_root(), name, &now, &e2) == 0) {
+			if (now.leader && state_process_alive(now.leader, now.leader_start))
+				kill(now.leader, SIGKILL);
+			registry_record_free(&now);
+		}
 		if (!wait_supervisor_gone(&r, 10)) {
 			cmd_error("stop %s: still running", name);
 			status = NSRUN_EXIT_FAILURE;

@@ -115,13 +115,14 @@ records() { ls /run/nsrun/.machines 2>/dev/null | grep -c "^regd$$" ; }
 mkdir -p "$TMP/regd$$" && cp -a "$ROOTFS/." "$TMP/regd$$/"
 loop='trap "exit 0" TERM; while :; do sleep 0.1; done'
 "$NSRUN" -D "$TMP/regd$$" sh -c "$loop" & pid=$!
-for i in $(seq 100); do n list --json | grep -q "\"regd$$\"" && break; sleep 0.05; done
+listed() { n list | grep -Eq "^$1 +[a-z]+ +[0-9]+ +running "; }
+for i in $(seq 100); do listed "regd$$" && break; sleep 0.05; done
 out=$(n list --json | grep "\"regd$$\"")
 like "$out" "\"kind\":\"directory\",\"leader\":[1-9][0-9]*,\"state\":\"running\",\"root\":\"$TMP/regd$$\"" "list --json shows a running -D container"
 leader=$(echo "$out" | sed 's/.*"leader":\([0-9]*\).*/\1/')
 is "$(cat /proc/$leader/comm 2>/dev/null)" "sh" "... with its leader's host PID"
 "$NSRUN" -D "$TMP/regd$$" sh -c "$loop" & pid2=$!
-for i in $(seq 100); do n list | grep -q "^regd$$-2 " && break; sleep 0.05; done
+for i in $(seq 100); do listed "regd$$-2" && break; sleep 0.05; done
 like "$(n list)" "regd$$-2 +directory" "a second run of the same tree gets a name of its own"
 out=$(n -D "$TMP/regd$$" --no-register true; n list)
 unlike "$out" "regd$$-3" "--no-register: not listed"
@@ -130,7 +131,7 @@ unlike "$(n list)" "regd$$" "gone from the list once it ended"
 is "$(ls /run/nsrun/.machines 2>/dev/null | grep -c "regd$$")" "0" "no record left behind"
 spec "$TMP/named.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"machine\": \"named$$\", \"process\": {\"args\": [\"sleep\", \"30\"]}}"
 "$NSRUN" "$TMP/named.json" & pid=$!
-for i in $(seq 100); do n list | grep -q "^named$$ " && break; sleep 0.05; done
+for i in $(seq 100); do listed "named$$" && break; sleep 0.05; done
 out=$(n "$TMP/named.json" 2>&1); st=$?
 is "$st:$out" "125:nsrun: a machine named \"named$$\" is running already (see nsrun list)" "an explicit machine name is unique"
 kill -9 $pid; wait $pid 2>/dev/null
@@ -139,7 +140,7 @@ is "$(ls /run/nsrun/.machines 2>/dev/null | grep -c "named$$")" "0" "... and its
 
 # stop: SIGTERM first; a program that ignores it is killed after --timeout
 "$NSRUN" -D "$ROOTFS" --hostname stopme$$ sleep 100 & pid=$!
-for i in $(seq 100); do n list | grep -q "^stopme$$ " && break; sleep 0.05; done
+for i in $(seq 100); do listed "stopme$$" && break; sleep 0.05; done
 out=$(n stop --timeout 1 "stopme$$" 2>&1); st=$?
 is "$st:$out" "0:nsrun: machine stopme$$ did not stop within 1 s: killed" "stop NAME: SIGTERM ignored (PID 1), killed after --timeout"
 wait $pid; is "$?" 137 "... its nsrun ends with the container (SIGKILL: 137)"

@@ -710,3 +710,18 @@ int cmd_list_any(int argc, char **argv)
 		return cmd_machine_list(argc, argv);
 	return cmd_list(argc, argv);
 }
+
+/* exec NAME CMD...: for a machine (no OCI container of that id), what
+ * `nsrun shell NAME CMD...` does; exec's options are the OCI verb's. */
+int cmd_exec_any(int argc, char **argv)
+{
+	if (argc >= 3 && argv[1][0] != '-' && !oci_exists(argv[1])) {
+		struct machine_record r;
+		struct nsrun_error err = { 0 };
+		if (registry_read(machine_state_root(), argv[1], &r, &err) == 0) {
+			registry_record_free(&r);
+			return cmd_machine_shell(argc, argv);
+		}
+	}
+	return cmd_exec(argc, argv);
+}

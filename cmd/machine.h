@@ -60,6 +60,7 @@ int cmd_import_tar(int argc, char **argv);
 int cmd_export_tar(int argc, char **argv);
 bool image_is_read_only(const char *name);
 int cmd_kill_any(int argc, char **argv);
+int cmd_exec_any(int argc, char **argv);
 int cmd_list_any(int argc, char **argv);
 
 #endif

@@ -240,7 +240,7 @@ int main(int argc, char **argv)
 		{ "plan", cmd_plan }, { "check", cmd_check }, { "spec", cmd_spec },
 		{ "analyze", cmd_analyze }, { "create", cmd_create }, { "start", cmd_start_any },
 		{ "state", cmd_state }, { "kill", cmd_kill_any }, { "delete", cmd_delete },
-		{ "run", cmd_oci_run }, { "list", cmd_list_any }, { "exec", cmd_exec }, { "ps", cmd_ps },
+		{ "run", cmd_oci_run }, { "list", cmd_list_any }, { "exec", cmd_exec_any }, { "ps", cmd_ps },
 		{ "pause", cmd_pause }, { "resume", cmd_resume }, { "update", cmd_update },
 		{ "features", cmd_features }, { "events", cmd_events },
 		/* machines (cmd/machine*.c, cmd/images.c) */

@@ -79,6 +79,7 @@ out=$(n shell "$NAME" sh -c 'cat /proc/1/comm; hostname; readlink /proc/self/ns/
 like "$out" "^systemd" "the shell's PID 1 is the machine's systemd (its pid namespace)"
 leader=$(n list --json | grep "\"$NAME\"" | sed 's/.*"leader":\([0-9]*\).*/\1/')
 is "$(echo "$out" | tail -1)" "$(readlink /proc/$leader/ns/cgroup)" "... and its cgroup namespace"
+is "$(n exec "$NAME" cat /proc/1/comm 2>&1)" "systemd" "nsrun exec NAME CMD works on a machine too"
 out=$(n status "$NAME")
 like "$out" "State: running" "status: state"
 like "$out" "systemd-journald" "status: the process tree of its cgroup"

@@ -46,7 +46,8 @@ n delete c1 2>"$TMP/err"; ok $(( $? == 0 )) "delete of a running container witho
 like "$(cat "$TMP/err")" "running" "and says it is running"
 out=$(n list --format json)
 is "$(echo "$out" | /usr/bin/python3 -c 'import json,sys; l=json.load(sys.stdin); print(l[0]["id"], l[0]["status"])')" "c1 running" "list --format json"
-like "$(n list)" "^ID +PID +STATUS" "list prints a table"
+like "$(n list --format table)" "^ID +PID +STATUS" "list --format table prints runc's table"
+like "$(n list)" "^c1 +oci +[0-9]+ +running " "list shows it among the machines (kind oci)"
 n kill c1 KILL; is "$?" 0 "kill KILL exits 0"
 for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.02; done
 is "$(n state c1 | field status)" stopped "state: stopped after the process died"

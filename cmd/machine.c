@@ -211,6 +211,10 @@ int machine_run_foreground(struct plan *plan, struct run_cmdline *c, const char 
 
 int cmd_machine_start(const char *name, bool foreground)
 {
+	/* main.c does not seal `start` (for an OCI container it creates
+	 * nothing); booting a machine does: first thing (SECURITY.md rule 5) */
+	if (cmd_seal() < 0)
+		return NSRUN_EXIT_FAILURE;
 	const char *why = machine_name_check(name);
 	if (why) {
 		cmd_error("start: a machine name %s, got \"%s\"", why, name);
@@ -236,11 +240,6 @@ int cmd_machine_start(const char *name, bool foreground)
 	    machine_notify_setup(&m, spec, &err) < 0 || plan_build(TAKE_PTR(spec), 0, NULL, &plan, &err) < 0) {
 		cmd_error("%s", err.msg);
 		spec_free(spec);
-		machine_notify_end(&m);
-		options_free(&c);
-		return NSRUN_EXIT_FAILURE;
-	}
-	if (cmd_seal() < 0) {
 		machine_notify_end(&m);
 		options_free(&c);
 		return NSRUN_EXIT_FAILURE;

@@ -201,7 +201,11 @@ static bool creates_or_enters(const char *verb)
 {
 	static const char *const others[] = { "plan", "check", "spec", "analyze", "start", "state",
 		"kill", "delete", "list", "ps", "pause", "resume", "update", "features", "checkpoint",
-		"restore", "events" };
+		"restore", "events",
+		/* machines: these only look or copy (start seals itself, shell,
+		 * login and exec enter and are sealed here) */
+		"stop", "reboot", "status", "log", "list-images", "clone", "rename", "remove",
+		"read-only", "import-fs", "import-tar", "export-tar", "enable", "disable" };
 	for (size_t i = 0; i < ARRAY_SIZE(others); i++)
 		if (strcmp(verb, others[i]) == 0)
 			return false;

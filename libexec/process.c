@@ -420,12 +420,19 @@ int step_no_tiocsti(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 }
 
 /* SECURITY.md rule 13: the container never shares the caller's session
- * keyring; a kernel without keys (ENOSYS) has nothing to share. */
+ * keyring; a kernel without keys (ENOSYS) has nothing to share, and
+ * neither has an nsrun whose every keyctl() is refused by a seccomp filter
+ * (nsrun inside a booted machine: nspawn's filter has no @keyring), which
+ * the container inherits. */
 int exec_new_session_keyring(struct nsrun_error *err)
 {
-	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0 && errno != ENOSYS)
-		return nsrun_error_set(err, errno, "join a new session keyring");
-	return 0;
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) >= 0 || errno == ENOSYS)
+		return 0;
+	int e = errno;
+	if (e == EPERM && syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0, 0, 0) < 0 &&
+	    errno == EPERM)
+		return 0;
+	return nsrun_error_set(err, e, "join a new session keyring");
 }
 
 #ifndef MFD_EXEC

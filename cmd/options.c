@@ -116,7 +116,7 @@ static int parse_stop_timeout(const char *v, unsigned *out)
 }
 
 /* One option; -1 after printing an error. */
-static int take_option(struct run_cmdline *c, int opt, unsigned allow)
+static int take_option(struct run_cmdline *c, int opt, unsigned allow, const char *word)
 {
 	switch (opt) {
 	case 'D':
@@ -154,7 +154,7 @@ static int take_option(struct run_cmdline *c, int opt, unsigned allow)
 		add_edit(c, opt, optarg);
 		return 0;
 	}
-	cmd_error("this command takes no option %s", c->edits ? "here" : "of that kind");
+	cmd_error("option %.*s is not for this command; see its --help", (int)strcspn(word, "="), word);
 	return -1;
 }
 
@@ -190,7 +190,7 @@ static int parse(int argc, char **argv, unsigned allow, struct run_cmdline *c)
 			return -1;
 		}
 		if (opt != -1) {
-			if (take_option(c, opt, allow) < 0)
+			if (take_option(c, opt, allow, argv[prev < argc ? prev : argc - 1]) < 0)
 				return -1;
 			continue;
 		}
@@ -430,7 +430,7 @@ static int image_passwd(const char *root, const char *who, struct pw *out)
 	char line[4096];
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
-		char *fields[7] = { 0 }, *save = NULL, *p = line;
+		char *fields[7] = { 0 }, *p = line;
 		size_t n = 0;
 		for (; n < 7; n++) {
 			fields[n] = p;
@@ -442,7 +442,6 @@ static int image_passwd(const char *root, const char *who, struct pw *out)
 			*colon = '\0';
 			p = colon + 1;
 		}
-		(void)save;
 		if (n < 7)
 			continue;
 		char *end;

@@ -128,8 +128,12 @@ static int read_in(const char *dir, const char *name, struct machine_record *r, 
 	_cleanup_json_ struct json_node *root = NULL;
 	if (access(path, F_OK) < 0)
 		return nsrun_error_set(err, ENOENT, "no machine \"%s\" is running", name);
-	if (json_parse_file(path, &root, err) < 0)
-		return -1;
+	if (json_parse_file(path, &root, err) < 0) {
+		/* records are written whole (renamed into place): one that
+		 * does not parse is garbage, not someone's */
+		remove_files(dir, name);
+		return nsrun_error_set(err, ENOENT, "no machine \"%s\" is running", name);
+	}
 	r->name = member_str(root, "name");
 	r->kind = member_str(root, "kind");
 	r->root = member_str(root, "root");
@@ -170,13 +174,16 @@ int registry_claim(const char *state_root, struct machine_record *r, bool exact,
 	if (!dir)
 		return -1;
 	_cleanup_free_ char *base = xstrdup(r->name);
-	for (unsigned k = 1; k < 1000; k++) {
+	bool claimed = false;
+	for (unsigned k = 1, tries = 0; !claimed && k < 1000 && tries < 2000; k++, tries++) {
 		if (k > 1) {
 			free(r->name);
 			r->name = xasprintf("%.60s-%u", base, k);
 		}
-		if (write_record(dir, r, true, err) == 0)
+		if (write_record(dir, r, true, err) == 0) {
+			claimed = true;
 			break;
+		}
 		if (err->errnum != EEXIST)
 			return -1;
 		struct machine_record old;
@@ -193,6 +200,8 @@ int registry_claim(const char *state_root, struct machine_record *r, bool exact,
 			return -1;
 		}
 	}
+	if (!claimed)
+		return nsrun_error_set(err, 0, "no free name like \"%s\" in %s", base, dir);
 	if (spec_text) {
 		_cleanup_free_ char *sp = xasprintf("%s/%s.spec.json", dir, r->name);
 		_cleanup_close_ int fd = open(sp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -38,7 +38,19 @@ left_behind() {
 		case "$(readlink "$p/root" 2>/dev/null)" in "$M"/*) what+=" process-${p#/proc/}" ;; esac
 	done
 	ls /run/nsrun/.machines 2>/dev/null | grep -q "^$NAME\(-c\)\?\(-[0-9]*\)\?\.\(spec\.\)\?json$" && what+=" records"
+	local s
+	for s in "${SUPERVISORS[@]}"; do
+		ls -d /sys/fs/cgroup/*/nsrun-"$s" /sys/fs/cgroup/nsrun-"$s" >/dev/null 2>&1 && what+=" cgroups-of-$s"
+		[ -e "/run/nsrun/.machines/.notify-$s" ] && what+=" notify-socket-$s"
+	done
 	echo "${what:-nothing}"
+}
+# the supervising nsrun of our machine, while it runs (its cgroups are nsrun-PID)
+SUPERVISORS=()
+note_supervisor() {
+	local s
+	s=$("$NSRUN" list --json | grep "\"$NAME\"" | sed -n 's/.*"supervisor":\([0-9]*\).*/\1/p')
+	[ -n "$s" ] && SUPERVISORS+=("$s")
 }
 
 # 1. make the image: a copy of the Debian tree in the store
@@ -60,6 +72,7 @@ tmux send-keys -t "$tm" "$NSRUN -b -M $NAME; echo nsrun-exit=\$?" Enter
 wait_pane "login: *$" 60
 like "$(pane)" "login:" "nsrun -b -M NAME boots to a login prompt in the terminal"
 like "$(n list)" "^$NAME +machine +[1-9][0-9]* +running " "nsrun list shows the foreground machine"
+note_supervisor
 out=$(n shell "$NAME" systemctl is-system-running --wait 2>&1)
 is "$out" "running" "nsrun shell NAME from another terminal reaches the foreground machine's systemd"
 tmux send-keys -t "$tm" C-] C-] C-]
@@ -73,6 +86,8 @@ tmux kill-session -t "$tm"
 n start "$NAME"; st=$?
 is "$st" "0" "nsrun start NAME"
 like "$(n list)" "^$NAME +machine +[1-9][0-9]* +running " "nsrun list shows it running"
+note_supervisor
+[ -n "$(ls -d /sys/fs/cgroup/*/nsrun-"${SUPERVISORS[-1]}" 2>/dev/null)" ]; ok $? "... with cgroups of its own (nsrun-PID of its nsrun)"
 out=$(n shell "$NAME" systemctl is-system-running --wait 2>&1)
 is "$out" "running" "nsrun shell NAME systemctl is-system-running answers running"
 out=$(n shell "$NAME" sh -c 'cat /proc/1/comm; hostname; readlink /proc/self/ns/cgroup' 2>&1)
@@ -101,8 +116,12 @@ tmux send-keys -t "$tm" "exit" Enter
 wait_pane "login-exit=" 10
 tmux kill-session -t "$tm"
 
-# 6. stop: a clean shutdown
+# 6. stop: a clean shutdown (log -f follows it to the end)
+n log -f "$NAME" >"$TMP/follow" & follower=$!
 n stop "$NAME"; st=$?
+for i in $(seq 40); do kill -0 $follower 2>/dev/null || break; sleep 0.05; done
+! kill -0 $follower 2>/dev/null; ok $? "nsrun log -f ends when the machine has stopped"
+like "$(cat "$TMP/follow")" "Halting system" "... having followed the shutdown"
 is "$st" "0" "nsrun stop NAME"
 like "$(n log "$NAME")" "Halting system" "stop: systemd shut down cleanly (its log)"
 like "$(n log "$NAME")" "machine $NAME ended with status 0" "stop: the machine ended with status 0"

@@ -1,12 +1,20 @@
-/* sd_notify for machines.  A booted machine gets a notification socket of
- * its own: nsrun binds a datagram socket in the registry's directory and
- * bind-mounts it to /run/nsrun/notify with NOTIFY_SOCKET pointing there in
- * PID 1's environment (what systemd-nspawn does with /run/host/notify).
- * Once the container runs, a small helper process of the supervising nsrun
- * reads it: READY=1 releases a waiting `nsrun start`, and READY=1 and
- * STATUS= are passed on to the service manager that started nsrun, when
- * $NOTIFY_SOCKET is set (nsrun@.service, Type=notify).  The helper dies
- * with its nsrun (parent-death signal). */
+/* `nsrun start NAME` returns once the machine's systemd is ready.  A
+ * machine booted in the background gets a notification socket of its own:
+ * nsrun binds a datagram socket in the registry's directory and
+ * bind-mounts it to /run/nsrun/notify, with NOTIFY_SOCKET pointing there in
+ * PID 1's environment.  Once the container runs, a small helper process of
+ * the supervising nsrun reads it: READY=1 releases the waiting `nsrun
+ * start`.  The helper dies with its nsrun (parent-death signal).
+ *
+ * Under a service manager (nsrun@.service runs `nsrun start --foreground`
+ * with $NOTIFY_SOCKET) the same socket's READY=1 and STATUS= are passed on
+ * to it, and a machine that does not boot is ready once it runs
+ * (machine_on_start).  nsrun stays the unit's main process, without
+ * MAINPID=: it turns the unit's SIGTERM into the init's halt signal, and a
+ * reboot inside into exit status 133 that restarts the unit.  (The
+ * executor's own forwarding, libexec/notify.c, with MAINPID= the init, is
+ * for other units; with KillMode=mixed systemd cannot wait for a main
+ * process that is not its child, and kills the machine at once.) */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -35,10 +43,25 @@ static int unix_addr(const char *path, struct sockaddr_un *sa, socklen_t *len)
 	return 0;
 }
 
-/* Tell the service manager that started nsrun (no-op without NOTIFY_SOCKET). */
-void machine_notify_manager(const char *msg)
+static char *manager_socket;
+
+void machine_notify_take_manager(void)
 {
 	const char *path = getenv("NOTIFY_SOCKET");
+	free(manager_socket);
+	manager_socket = path && *path ? xstrdup(path) : NULL;
+	unsetenv("NOTIFY_SOCKET");
+}
+
+bool machine_notify_has_manager(void)
+{
+	return manager_socket != NULL;
+}
+
+/* Tell the service manager that started nsrun (no-op without one). */
+void machine_notify_manager(const char *msg)
+{
+	const char *path = manager_socket;
 	struct sockaddr_un sa;
 	socklen_t len;
 	if (!path || unix_addr(path, &sa, &len) < 0)

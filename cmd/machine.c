@@ -44,6 +44,7 @@ int machine_register(struct machine_run *m, const struct plan *plan, const struc
 		     const char *text, bool background)
 {
 	const struct spec *s = plan->spec;
+	m->boot = s->boot;
 	if (s->no_register)
 		return 0;
 	bool exact = s->machine_name != NULL;
@@ -90,7 +91,7 @@ void machine_on_start(void *data, pid_t leader, const char *cgroup)
 		(void)!write(m->ready_fd, "1", 1);
 	machine_notify_start(m);   /* takes the ready pipe for READY=1 */
 	/* no init that reports readiness: ready once it runs (nspawn's default) */
-	if (m->notify_fd < 0)
+	if (!m->boot)
 		machine_notify_manager("READY=1\nSTATUS=Container running.");
 	if (m->ready_fd >= 0) {
 		close(m->ready_fd);
@@ -140,6 +141,9 @@ static __attribute__((noreturn)) void supervise_background(struct plan *plan, st
 {
 	struct machine_run m = *mp;
 	setsid();
+	/* a service manager of the caller's is not the machine's: a
+	 * background machine tells only `nsrun start` (machine-notify.c) */
+	unsetenv("NOTIFY_SOCKET");
 	if (fork() != 0)
 		_exit(0);
 	if (machine_register(&m, plan, c, text, true) < 0)
@@ -201,7 +205,7 @@ int machine_run_foreground(struct plan *plan, struct run_cmdline *c, const char 
 		return NSRUN_EXIT_FAILURE;
 	struct exec_options o = { .mode = EXEC_FOREGROUND, .fifo_fd = -1, .lock_fd = -1,
 				  .on_start = machine_on_start, .on_start_data = m,
-				  .no_restart = getenv("NOTIFY_SOCKET") != NULL };
+				  .no_restart = machine_notify_has_manager() };
 	int status = cmd_run_plan_foreground(plan, &o);
 	if (o.rebooted)
 		status = 133;
@@ -237,7 +241,8 @@ int cmd_machine_start(const char *name, bool foreground)
 	struct machine_run m;
 	machine_run_init(&m);
 	if (options_load_spec(&c, stderr, &spec, &text, &err) < 0 ||
-	    machine_notify_setup(&m, spec, &err) < 0 || plan_build(TAKE_PTR(spec), 0, NULL, &plan, &err) < 0) {
+	    machine_notify_setup(&m, spec, &err) < 0 ||
+	    plan_build(TAKE_PTR(spec), 0, NULL, &plan, &err) < 0) {
 		cmd_error("%s", err.msg);
 		spec_free(spec);
 		machine_notify_end(&m);
@@ -245,6 +250,8 @@ int cmd_machine_start(const char *name, bool foreground)
 		return NSRUN_EXIT_FAILURE;
 	}
 	if (foreground) {
+		/* nsrun@.service: ours to tell, not the executor's (machine-notify.c) */
+		machine_notify_take_manager();
 		int status = machine_run_foreground(plan, &c, text, &m);
 		options_free(&c);
 		return status;

@@ -13,6 +13,7 @@ struct machine_run {
 	int notify_fd;            /* boot: the container's notification socket, or -1 */
 	char *notify_path;
 	pid_t notify_helper;      /* reads it (cmd/machine-notify.c) */
+	bool boot;                /* its init reports readiness itself */
 };
 
 /* sd_notify (cmd/machine-notify.c): a booted machine's own socket, added
@@ -21,8 +22,11 @@ struct machine_run {
 int machine_notify_setup(struct machine_run *m, struct spec *s, struct nsrun_error *err);
 void machine_notify_start(struct machine_run *m);
 void machine_notify_end(struct machine_run *m);
-/* Send MSG to $NOTIFY_SOCKET (nsrun's own service manager), if any. */
+/* Take $NOTIFY_SOCKET (nsrun's own service manager) out of the
+ * environment, for machine_notify_manager only; then send it MSG. */
+void machine_notify_take_manager(void);
 void machine_notify_manager(const char *msg);
+bool machine_notify_has_manager(void);
 
 /* Register the run of `plan` (unless the spec says "register": false);
  * prints the error.  `text` is the spec tree as a file. */

@@ -32,7 +32,7 @@ int cmd_run_foreground(int argc, char **argv)
 	_cleanup_free_ char *text = NULL;
 	struct machine_run m;
 	machine_run_init(&m);
-	_cleanup_plan_ struct plan *plan = load_plan(&a, &text, &m);
+	_cleanup_plan_ struct plan *plan = load_plan(&a, &text, NULL);
 	if (!plan) {
 		machine_notify_end(&m);
 		options_free(&a);

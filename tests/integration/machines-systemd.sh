@@ -45,6 +45,8 @@ in_host systemctl start nsrun@tiny; st=$?
 is "$st" 0 "systemctl start nsrun@tiny"
 is "$(in_host systemctl is-active nsrun@tiny)" "active" "... is active"
 like "$(in_host nsrun list)" "^tiny +machine +[0-9]+ +running" "... and registered (nsrun list inside)"
+is "$(in_host systemctl show -p MainPID --value nsrun@tiny)" "$(in_host nsrun list --json | sed -n 's/.*"name":"tiny".*"supervisor":\([0-9]*\).*/\1/p')" \
+	"... its main process is the machine's nsrun"
 in_host systemctl stop nsrun@tiny
 is "$(in_host systemctl is-active nsrun@tiny)" "inactive" "systemctl stop nsrun@tiny"
 
@@ -53,6 +55,8 @@ in_host systemctl start nsrun@deb; st=$?
 is "$st" 0 "systemctl start nsrun@deb (a booted Debian)"
 is "$(in_host systemctl show -p StatusText --value nsrun@deb)" "Ready." "... its systemd's READY=1 and STATUS= reached the unit"
 is "$(in_host nsrun shell deb systemctl is-system-running)" "running" "... so it is running when start returns"
+is "$(in_host systemctl show -p MainPID --value nsrun@deb)" "$(in_host nsrun list --json | sed -n 's/.*"name":"deb".*"supervisor":\([0-9]*\).*/\1/p')" \
+	"... its main process is the machine's nsrun (which turns SIGTERM into halt)"
 # reboot inside: nsrun ends with 133, the unit starts again
 in_host nsrun shell deb systemctl reboot
 for i in $(seq 100); do

@@ -348,9 +348,13 @@ int cmd_clone(int argc, char **argv)
 		"Copy image NAME (and NAME.json) to NEW: copy-on-write where the file\n"
 		"system can (FICLONE), else a copy keeping owners, modes, xattrs, device\n"
 		"nodes, hard links and holes.\n";
-	if (argc != 3 || cmd_wants_help(argc, argv)) {
-		fputs(usage, argc != 3 ? stderr : stdout);
-		return argc != 3 ? NSRUN_EXIT_FAILURE : 0;
+	if (cmd_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc != 3) {
+		fputs(usage, stderr);
+		return NSRUN_EXIT_FAILURE;
 	}
 	if (check_name("clone", argv[1]) < 0 || check_name("clone", argv[2]) < 0 ||
 	    refuse_existing("clone", argv[2]) < 0)
@@ -376,9 +380,13 @@ int cmd_rename(int argc, char **argv)
 {
 	static const char usage[] = "Usage: nsrun rename NAME NEW\n\n"
 		"Rename image NAME (and NAME.json) to NEW; not while it runs.\n";
-	if (argc != 3 || cmd_wants_help(argc, argv)) {
-		fputs(usage, argc != 3 ? stderr : stdout);
-		return argc != 3 ? NSRUN_EXIT_FAILURE : 0;
+	if (cmd_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc != 3) {
+		fputs(usage, stderr);
+		return NSRUN_EXIT_FAILURE;
 	}
 	if (check_name("rename", argv[1]) < 0 || check_name("rename", argv[2]) < 0 ||
 	    refuse_existing("rename", argv[2]) < 0)
@@ -415,9 +423,13 @@ int cmd_remove(int argc, char **argv)
 	static const char usage[] = "Usage: nsrun remove NAME...\n\n"
 		"Remove image NAME and NAME.json from the store; not while it runs, not\n"
 		"when it is read-only.\n";
-	if (argc < 2 || cmd_wants_help(argc, argv)) {
-		fputs(usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? NSRUN_EXIT_FAILURE : 0;
+	if (cmd_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return NSRUN_EXIT_FAILURE;
 	}
 	int status = 0;
 	for (int i = 1; i < argc; i++) {
@@ -490,9 +502,13 @@ int cmd_import_fs(int argc, char **argv)
 {
 	static const char usage[] = "Usage: nsrun import-fs DIR NAME\n\n"
 		"Copy directory tree DIR into the store as image NAME (as clone does).\n";
-	if (argc != 3 || cmd_wants_help(argc, argv)) {
-		fputs(usage, argc != 3 ? stderr : stdout);
-		return argc != 3 ? NSRUN_EXIT_FAILURE : 0;
+	if (cmd_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc != 3) {
+		fputs(usage, stderr);
+		return NSRUN_EXIT_FAILURE;
 	}
 	if (check_name("import-fs", argv[2]) < 0 || refuse_existing("import-fs", argv[2]) < 0)
 		return NSRUN_EXIT_FAILURE;
@@ -510,9 +526,13 @@ int cmd_import_tar(int argc, char **argv)
 	static const char usage[] = "Usage: nsrun import-tar FILE NAME\n\n"
 		"Unpack tar archive FILE (any compression; - for stdin) as image NAME,\n"
 		"keeping owners (numeric), modes, xattrs, ACLs and device nodes.\n";
-	if (argc != 3 || cmd_wants_help(argc, argv)) {
-		fputs(usage, argc != 3 ? stderr : stdout);
-		return argc != 3 ? NSRUN_EXIT_FAILURE : 0;
+	if (cmd_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc != 3) {
+		fputs(usage, stderr);
+		return NSRUN_EXIT_FAILURE;
 	}
 	if (check_name("import-tar", argv[2]) < 0 || refuse_existing("import-tar", argv[2]) < 0)
 		return NSRUN_EXIT_FAILURE;
@@ -539,9 +559,13 @@ int cmd_export_tar(int argc, char **argv)
 	static const char usage[] = "Usage: nsrun export-tar NAME FILE\n\n"
 		"Write image NAME as tar archive FILE (compressed by its suffix: .gz, .xz,\n"
 		".zst, ...; - for stdout), keeping owners, xattrs, ACLs and holes.\n";
-	if (argc != 3 || cmd_wants_help(argc, argv)) {
-		fputs(usage, argc != 3 ? stderr : stdout);
-		return argc != 3 ? NSRUN_EXIT_FAILURE : 0;
+	if (cmd_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc != 3) {
+		fputs(usage, stderr);
+		return NSRUN_EXIT_FAILURE;
 	}
 	if (check_name("export-tar", argv[1]) < 0)
 		return NSRUN_EXIT_FAILURE;

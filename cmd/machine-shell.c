@@ -97,9 +97,13 @@ int cmd_machine_login(int argc, char **argv)
 		"A login prompt inside running machine NAME on a new pty (agetty, as\n"
 		"machinectl login gives), joining all its namespaces and its cgroup.\n"
 		"Leave with Ctrl-] three times (or log out).\n";
-	if (argc != 2 || cmd_wants_help(argc, argv)) {
-		fputs(usage, argc != 2 ? stderr : stdout);
-		return argc != 2 ? NSRUN_EXIT_FAILURE : 0;
+	if (cmd_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc != 2) {
+		fputs(usage, stderr);
+		return NSRUN_EXIT_FAILURE;
 	}
 	char *getty[] = { "/bin/sh", "-c", "if command -v agetty >/dev/null; then exec agetty --noclear "
 			  "-8 - \"${TERM:-vt220}\"; else exec login; fi" };

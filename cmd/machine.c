@@ -528,8 +528,8 @@ int cmd_machine_status(int argc, char **argv)
 int cmd_machine_log(int argc, char **argv)
 {
 	static const char usage[] = "Usage: nsrun log [-f] NAME\n\n"
-		"Print the console log of machine NAME (started with nsrun start);\n"
-		"-f, --follow: go on printing what it writes until it stops.\n";
+		"Print the console log of machine NAME (started with nsrun start).\n"
+		"  -f, --follow  go on printing what it writes until it stops\n";
 	if (cmd_wants_help(argc, argv)) {
 		fputs(usage, stdout);
 		return 0;
@@ -672,7 +672,7 @@ static bool oci_exists(const char *id)
 int cmd_start_any(int argc, char **argv)
 {
 	if (cmd_wants_help(argc, argv)) {
-		fputs("Usage: nsrun start ID\n       nsrun start [--foreground] NAME\n\n"
+		fputs("Usage: nsrun start [--foreground] ID|NAME\n\n"
 		      "Let created OCI container ID run; when no container ID was created,\n"
 		      "boot machine NAME of the image store ($NSRUN_MACHINES_DIR/NAME, with\n"
 		      "NAME.json if there is one) in the background under a supervising\n"
@@ -706,10 +706,11 @@ int cmd_kill_any(int argc, char **argv)
 int cmd_list_any(int argc, char **argv)
 {
 	if (cmd_wants_help(argc, argv)) {
-		fputs("Usage: nsrun list [--json]\n       nsrun list --format table|json [-q]\n\n"
+		fputs("Usage: nsrun list [--json] [--format table|json] [-q]\n\n"
 		      "List what nsrun runs: machines and foreground runs (name, kind, leader\n"
-		      "PID, state, since, root) and OCI containers (kind oci).  --format and -q\n"
-		      "print runc's listing of the OCI containers.\n", stdout);
+		      "PID, state, since, root) and OCI containers (kind oci).\n"
+		      "  --json        the same as JSON\n"
+		      "  --format table|json, -q  runc's listing of the OCI containers (ids only)\n", stdout);
 		return 0;
 	}
 	if (argc == 1 || (argc == 2 && strcmp(argv[1], "--json") == 0))

@@ -14,7 +14,11 @@
 declare -gA _nsrun_opts=(
 	[.]="--pid-file=file -b --boot --stop-timeout=none --version --help
 	     --private-network --network-veth --network-bridge=none -p=none --port=none
-	     --root=dir --log=file --log-format=text|json --debug --systemd-cgroup"
+	     --root=dir --log=file --log-format=text|json --debug --systemd-cgroup
+	     -D=dir --directory=dir -M=machine --machine=machine --hostname=none --bind=none
+	     --bind-ro=none --tmpfs=none -E=none --setenv=none -u=none --user=none --chdir=none
+	     --read-only --capability=none --drop-capability=none --syscall-filter=none
+	     --register --no-register"
 	[plan]="--json -v --verbose -b --boot --private-network --network-veth --network-bridge=none
 	        -p=none --port=none"
 	[check]=""
@@ -22,13 +26,13 @@ declare -gA _nsrun_opts=(
 	[analyze]="--no-pager -q --quiet --expand --json"
 	[create]="-b=dir --bundle=dir --pid-file=file --console-socket=file --preserve-fds=none
 	          --no-pivot --no-new-keyring"
-	[start]=""
+	[start]="--foreground"
 	[state]=""
 	[kill]="--all"
 	[delete]="--force"
 	[run]="-b=dir --bundle=dir --pid-file=file --console-socket=file --preserve-fds=none
 	       --no-pivot --no-new-keyring -d --detach"
-	[list]="--format=table|json -q"
+	[list]="--json --format=table|json -q"
 	[exec]="-p=file --process=file -t --tty --cwd=none -e=none --env=none -u=none --user=none
 	        -d --detach --pid-file=file --console-socket=file --preserve-fds=none"
 	[ps]="--format=table|json"
@@ -37,11 +41,18 @@ declare -gA _nsrun_opts=(
 	[update]="--resources=file"
 	[features]=""
 	[events]="--stats --interval=none"
+	[stop]="--timeout=none" [reboot]="" [status]="" [log]="-f --follow" [shell]="" [login]=""
+	[list-images]="--json" [clone]="" [rename]="" [remove]="" [read-only]="" [import-fs]=""
+	[import-tar]="" [export-tar]="" [enable]="" [disable]=""
 )
 declare -gA _nsrun_pos=(
 	[.]=spec [plan]=spec [check]=spec [spec]=none [analyze]=syscall-filter
 	[create]=none [run]=none [start]=id [state]=id [kill]=id [delete]=id [exec]=id
 	[ps]=id [pause]=id [resume]=id [update]=id [events]=id [list]=none [features]=none
+	[stop]=machine [reboot]=machine [status]=machine [log]=machine [shell]=machine
+	[login]=machine [list-images]=none [clone]=machine [rename]=machine [remove]=machine
+	[read-only]=machine [import-fs]=dir [import-tar]=file [export-tar]=machine
+	[enable]=machine [disable]=machine
 )
 
 # Container ids under the --root given on the command line.
@@ -65,11 +76,12 @@ _nsrun_ids()
 _nsrun_machines()
 {
 	local m
-	for m in /var/lib/machines/*; do
+	for m in "${NSRUN_MACHINES_DIR:-/var/lib/machines}"/*; do
 		[[ -e $m ]] || continue
 		m=${m##*/}
+		m=${m%.json}
 		echo "${m%.raw}"
-	done
+	done | sort -u
 }
 
 # _nsrun_complete_kind KIND CUR: fill COMPREPLY.

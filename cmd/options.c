@@ -23,6 +23,7 @@ enum {
 	O_PID_FILE = 256, O_STOP_TIMEOUT, O_JSON, O_VERBOSE, O_HOSTNAME, O_BIND, O_BIND_RO,
 	O_TMPFS, O_CHDIR, O_READ_ONLY, O_CAPABILITY, O_DROP_CAPABILITY, O_SYSCALL_FILTER,
 	O_REGISTER, O_NO_REGISTER, O_ARGS,
+	O_PRIVATE_NETWORK, O_NETWORK_VETH, O_NETWORK_BRIDGE, O_PORT = 'p',
 };
 
 static const struct option long_options[] = {
@@ -47,11 +48,15 @@ static const struct option long_options[] = {
 	{ "system-call-filter", required_argument, NULL, O_SYSCALL_FILTER },
 	{ "register", optional_argument, NULL, O_REGISTER },
 	{ "no-register", no_argument, NULL, O_NO_REGISTER },
-	/* networking (--private-network, --network-veth, --port) and user
-	 * namespaces (-U) are added here by their own changes */
+	/* networking: handed to the validator as spec_net_cli (spec/network.h) */
+	{ "private-network", no_argument, NULL, O_PRIVATE_NETWORK },
+	{ "network-veth", no_argument, NULL, O_NETWORK_VETH },
+	{ "network-bridge", required_argument, NULL, O_NETWORK_BRIDGE },
+	{ "port", required_argument, NULL, O_PORT },
+	/* user namespaces (-U) are added here by their own change */
 	{ NULL, 0, NULL, 0 },
 };
-static const char short_options[] = "+:D:M:bu:E:v";
+static const char short_options[] = "+:D:M:bu:E:vp:";
 
 const char *options_machines_dir(void)
 {
@@ -64,7 +69,7 @@ bool options_is_run_option(const char *arg)
 	if (arg[0] != '-' || !arg[1])
 		return false;
 	if (arg[1] != '-')
-		return strchr("DMbuE", arg[1]) != NULL;
+		return strchr("DMbuEp", arg[1]) != NULL;
 	const char *name = arg + 2;
 	size_t len = strcspn(name, "=");
 	for (const struct option *o = long_options; o->name; o++)
@@ -150,6 +155,27 @@ static int take_option(struct run_cmdline *c, int opt, unsigned allow, const cha
 		if (!(allow & OPT_ALLOW_RUN))
 			break;
 		return parse_stop_timeout(optarg, &c->stop_timeout);
+	case O_PRIVATE_NETWORK:
+	case O_NETWORK_VETH:
+	case O_NETWORK_BRIDGE:
+		c->net.mode = opt == O_PRIVATE_NETWORK ? NET_PRIVATE : opt == O_NETWORK_VETH ? NET_VETH : NET_BRIDGE;
+		c->net.mode_option = opt == O_PRIVATE_NETWORK ? "--private-network" :
+				     opt == O_NETWORK_VETH ? "--network-veth" : "--network-bridge";
+		if (opt == O_NETWORK_BRIDGE)
+			c->net.bridge = optarg;
+		return 0;
+	case O_PORT:
+		if (!*optarg) {
+			cmd_error("--port needs a value");
+			return -1;
+		}
+		if (c->net.n_ports >= NET_PORTS_MAX) {
+			cmd_error("--port: at most %d port forwards", NET_PORTS_MAX);
+			return -1;
+		}
+		c->ports[c->net.n_ports++] = optarg;
+		c->net.ports = c->ports;
+		return 0;
 	default:
 		add_edit(c, opt, optarg);
 		return 0;
@@ -680,7 +706,7 @@ int options_load_spec(const struct run_cmdline *c, FILE *warn, struct spec **out
 	_cleanup_free_ const char **origins = xcalloc(c->n_edits + 1, sizeof(char *));
 	for (size_t i = 0; i < c->n_edits; i++)
 		origins[i] = c->edits[i].origin;
-	struct spec_load_opts opts = { .origins = origins, .n_origins = c->n_edits };
+	struct spec_load_opts opts = { .origins = origins, .n_origins = c->n_edits, .net = &c->net };
 	return spec_load_tree_opts(tree, name, warn, &opts, out, err);
 }
 

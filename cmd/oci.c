@@ -499,6 +499,8 @@ int cmd_delete(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (st.pid > 0)
+		net_release(st.pid, st.starttime);
 	run_lifecycle_hooks(&st, HOOK_POSTSTOP, "stopped");
 	if (state_remove_dir(oci_global.root, id, &err) < 0) {
 		cmd_error("%s", err.msg);

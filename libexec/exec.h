@@ -40,6 +40,10 @@ struct exec_options {
 int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 		  struct nsrun_error *err);
 
+/* `nsrun delete`: undo the network (links, nftables chains, dnsmasq) that
+ * `create` or `run -d` left to the container's PID 1 (libexec/net.c). */
+void net_release(pid_t pid, unsigned long long starttime);
+
 /* Decide what depends on this host, without privileges or side effects:
  * SELinux/AppArmor steps and the mount label are marked skipped (with a
  * warning on `warn`, may be NULL) when the LSM is not active; nspawn's

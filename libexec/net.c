@@ -265,10 +265,6 @@ int net_preflight(struct exec_ctx *c, struct nsrun_error *err)
 	const struct spec_network *net = s->network;
 	if (!net || net->mode == NET_HOST)
 		return 0;
-	if (c->opts->mode != EXEC_FOREGROUND && net->mode != NET_PRIVATE)
-		return nsrun_error_set(err, 0, "%s: /network: a veth or bridge needs nsrun in the "
-				       "foreground (nsrun SPEC), which removes it when the container stops",
-				       s->file);
 	if (net->auto_addresses) {
 		const char *pool = getenv("NSRUN_NETWORK_POOL"), *why;
 		uint32_t v;
@@ -299,7 +295,16 @@ int net_begin(struct exec_ctx *c, struct nsrun_error *err)
 	struct net_run *n = xcalloc(1, sizeof(*n));
 	n->record_fd = -1;
 	c->net = n;
-	own_owner(n->owner);
+	if (c->opts->mode == EXEC_FOREGROUND) {
+		own_owner(n->owner);
+	} else {
+		/* create, run -d: the network belongs to the container's PID 1;
+		 * `delete` undoes it (net_release), or the sweep once PID 1 is gone */
+		unsigned long long start = 0;
+		if (read_start_time(c->child, &start) < 0)
+			return nsrun_error_set(err, ESRCH, "the container's PID 1 is gone");
+		snprintf(n->owner, sizeof(n->owner), "%d-%llu", (int)c->child, start);
+	}
 	own_netns(n->netns);
 	n->dir = xasprintf("%s/%s", NET_STATE_DIR, n->owner);
 	mkdir("/run/nsrun", 0711);
@@ -325,7 +330,7 @@ int net_begin(struct exec_ctx *c, struct nsrun_error *err)
 	return 0;
 }
 
-void net_teardown(struct exec_ctx *c)
+void net_teardown(struct exec_ctx *c, bool keep)
 {
 	struct net_run *n = c->net;
 	if (!n)
@@ -334,6 +339,13 @@ void net_teardown(struct exec_ctx *c)
 	nl_close(&n->cont);
 	if (n->record_fd >= 0)
 		close(n->record_fd);
+	if (keep) {
+		/* create, run -d: the container's PID 1 owns it now */
+		free(n->dir);
+		free(n);
+		c->net = NULL;
+		return;
+	}
 	/* With a pid namespace of its own nothing of the container outlives its
 	 * PID 1, so its network namespace goes, and the kernel removes the veth
 	 * pair with it (asynchronously: deleting it here would wait ~20 ms for
@@ -513,4 +525,17 @@ int step_net_container(struct exec_ctx *c, const struct plan_step *s, struct nsr
 			return -1;
 	}
 	return 0;
+}
+
+void net_release(pid_t pid, unsigned long long starttime)
+{
+	char owner[48], netns[48];
+	snprintf(owner, sizeof(owner), "%d-%llu", (int)pid, starttime);
+	_cleanup_free_ char *dir = xasprintf("%s/%s", NET_STATE_DIR, owner);
+	if (access(dir, F_OK) < 0)
+		return;
+	own_netns(netns);
+	int lock = net_lock();
+	net_undo_record(dir, owner, false, netns, false);
+	net_unlock(lock);
 }

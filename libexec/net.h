@@ -2,10 +2,12 @@
  *
  * Ownership: every resource a run creates (a claimed subnet, the veth, the
  * nftables chains, dnsmasq) is first written as a line of a record,
- * /run/nsrun/net/OWNER/record, OWNER being nsrun's pid and start time; the
- * undo reads the same record.  The run undoes its own record when the
- * container stops or a step fails; the next networked nsrun undoes the
- * records of owners that are gone (SIGKILL).  One lock serialises the sweep,
+ * /run/nsrun/net/OWNER/record, OWNER being nsrun's pid and start time (in
+ * the foreground) or the container's PID 1's (create, run -d); the undo
+ * reads the same record.  The run undoes its own record when the container
+ * stops or a step fails, `nsrun delete` the record of its PID 1
+ * (net_release); the next networked nsrun undoes the records of owners that
+ * are gone (SIGKILL, a PID 1 that died without delete).  One lock serialises the sweep,
  * subnet choice and nftables table changes. */
 #ifndef NSRUN_NET_H
 #define NSRUN_NET_H
@@ -41,7 +43,8 @@ void net_unlock(int fd);
 /* Undo a record (ours, or a dead owner's): dnsmasq, nft chains, link, files. */
 void net_undo_record(const char *dir, const char *owner, bool same_netns, const char *netns,
 		     bool links_go_with_netns);
-void net_teardown(struct exec_ctx *c);
+/* keep (create, run -d, on success): leave the record to the container's PID 1. */
+void net_teardown(struct exec_ctx *c, bool keep);
 int net_preflight(struct exec_ctx *c, struct nsrun_error *err);
 
 /* net-link.c: rtnetlink over libmnl */

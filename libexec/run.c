@@ -652,7 +652,7 @@ out:
 		close(own_timens);
 	if (c.child > 0)
 		reap(&c);
-	net_teardown(&c); /* links, nftables chains, dnsmasq: libexec/net.c */
+	net_teardown(&c, r == 0 && o->mode != EXEC_FOREGROUND); /* links, nftables chains, dnsmasq: libexec/net.c */
 	if (c.cgroup) {
 		struct nsrun_error cerr = { 0 };
 		if (cgroup_destroy(c.cgroup, &cerr) < 0 && r == 0)

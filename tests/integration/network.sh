@@ -123,6 +123,7 @@ other ip addr add 2001:db8:2::2/64 dev eth0 nodad
 other ip route add default via 203.0.113.1
 other ip -6 route add default via 2001:db8:2::1
 links_before=$(links)
+minimal_spec "$TMP/next.json" '["true"]' '"network": {"mode": "private"}'
 
 spec "$TMP/ports.json" '{"root": {"path": "'$ROOTFS'"}, '"$mounts_out"',
  "process": {"args": ["sh", "-c", "httpd -p 80 -h /www && touch /out/ready; while [ ! -e /out/stop ]; do sleep 0.05; done"]},
@@ -148,6 +149,46 @@ touch "$OUT/stop"
 wait "$npid"; is "$?" 0 "ports: nsrun exits 0"
 is "$(nft_state)" "" "ports: no nftables table left after the container stopped"
 is "$(links_settled "$links_before")" "$links_before" "ports: the veth is gone"
+rm -f "$OUT"/*
+
+# --- create / start / delete: the network belongs to the container ------------------
+ROOT=$TMP/state
+mkdir -p "$TMP/cb"
+n() { "$NSRUN" --root "$ROOT" "$@"; }
+spec "$TMP/cb/config.json" '{"root": {"path": "'$ROOTFS'"}, '"$mounts_out"',
+ "process": {"args": ["sh", "-c", "httpd -p 80 -h /www && touch /out/ready; exec sleep 1000"]},
+ "network": {"hostInterface": "vn-cr'$$'",
+   "addresses": {"host": ["192.0.2.1/24", "2001:db8::1/64"], "container": ["192.0.2.2/24", "2001:db8::2/64"]},
+   "ports": [{"host": 8081, "container": 80}]}}'
+n create --bundle "$TMP/cb" "net-c$$"; is "$?" 0 "create: a veth with a forwarded port is made at create"
+cpid=$(n state "net-c$$" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+ip -o link show "vn-cr$$" 2>&1 | grep -q "alias nsrun:$cpid-"
+ok $? "create: the link belongs to the container's PID 1 ($cpid), not to the create process"
+[ -n "$(records_of "$cpid")" ] && [ -n "$(nft_state)" ]; ok $? "create: its record and chains are there"
+n start "net-c$$"
+if wait_file "$OUT/ready" 10; then
+	want="hello from the container"
+	is "$(timeout 5 "$BB" wget -q -O - http://127.0.0.1:8081/ 2>&1)" "$want" "create: after start the host's 127.0.0.1:8081 reaches httpd"
+	is "$(other timeout 5 "$BB" wget -q -O - http://203.0.113.1:8081/ 2>&1)" "$want" "create: another host reaches it too"
+else
+	ok 1 "create: the container started"
+fi
+n delete --force "net-c$$"; is "$?" 0 "delete --force: exits 0"
+is "$(nft_state)" "" "delete: no nftables table left"
+is "$(links_settled "$links_before")" "$links_before" "delete: the veth is gone"
+is "$(records_of "$cpid")" "" "delete: no record left"
+rm -f "$OUT"/*
+# PID 1 dies without delete: the next networked nsrun sweeps what it owned
+n run -d --bundle "$TMP/cb" "net-d$$"; is "$?" 0 "run -d: a veth with a forwarded port"
+cpid=$(n state "net-d$$" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+wait_file "$OUT/ready" 10
+n kill "net-d$$" KILL
+for ((i = 0; i < 250; i++)); do [ -d "/proc/$cpid" ] || break; sleep 0.02; done
+[ -n "$(records_of "$cpid")" ] && [ -n "$(nft_state)" ]; ok $? "run -d: PID 1 killed, its record and chains remain until a sweep"
+"$NSRUN" --private-network "$TMP/next.json"; is "$?" 0 "run -d: the next networked nsrun runs"
+is "$(nft_state)$(records_of "$cpid")" "" "run -d: it swept the dead PID 1's chains and record"
+n delete "net-d$$"; is "$?" 0 "run -d: delete after the sweep exits 0"
+is "$(links_settled "$links_before")" "$links_before" "run -d: the veth is gone"
 rm -f "$OUT"/*
 
 # udp: perl in the Debian tree (busybox has no UDP server), a dual-stack echo

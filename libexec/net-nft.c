@@ -102,7 +102,7 @@ static void add(struct text *t, const char *fmt, ...)
 }
 
 static void add_port_rules(struct text *t, const char *chain, const struct spec_net_port *p,
-			   const struct spec_net_addr *a)
+			   const struct spec_net_addr *a, bool bridge)
 {
 	const char *proto = p->proto == IPPROTO_TCP ? "tcp" : "udp";
 	const char *fam = a->family == AF_INET ? "ip" : "ip6";
@@ -110,18 +110,21 @@ static void add_port_rules(struct text *t, const char *chain, const struct spec_
 	net_addr_format(a, false, ip, sizeof(ip));
 	const char *lb = a->family == AF_INET6 ? "[" : "", *rb = a->family == AF_INET6 ? "]" : "";
 	unsigned span = (unsigned)(p->host_last - p->host_first);
+	/* on a bridge the host's loopback is not forwarded (the bridge's
+	 * route_localnet is not nsrun's to change): 127.0.0.1 stays local */
+	const char *nolo = !bridge ? "" : a->family == AF_INET ? "ip daddr != 127.0.0.0/8 " : "ip6 daddr != ::1 ";
 	for (int hook = 0; hook < 2; hook++) {
 		const char *c = hook ? "out" : "pre";
 		if (p->container_first == p->host_first) {
-			add(t, "add rule inet nsrun %s_%s meta nfproto %s fib daddr type local %s dport %u-%u "
-			    "dnat %s to %s\n", chain, c, a->family == AF_INET ? "ipv4" : "ipv6", proto,
-			    p->host_first, p->host_last, fam, ip);
+			add(t, "add rule inet nsrun %s_%s meta nfproto %s %sfib daddr type local %s dport %u-%u "
+			    "dnat %s to %s\n", chain, c, a->family == AF_INET ? "ipv4" : "ipv6", hook ? nolo : "",
+			    proto, p->host_first, p->host_last, fam, ip);
 			continue;
 		}
 		for (unsigned i = 0; i <= span; i++)
-			add(t, "add rule inet nsrun %s_%s meta nfproto %s fib daddr type local %s dport %u "
-			    "dnat %s to %s%s%s:%u\n", chain, c, a->family == AF_INET ? "ipv4" : "ipv6", proto,
-			    p->host_first + i, fam, lb, ip, rb, p->container_first + i);
+			add(t, "add rule inet nsrun %s_%s meta nfproto %s %sfib daddr type local %s dport %u "
+			    "dnat %s to %s%s%s:%u\n", chain, c, a->family == AF_INET ? "ipv4" : "ipv6",
+			    hook ? nolo : "", proto, p->host_first + i, fam, lb, ip, rb, p->container_first + i);
 	}
 }
 
@@ -138,15 +141,16 @@ int nft_add_forwards(struct exec_ctx *c, struct nsrun_error *err)
 	add(&t, "add chain inet nsrun %s_out { type nat hook output priority -100; policy accept; }\n", chain);
 	add(&t, "add chain inet nsrun %s_post { type nat hook postrouting priority srcnat; policy accept; }\n",
 	    chain);
-	bool v6 = false;
+	bool v6 = false, bridge = net->mode == NET_BRIDGE;
 	for (size_t i = 0; i < net->n_ports; i++)
 		for (size_t k = 0; k < n->n_cont_addr; k++) {
-			add_port_rules(&t, chain, &net->ports[i], &n->cont_addr[k]);
+			add_port_rules(&t, chain, &net->ports[i], &n->cont_addr[k], bridge);
 			v6 |= n->cont_addr[k].family == AF_INET6;
 		}
-	add(&t, "add rule inet nsrun %s_post oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n", chain,
-	    net->host_ifname);
-	if (v6)
+	if (!bridge)
+		add(&t, "add rule inet nsrun %s_post oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n",
+		    chain, net->host_ifname);
+	if (v6 && !bridge)
 		add(&t, "add rule inet nsrun %s_post oifname \"%s\" ip6 saddr ::1 masquerade\n", chain,
 		    net->host_ifname);
 	int lock = net_lock();

@@ -512,12 +512,13 @@ static int check_ports(struct dec *d, const struct spec_network *net)
 		const struct spec_net_port *p = &net->ports[i];
 		snprintf(ptr, sizeof(ptr), "/network/ports/%zu", i);
 		unsigned span = (unsigned)(p->host_last - p->host_first);
-		if (net->mode != NET_VETH)
-			return net_fail(d, p->cli, p->pos, ptr, "port forwarding needs \"mode\": \"veth\"%s",
-					net->mode == NET_BRIDGE ? " (on a bridge, the bridge's owner routes)" : "");
+		if (net->mode != NET_VETH && net->mode != NET_BRIDGE)
+			return net_fail(d, p->cli, p->pos, ptr, "port forwarding needs \"mode\": \"veth\" "
+					"or \"bridge\"");
 		if (!v4 && !v6)
 			return net_fail(d, p->cli, p->pos, ptr, "port forwarding needs an address on the "
-					"container's side (/network/addresses/container, or \"auto\")");
+					"container's side (/network/addresses/container%s)",
+					net->mode == NET_BRIDGE ? ": on a bridge, a fixed one" : ", or \"auto\"");
 		if ((unsigned)p->container_first + span > 65535)
 			return net_fail(d, p->cli, p->pos, ptr, "the container ports %u-%u go past 65535",
 					p->container_first, p->container_first + span);

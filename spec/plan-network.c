@@ -98,8 +98,12 @@ static void describe_container(const struct plan *p, FILE *f)
 static void describe_ports(const struct plan *p, FILE *f)
 {
 	const struct spec_network *net = p->spec->network;
-	fputs("nftables table inet nsrun, chains of this container (DNAT in prerouting and output, "
-	      "loopback sources masqueraded):", f);
+	if (net->mode == NET_BRIDGE)
+		fputs("nftables table inet nsrun, chains of this container (DNAT in prerouting and output; "
+		      "not from the host's loopback: nsrun leaves the bridge's route_localnet alone):", f);
+	else
+		fputs("nftables table inet nsrun, chains of this container (DNAT in prerouting and output, "
+		      "IPv4 loopback sources masqueraded; not from ::1, IPv6 has no route_localnet):", f);
 	char buf[80];
 	for (size_t i = 0; i < net->n_ports; i++) {
 		const struct spec_net_port *pt = &net->ports[i];

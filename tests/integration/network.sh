@@ -123,6 +123,8 @@ other ip addr add 2001:db8:2::2/64 dev eth0 nodad
 other ip route add default via 203.0.113.1
 other ip -6 route add default via 2001:db8:2::1
 links_before=$(links)
+echo 0 >/proc/sys/net/ipv4/ip_forward; echo 0 >/proc/sys/net/ipv6/conf/all/forwarding # this test's netns only
+fwd_before=$(cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding)
 minimal_spec "$TMP/next.json" '["true"]' '"network": {"mode": "private"}'
 
 spec "$TMP/ports.json" '{"root": {"path": "'$ROOTFS'"}, '"$mounts_out"',
@@ -148,6 +150,9 @@ fi
 touch "$OUT/stop"
 wait "$npid"; is "$?" 0 "ports: nsrun exits 0"
 is "$(nft_state)" "" "ports: no nftables table left after the container stopped"
+is "$fwd_before:$(cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding)" "0
+0:1
+1" "ports: IPv4 and IPv6 forwarding were off, turned on, and stay on after (README: why)"
 is "$(links_settled "$links_before")" "$links_before" "ports: the veth is gone"
 rm -f "$OUT"/*
 
@@ -225,13 +230,15 @@ fi
 # --- bridge: two containers on one bridge -----------------------------------------
 ip link add vnbr$$ type bridge
 ip link set vnbr$$ up
-bridge_spec() { # FILE NAME ADDR ARGS
+ip addr add 203.0.113.129/25 dev vnbr$$
+bridge_spec() { # FILE NAME ADDR ARGS [MORE-NETWORK-MEMBERS]
 	spec "$1" '{"root": {"path": "'$ROOTFS'"}, '"$mounts_out"', "process": {"args": '"$4"'},
-	 "network": {"bridge": "vnbr'$$'", "hostInterface": "'$2'",
+	 "network": {"bridge": "vnbr'$$'", "hostInterface": "'$2'"'"${5:+, $5}"',
 	   "addresses": {"container": ["'$3'/25"], "defaultRoute": false}}}'
 }
 bridge_spec "$TMP/br-a.json" "vn-bra$$" 203.0.113.130 \
-	'["sh", "-c", "nc -l -p 7002 -e cat & touch /out/a-ready; while [ ! -e /out/stop ]; do sleep 0.05; done"]'
+	'["sh", "-c", "httpd -p 80 -h /www; nc -l -p 7002 -e cat & touch /out/a-ready; while [ ! -e /out/stop ]; do sleep 0.05; done"]' \
+	'"ports": [{"host": 8082, "container": 80}]'
 bridge_spec "$TMP/br-b.json" "vn-brb$$" 203.0.113.131 \
 	'["sh", "-c", "ping -c1 -W2 203.0.113.130 >/dev/null && echo ok > /out/b-ping; echo via-bridge | nc -w 2 203.0.113.130 7002 > /out/b-echo"]'
 "$NSRUN" "$TMP/br-a.json" & apid=$!
@@ -240,6 +247,13 @@ if wait_file "$OUT/a-ready" 10; then
 	is "$(cat "$OUT/b-ping" 2>&1)" ok "bridge: one container pings the other"
 	is "$(cat "$OUT/b-echo" 2>&1)" via-bridge "bridge: TCP echo between the two containers"
 	like "$(ip -o link show vn-bra$$)" "master vnbr$$" "bridge: the host side is in the bridge"
+	want="hello from the container"
+	is "$(timeout 5 "$BB" wget -q -O - http://203.0.113.129:8082/ 2>&1)" "$want" \
+		"bridge: a forwarded port reaches the container's fixed address (from the host's bridge address)"
+	out=$(timeout 5 "$BB" wget -q -O - http://127.0.0.1:8082/ 2>&1); rc=$?
+	[ "$rc" != 124 ] && [ "$out" != "$want" ]
+	ok $? "bridge: the host's 127.0.0.1 is not forwarded (refused at once, not hanging: $rc)"
+	is "$(cat /proc/sys/net/ipv4/conf/vnbr$$/route_localnet)" 0 "bridge: the bridge's route_localnet is left alone"
 else
 	ok 1 "bridge: the first container started"
 fi
@@ -247,6 +261,7 @@ touch "$OUT/stop"
 wait "$apid"; is "$?" 0 "bridge: the first container exits 0"
 for ((i = 0; i < 100; i++)); do [ -z "$(ip -o link show master vnbr$$ 2>&1)" ] && break; sleep 0.02; done
 is "$(ip -o link show master vnbr$$ 2>&1)" "" "bridge: no port left in the bridge"
+is "$(nft_state)" "" "bridge: no nftables table left"
 ip link del vnbr$$
 rm -f "$OUT"/*
 

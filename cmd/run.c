@@ -107,11 +107,14 @@ int cmd_plan(int argc, char **argv)
 }
 
 static const char check_usage[] =
-	"Usage: nsrun check SPEC.json\n"
+	"Usage: nsrun check [--no-host] SPEC.json\n"
 	"\n"
 	"Validate SPEC.json: exit 0 when nsrun can run it, otherwise print the\n"
 	"error (FILE:LINE:COL: /json/pointer: what is wrong) and exit 125.\n"
-	"Warnings (unknown members) go to stderr and do not fail the check.\n";
+	"Warnings (unknown members) go to stderr and do not fail the check.\n"
+	"With a veth or bridge network it also checks this host, as a run would:\n"
+	"the bridge exists, the host side's link name and the host ports are free\n"
+	"(--no-host: only the spec).\n";
 
 int cmd_check(int argc, char **argv)
 {
@@ -119,10 +122,26 @@ int cmd_check(int argc, char **argv)
 		fputs(check_usage, stdout);
 		return 0;
 	}
+	/* --no-host: the spec alone (what schema tests compare) */
+	bool host = true;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--no-host") == 0) {
+			host = false;
+			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
+			argc--;
+			break;
+		}
 	struct run_cmdline a;
 	if (options_parse(argc, argv, 0, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
 	_cleanup_plan_ struct plan *plan = load_plan(&a, NULL, NULL);
 	options_free(&a);
-	return plan ? 0 : NSRUN_EXIT_FAILURE;
+	if (!plan)
+		return NSRUN_EXIT_FAILURE;
+	struct nsrun_error err = { 0 };
+	if (host && net_check_host(plan, &err) < 0) {
+		cmd_error("%s", err.msg);
+		return NSRUN_EXIT_FAILURE;
+	}
+	return 0;
 }

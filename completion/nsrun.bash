@@ -21,7 +21,7 @@ declare -gA _nsrun_opts=(
 	     --register --no-register"
 	[plan]="--json -v --verbose -b --boot --private-network --network-veth --network-bridge=none
 	        -p=none --port=none"
-	[check]=""
+	[check]="--no-host"
 	[spec]="--bundle=dir"
 	[analyze]="--no-pager -q --quiet --expand --json"
 	[create]="-b=dir --bundle=dir --pid-file=file --console-socket=file --preserve-fds=none

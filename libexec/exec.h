@@ -43,6 +43,10 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 /* `nsrun delete`: undo the network (links, nftables chains, dnsmasq) that
  * `create` or `run -d` left to the container's PID 1 (libexec/net.c). */
 void net_release(pid_t pid, unsigned long long starttime);
+/* `nsrun check`: what a run would check on this host before it sets up
+ * a veth or bridge, without changing anything: the bridge exists, the host
+ * side's name is free, the host ports are free. */
+int net_check_host(const struct plan *p, struct nsrun_error *err);
 
 /* Decide what depends on this host, without privileges or side effects:
  * SELinux/AppArmor steps and the mount label are marked skipped (with a

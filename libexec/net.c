@@ -153,8 +153,53 @@ void net_undo_record(const char *dir, const char *owner, bool same_netns, const 
 	remove_dir(dir);
 }
 
-/* What runs that are gone left behind (SIGKILL): their records, in this
- * network namespace; elsewhere only their processes and files. */
+/* The record's network namespace ("netns DEV:INO"), or "" */
+static void record_netns(const char *dir, char out[48])
+{
+	_cleanup_free_ char *path = xasprintf("%s/record", dir);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char line[256];
+	out[0] = '\0';
+	if (f && fgets(line, sizeof(line), f) && strncmp(line, "netns ", 6) == 0)
+		snprintf(out, 48, "%.*s", (int)strcspn(line + 6, "\n"), line + 6);
+}
+
+static bool netns_matches(int dfd, const char *path, const char *id)
+{
+	struct stat st;
+	char buf[48];
+	if (fstatat(dfd, path, &st, 0) < 0)
+		return false;
+	snprintf(buf, sizeof(buf), "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	return strcmp(buf, id) == 0;
+}
+
+/* Does a process (or a mount under /run/netns) still hold that network
+ * namespace?  Then its chains and link are still there, and only an nsrun
+ * inside it can remove them. */
+static bool netns_alive(const char *id)
+{
+	_cleanup_closedir_ DIR *proc = opendir("/proc");
+	for (struct dirent *e; proc && (e = readdir(proc));) {
+		char path[300];
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%s/ns/net", e->d_name);
+		if (netns_matches(dirfd(proc), path, id))
+			return true;
+	}
+	_cleanup_closedir_ DIR *named = opendir("/run/netns");
+	for (struct dirent *e; named && (e = readdir(named));)
+		if (e->d_name[0] != '.' && netns_matches(dirfd(named), e->d_name, id))
+			return true;
+	return false;
+}
+
+/* What runs that are gone left behind (SIGKILL, a PID 1 that died without
+ * delete): their records, in this network namespace.  A record of another
+ * network namespace that is still alive is left to an nsrun in there
+ * (removing it from here would lose its chains); one whose namespace is
+ * gone (and its links and chains with it) only has its files removed. */
 static void sweep(const char *netns)
 {
 	_cleanup_closedir_ DIR *d = opendir(NET_STATE_DIR);
@@ -164,6 +209,10 @@ static void sweep(const char *netns)
 		if (e->d_name[0] == '.' || strcmp(e->d_name, "lock") == 0 || owner_alive(e->d_name))
 			continue;
 		_cleanup_free_ char *dir = xasprintf("%s/%s", NET_STATE_DIR, e->d_name);
+		char theirs[48];
+		record_netns(dir, theirs);
+		if (*theirs && strcmp(theirs, netns) != 0 && netns_alive(theirs))
+			continue;
 		net_undo_record(dir, e->d_name, false, netns, false);
 	}
 }
@@ -228,7 +277,9 @@ static int wait_stale_link(struct nl *nl, const char *name, unsigned *index, str
 	return 0;
 }
 
-static int check_links(const struct spec *s, struct nsrun_error *err)
+/* dry (nsrun check): a stale link of a run that is gone counts as free
+ * and is left alone; the run removes it. */
+static int check_links(const struct spec *s, bool dry, struct nsrun_error *err)
 {
 	const struct spec_network *net = s->network;
 	struct nl nl = { 0 };
@@ -249,7 +300,11 @@ static int check_links(const struct spec *s, struct nsrun_error *err)
 		}
 	}
 	if (r == 0 && net->host_ifname && net->mode != NET_PRIVATE) {
-		r = wait_stale_link(&nl, net->host_ifname, &index, err);
+		char alias[64] = "";
+		r = dry ? nl_link_get(&nl, net->host_ifname, &index, NULL, alias, err)
+			: wait_stale_link(&nl, net->host_ifname, &index, err);
+		if (r == 0 && dry && index && strncmp(alias, "nsrun:", 6) == 0 && !owner_alive(alias + 6))
+			index = 0;
 		if (r == 0 && index)
 			r = nsrun_error_set(err, 0, "%s: the host side's link %s exists already (another "
 					    "container with this name? set /network/hostInterface)",
@@ -278,13 +333,21 @@ int net_preflight(struct exec_ctx *c, struct nsrun_error *err)
 	int lock = net_lock();
 	sweep(netns);
 	net_unlock(lock);
-	if (check_links(s, err) < 0 || check_ports_free(s, err) < 0)
+	if (check_links(s, false, err) < 0 || check_ports_free(s, err) < 0)
 		return -1;
 	for (size_t i = 0; i < c->plan->n_steps; i++)
 		if (c->plan->steps[i].kind == STEP_NET_DHCP && access("/usr/sbin/dnsmasq", X_OK) < 0)
 			return nsrun_error_set(err, errno, "%s: /network/addresses: \"auto\" in boot mode "
 					       "serves DHCP with dnsmasq (Debian: dnsmasq-base)", s->file);
 	return 0;
+}
+
+int net_check_host(const struct plan *p, struct nsrun_error *err)
+{
+	const struct spec *s = p->spec;
+	if (!s->network || s->network->mode == NET_HOST || s->network->mode == NET_PRIVATE)
+		return 0;
+	return check_links(s, true, err) < 0 || check_ports_free(s, err) < 0 ? -1 : 0;
 }
 
 /* The first network step: the record, netlink in both namespaces. */

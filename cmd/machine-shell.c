@@ -105,7 +105,8 @@ int cmd_machine_login(int argc, char **argv)
 		fputs(usage, stderr);
 		return NSRUN_EXIT_FAILURE;
 	}
-	char *getty[] = { "/bin/sh", "-c", "if command -v agetty >/dev/null; then exec agetty --noclear "
-			  "-8 - \"${TERM:-vt220}\"; else exec login; fi" };
+	static const char getty_script[] = "if command -v agetty >/dev/null; then exec agetty "
+					   "--noclear -8 - \"${TERM:-vt220}\"; else exec login; fi";
+	char *getty[] = { "/bin/sh", "-c", (char *)getty_script };
 	return join_machine(argv[1], getty, ARRAY_SIZE(getty), true);
 }

@@ -142,7 +142,7 @@ int nl_veth_create(struct nl *nl, const char *name, const char *alias, const cha
 	struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 	struct nlattr *peer_attr = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
 	/* the peer's own ifinfomsg comes first in the nest */
-	struct ifinfomsg *pifm = (struct ifinfomsg *)((char *)nlh + nlh->nlmsg_len);
+	struct ifinfomsg *pifm = mnl_nlmsg_get_payload_tail(nlh);
 	memset(pifm, 0, sizeof(*pifm));
 	pifm->ifi_family = AF_UNSPEC;
 	nlh->nlmsg_len += MNL_ALIGN(sizeof(*pifm));

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -311,6 +312,7 @@ int cmd_start(int argc, char **argv)
 		return NSRUN_EXIT_FAILURE;
 	int status = NSRUN_EXIT_FAILURE;
 	_cleanup_close_ int sock = -1;
+	_cleanup_close_ int notify = -1;
 	if (st.status != STATUS_CREATED) {
 		_cleanup_free_ char *why = st.created_only ? state_read_late_error(dirfd) : NULL;
 		cmd_error("container \"%s\" is %s, not created%s%s", id, state_status_name(st.status),
@@ -335,8 +337,7 @@ int cmd_start(int argc, char **argv)
 	for (;;) {
 		struct pollfd p = { .fd = sock, .events = POLLIN };
 		int n = poll(&p, 1, 100);
-		char byte;
-		if (n > 0 && read(sock, &byte, 1) == 1)
+		if (n > 0 && state_recv_byte(sock, &notify) == 1)
 			break;
 		if ((n > 0 && (p.revents & (POLLHUP | POLLERR))) ||
 		    !state_process_alive(st.pid, st.starttime)) {
@@ -353,6 +354,11 @@ int cmd_start(int argc, char **argv)
 		goto out;
 	}
 	run_lifecycle_hooks(&st, HOOK_POSTSTART, "running");
+	if (notify >= 0 && getenv("NOTIFY_SOCKET")) { /* until READY=1, as crun start */
+		_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, st.pid, 0);
+		if (pidfd >= 0 && state_process_alive(st.pid, st.starttime))
+			exec_notify_until_ready(notify, st.pid, pidfd);
+	}
 	status = 0;
 out:
 	state_free(&st);

@@ -32,7 +32,7 @@ void exec_drop_host_fds(struct exec_ctx *c, int keep)
 		close_fd(&c->ns_fds[i]);
 	/* and whatever else is open: fds the caller leaked without CLOEXEC,
 	 * nsrun's own; stdio and the preserved fds are the caller's choice */
-	int kept[] = { c->sync_fd, c->root_fd, c->console_slave, keep };
+	int kept[] = { c->sync_fd, c->root_fd, c->console_slave, c->notify_fd, keep };
 	size_t n = ARRAY_SIZE(kept);
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && kept[j - 1] > kept[j]; j--) {
@@ -115,10 +115,14 @@ int step_wait_start(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 		return nsrun_error_set(err, errno, "wait for nsrun start on the exec socket");
 	/* start sends the file for an error after this point (state-create.c) */
 	c->late_error_fd = state_recv_error_file(conn);
-	ssize_t n = write(conn, "0", 1);
+	/* and takes the notify socket with the answer (notify.c) */
+	ssize_t n = send_with_fd(conn, "0", 1, c->notify_fd);
 	int e = errno;
 	close(conn);
 	close(sock);
+	if (c->notify_fd >= 0)
+		close(c->notify_fd);
+	c->notify_fd = -1;
 	if (n != 1)
 		return nsrun_error_set(err, e, "answer nsrun start");
 	return 0;

@@ -37,7 +37,8 @@ struct exec_ctx {
 	bool rebooted;            /* supervise, boot: PID 1 ended by reboot(2) RESTART */
 	int late_error_fd;        /* child, after start: where an error goes (state-create.c) */
 	pid_t host_pid;           /* child: its pid in the host's pid namespace (for hooks) */
-	int notify_fd;            /* parent: the container's notify socket (notify.c), or -1 */
+	int notify_fd;            /* the container's notify socket (notify.c), or -1; the child
+	                             keeps it after `create` to hand to `start` */
 	bool notify_ready;        /* parent: READY=1 was forwarded */
 	struct net_run *net;      /* parent: what the network steps made (net.h), or NULL */
 };
@@ -144,8 +145,10 @@ int exec_preflight(struct exec_ctx *c, struct nsrun_error *err);
 int exec_check_oom_score_adj(struct exec_ctx *c, int64_t want, struct nsrun_error *err);
 /* process.c: a new anonymous session keyring for the process. */
 int exec_new_session_keyring(struct nsrun_error *err);
-/* notify.c: sd_notify forwarding for a booted container in the foreground. */
+/* notify.c: sd_notify forwarding; the socket in /run/host (boot), or on
+ * /run/notify before the first mask/read-only path or pivot_root step. */
 int notify_make_socket(struct exec_ctx *c, int run_host_mnt, struct nsrun_error *err);
+int notify_before_step(struct exec_ctx *c, enum plan_step_kind kind, struct nsrun_error *err);
 void notify_forward(struct exec_ctx *c);
 /* supervise.c: relay terminal and signals until the container ends. */
 int supervise(struct exec_ctx *c, const sigset_t *orig_mask, int *exit_status, struct nsrun_error *err);

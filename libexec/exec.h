@@ -65,6 +65,11 @@ int exec_check_apparmor(const struct plan *p, struct nsrun_error *err);
  * Returns only when already sealed (0) or on failure (-1). */
 int exec_seal_self(char **argv, struct nsrun_error *err);
 
+/* sd_notify (notify.c): forward what the container sends on its notify
+ * socket `sock` to nsrun's NOTIFY_SOCKET, with MAINPID=pid, until READY=1
+ * or until the process of pidfd (-1: none) ends. */
+void exec_notify_until_ready(int sock, pid_t pid, int pidfd);
+
 /* OCI hooks of one kind, with the state JSON (status, host pid) on stdin. */
 int exec_run_hooks(const struct plan *p, enum spec_hook_kind kind, const char *status, pid_t pid,
 		   struct nsrun_error *err);

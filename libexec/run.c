@@ -248,7 +248,7 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 			}
 			continue;
 		}
-		if (run_step(c, i, &err) < 0)
+		if (notify_before_step(c, s->kind, &err) < 0 || run_step(c, i, &err) < 0)
 			break;
 		arm_pdeathsig(c);
 	}
@@ -620,6 +620,8 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 			sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
 			goto out;
 		}
+		if (o->mode == EXEC_DETACH && c.notify_fd >= 0)
+			exec_notify_until_ready(c.notify_fd, c.child, c.pidfd); /* as crun */
 		c.child = -1;
 		sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
 		if (c.cgroup) {

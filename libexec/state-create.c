@@ -36,23 +36,29 @@ int state_send_error_file(int sock, int dirfd)
 	return n == 1 ? 0 : -1;
 }
 
-int state_recv_error_file(int conn)
+int state_recv_byte(int conn, int *fd)
 {
 	char byte;
 	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
 	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
 			     .msg_controllen = sizeof(u.buf) };
+	*fd = -1;
 	ssize_t n;
 	do
 		n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	struct cmsghdr *cm = n == 1 ? CMSG_FIRSTHDR(&mh) : NULL;
-	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -1;
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+	    cm->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return n < 0 ? -1 : (int)n;
+}
+
+int state_recv_error_file(int conn)
+{
 	int fd;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	state_recv_byte(conn, &fd);
 	return fd;
 }
 

@@ -50,6 +50,10 @@ unsigned long long state_proc_starttime(pid_t pid);
 #define STATE_LATE_ERROR "error"
 int state_send_error_file(int sock, int dirfd);
 int state_recv_error_file(int conn);     /* the fd, CLOEXEC, or -1 */
+/* One byte, with the fd passed along with it (CLOEXEC) in *fd or -1 there:
+ * PID 1's answer carries its notify socket (libexec/notify.c).  Returns 1
+ * with the byte, 0 on EOF, -1 on error. */
+int state_recv_byte(int conn, int *fd);
 char *state_read_late_error(int dirfd);
 /* Print the OCI state JSON. */
 void state_print_json(FILE *f, const struct container_state *st);

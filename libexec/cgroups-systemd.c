@@ -51,6 +51,7 @@ static struct {
 	typeof(sd_bus_error_free) *error_free;
 	typeof(sd_bus_error_has_name) *error_has_name;
 	typeof(sd_bus_get_property_string) *get_property_string;
+	typeof(sd_bus_get_property_trivial) *get_property_trivial;
 } sd;
 
 static int load_sd_bus(struct nsrun_error *err)
@@ -73,6 +74,7 @@ static int load_sd_bus(struct nsrun_error *err)
 	SYM(message_unref, "sd_bus_message_unref") SYM(call, "sd_bus_call")
 	SYM(error_free, "sd_bus_error_free") SYM(error_has_name, "sd_bus_error_has_name")
 	SYM(get_property_string, "sd_bus_get_property_string")
+	SYM(get_property_trivial, "sd_bus_get_property_trivial")
 #undef SYM
 	sd.lib = lib;
 	return 0;
@@ -417,6 +419,58 @@ static uint64_t write_value(const struct plan_cgroup_write *w, bool unified)
 	return strtoull(v, NULL, 10);
 }
 
+/* The unit's CPUQuotaPeriodUSec in microseconds; systemd's default (its
+ * "infinity") and any failure give the kernel's 100 ms. */
+static uint64_t unit_quota_period(sd_bus *bus, const char *unit)
+{
+	_cleanup_free_ char *path = NULL;
+	/* the object path of a unit: its name with bytes other than
+	 * [A-Za-z0-9] as _XX */
+	size_t n = strlen(unit);
+	path = xmalloc(sizeof("/org/freedesktop/systemd1/unit/") + 3 * n);
+	char *o = path + sprintf(path, "/org/freedesktop/systemd1/unit/");
+	for (const char *u = unit; *u; u++)
+		o += (*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') || (*u >= '0' && *u <= '9')
+			     ? sprintf(o, "%c", *u) : sprintf(o, "_%02x", (unsigned char)*u);
+	__attribute__((cleanup(error_freep))) sd_bus_error e = SD_BUS_ERROR_NULL;
+	uint64_t v = UINT64_MAX;
+	if (sd.get_property_trivial(bus, SYSD, path, "org.freedesktop.systemd1.Scope",
+				    "CPUQuotaPeriodUSec", &e, 't', &v) < 0 || v == UINT64_MAX || v == 0)
+		return 100000;
+	return v;
+}
+
+/* cpu quota/period as CPUQuotaPerSecUSec= (and CPUQuotaPeriodUSec=): the
+ * quota is per period, so a new quota alone is counted in the unit's
+ * current period; a quota of -1 is no limit.  A new period alone keeps
+ * what systemd keeps, the share of each second. */
+static int append_update_quota(sd_bus *bus, sd_bus_message *m, const char *unit,
+			       const struct plan_cgroup *pc, bool *keep)
+{
+	const char *quota = NULL, *period = NULL;
+	for (size_t i = 0; i < pc->n_writes; i++) {
+		if (strcmp(pc->writes[i].pointer, "/linux/resources/cpu/quota") == 0)
+			quota = pc->writes[i].v1.value;
+		else if (strcmp(pc->writes[i].pointer, "/linux/resources/cpu/period") == 0)
+			period = pc->writes[i].v1.value;
+		else
+			continue;
+		keep[i] = false;
+	}
+	uint64_t per = period ? strtoull(period, NULL, 10) : 0;
+	int r = 0;
+	if (per)
+		r = sd.append(m, "(sv)", "CPUQuotaPeriodUSec", "t", per);
+	if (r >= 0 && quota) {
+		long long q = strtoll(quota, NULL, 10);
+		if (!per)
+			per = unit_quota_period(bus, unit);
+		r = sd.append(m, "(sv)", "CPUQuotaPerSecUSec", "t",
+			      q < 0 ? UINT64_MAX : (uint64_t)q * 1000000 / per);
+	}
+	return r;
+}
+
 int cgroup_systemd_update(const char *unit, const struct plan_cgroup *pc, bool *keep, struct nsrun_error *err)
 {
 	static const struct { const char *pointer, *v1, *v2; } props[] = {
@@ -443,6 +497,7 @@ int cgroup_systemd_update(const char *unit, const struct plan_cgroup *pc, bool *
 					      write_value(&pc->writes[i], unified));
 			}
 	}
+	r = r < 0 ? r : append_update_quota(bus, m, unit, pc, keep);
 	r = r < 0 ? r : sd.close_container(m);
 	if (r < 0)
 		return nsrun_error_set(err, -r, "build the SetUnitProperties call");

@@ -453,9 +453,17 @@ static int parent_setup(struct exec_ctx *c, const struct exec_options *o, struct
 			continue;
 		if (s->kind == STEP_RELEASE) {
 			struct sync_msg m = { .kind = SYNC_RELEASE };
-			if (sync_send(c->sync_fd, &m, -1) < 0)
-				return nsrun_error_set(err, errno, "step %zu release: the container's "
+			if (sync_send(c->sync_fd, &m, -1) < 0) {
+				/* it failed before: what it said is waiting for us */
+				int e = errno, fd;
+				if (sync_recv(c->sync_fd, &m, &fd) == 1 && m.kind == SYNC_ERROR) {
+					nsrun_error_set(err, 0, "%s", m.msg);
+					err->status = m.status;
+					return -1;
+				}
+				return nsrun_error_set(err, e, "step %zu release: the container's "
 						       "PID 1 is gone", i + 1);
+			}
 			if (injected_failure(i, err))
 				return nsrun_error_prefix(err, "step %zu release: ", i + 1);
 			continue;

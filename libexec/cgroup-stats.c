@@ -300,8 +300,11 @@ static void hugetlb_stats(struct cgroup_handle *h, FILE *out, bool *first)
 		unsigned long long usage = 0, max = 0, failcnt = 0;
 		snprintf(file, sizeof(file), "hugetlb.%s%s", size, suffix);
 		read_u64(fd, file, &usage);
-		snprintf(file, sizeof(file), "hugetlb.%s.%s", size, v2 ? "max" : "max_usage_in_bytes");
-		read_u64(fd, file, &max);
+		/* "max" is the highest usage, which v2 does not keep (runc leaves 0);
+		 * hugetlb.SIZE.max there is the limit */
+		snprintf(file, sizeof(file), "hugetlb.%s.max_usage_in_bytes", size);
+		if (!v2)
+			read_u64(fd, file, &max);
 		if (v2) {
 			snprintf(file, sizeof(file), "hugetlb.%s.events", size);
 			_cleanup_free_ char *ev = slurp(fd, file);

@@ -131,4 +131,12 @@ PY
 is "$(complete_words --root "$ROOT" state inst)" "inst-$$" "state TAB: the container ids under --root"
 is "$(complete_words --root "$ROOT" exec inst-$$ "")" "" "exec ID TAB: a free command, no ids"
 "$NSRUN" --root "$ROOT" delete -f inst-$$
+
+# machine names: the trees and spec files of the image store
+mkdir -p "$TMP/machines/alpha-$$" "$TMP/machines/other-$$"
+echo '{}' >"$TMP/machines/alpine-$$.json"
+is "$(NSRUN_MACHINES_DIR=$TMP/machines complete_words stop al | xargs)" "alpha-$$ alpine-$$" \
+	"stop TAB: machine names, directories and spec files alike"
+is "$(NSRUN_MACHINES_DIR=$TMP/machines complete_words shell oth)" "other-$$" "shell TAB: a machine name"
+is "$(NSRUN_MACHINES_DIR=$TMP/machines complete_words clone nomatch)" "" "clone TAB: nothing that is not a machine"
 done_testing

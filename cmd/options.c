@@ -2,8 +2,8 @@
  * edit of the JSON spec tree, made by a small function below; the tree is
  * then loaded like a spec file.  Values an option made carry its origin, so
  * a message about them names the option ("option --hostname=a_b:
- * /hostname: may hold only letters, ...").  Other helpers' options
- * (--private-network, --network-veth, --port, -U) go into the same table. */
+ * /hostname: may hold only letters, ...").  The network options build the
+ * "network" member (spec/network.h) the same way. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -48,7 +48,7 @@ static const struct option long_options[] = {
 	{ "system-call-filter", required_argument, NULL, O_SYSCALL_FILTER },
 	{ "register", optional_argument, NULL, O_REGISTER },
 	{ "no-register", no_argument, NULL, O_NO_REGISTER },
-	/* networking: handed to the validator as spec_net_cli (spec/network.h) */
+	/* networking: the "network" member (edit_network) */
 	{ "private-network", no_argument, NULL, O_PRIVATE_NETWORK },
 	{ "network-veth", no_argument, NULL, O_NETWORK_VETH },
 	{ "network-bridge", required_argument, NULL, O_NETWORK_BRIDGE },
@@ -155,27 +155,6 @@ static int take_option(struct run_cmdline *c, int opt, unsigned allow, const cha
 		if (!(allow & OPT_ALLOW_RUN))
 			break;
 		return parse_stop_timeout(optarg, &c->stop_timeout);
-	case O_PRIVATE_NETWORK:
-	case O_NETWORK_VETH:
-	case O_NETWORK_BRIDGE:
-		c->net.mode = opt == O_PRIVATE_NETWORK ? NET_PRIVATE : opt == O_NETWORK_VETH ? NET_VETH : NET_BRIDGE;
-		c->net.mode_option = opt == O_PRIVATE_NETWORK ? "--private-network" :
-				     opt == O_NETWORK_VETH ? "--network-veth" : "--network-bridge";
-		if (opt == O_NETWORK_BRIDGE)
-			c->net.bridge = optarg;
-		return 0;
-	case O_PORT:
-		if (!*optarg) {
-			cmd_error("--port needs a value");
-			return -1;
-		}
-		if (c->net.n_ports >= NET_PORTS_MAX) {
-			cmd_error("--port: at most %d port forwards", NET_PORTS_MAX);
-			return -1;
-		}
-		c->ports[c->net.n_ports++] = optarg;
-		c->net.ports = c->ports;
-		return 0;
 	default:
 		add_edit(c, opt, optarg);
 		return 0;
@@ -529,6 +508,76 @@ const char *machine_name_check(const char *name)
 	return NULL;
 }
 
+/* --private-network, --network-veth, --network-bridge=BR: "network"."mode"
+ * (the last one wins, over the spec file's mode and bridge too). */
+static int edit_network_mode(struct tree_ctx *t, const struct run_edit *e, unsigned origin)
+{
+	struct json_node *net = json_child(t->root, "network", JSON_OBJECT, origin);
+	const char *mode = e->opt == O_PRIVATE_NETWORK ? "private" : e->opt == O_NETWORK_VETH ? "veth" : "bridge";
+	json_set(net, "mode", json_new_string(mode, origin));
+	if (e->opt == O_NETWORK_BRIDGE)
+		json_set(net, "bridge", json_new_string(e->val, origin));
+	else
+		json_remove(net, "bridge");
+	return 0;
+}
+
+/* A port or a range as the spec writes it: 8080, or "8000-8009" (the
+ * decoder checks the values and names this option). */
+static struct json_node *port_value(const char *s, unsigned origin)
+{
+	if (*s && strlen(s) <= 5 && strspn(s, "0123456789") == strlen(s))
+		return json_new_number(strtol(s, NULL, 10), origin);
+	return json_new_string(s, origin);
+}
+
+/* -p, --port=[tcp:|udp:]HOSTPORT[:CONTAINERPORT]: one of "network"."ports"
+ * (HOSTPORT may be a range FIRST-LAST). */
+static int edit_port(struct tree_ctx *t, const struct run_edit *e, unsigned origin)
+{
+	_cleanup_free_ char *copy = xstrdup(e->val);
+	char *host = copy;
+	const char *proto = "tcp";
+	if (strncmp(host, "tcp:", 4) == 0 || strncmp(host, "udp:", 4) == 0) {
+		proto = host[0] == 'u' ? "udp" : "tcp";
+		host += 4;
+	}
+	char *cont = strchr(host, ':');
+	if (cont)
+		*cont++ = '\0';
+	if (!*host || (cont && (!*cont || strchr(cont, ':'))) || strchr(host, ':') ||
+	    !isdigit((unsigned char)*host))
+		return fail(t, e, "expected [tcp:|udp:]HOSTPORT[:CONTAINERPORT], HOSTPORT a port or a "
+			    "range FIRST-LAST");
+	struct json_node *p = json_new(JSON_OBJECT, origin);
+	json_set(p, "protocol", json_new_string(proto, origin));
+	json_set(p, "host", port_value(host, origin));
+	if (cont)
+		json_set(p, "container", port_value(cont, origin));
+	struct json_node *net = json_child(t->root, "network", JSON_OBJECT, origin);
+	json_append(json_child(net, "ports", JSON_ARRAY, origin), p);
+	return 0;
+}
+
+/* nspawn's --network-veth and --port give the container an address by
+ * themselves: "addresses": "auto", unless the spec gives addresses or the
+ * mode (the last option's, or the file's) is not veth. */
+static void network_auto_addresses(struct tree_ctx *t, const struct run_cmdline *c)
+{
+	unsigned origin = 0;
+	for (size_t i = 0; i < c->n_edits && !origin; i++)
+		if (c->edits[i].opt == O_NETWORK_VETH || c->edits[i].opt == O_PORT)
+			origin = (unsigned)i + 1;
+	struct json_member *net = origin ? json_object_member(t->root, "network") : NULL;
+	if (!net || net->value->type != JSON_OBJECT || json_object_member(net->value, "addresses"))
+		return;
+	struct json_member *mode = json_object_member(net->value, "mode");
+	bool veth = mode ? mode->value->type == JSON_STRING && strcmp(mode->value->text, "veth") == 0
+			 : !json_object_member(net->value, "bridge");
+	if (veth)
+		json_set(net->value, "addresses", json_new_string("auto", origin));
+}
+
 static int edit_one(struct tree_ctx *t, const struct run_edit *e, unsigned origin)
 {
 	struct json_node *root = t->root;
@@ -567,6 +616,12 @@ static int edit_one(struct tree_ctx *t, const struct run_edit *e, unsigned origi
 	case O_NO_REGISTER:
 		json_set(root, "register", json_new_bool(false, origin));
 		return 0;
+	case O_PRIVATE_NETWORK:
+	case O_NETWORK_VETH:
+	case O_NETWORK_BRIDGE:
+		return edit_network_mode(t, e, origin);
+	case O_PORT:
+		return edit_port(t, e, origin);
 	}
 	return 0;
 }
@@ -681,6 +736,7 @@ int options_build_tree(const struct run_cmdline *c, struct json_node **tree, cha
 	for (size_t i = 0; i < c->n_edits; i++)
 		if (edit_one(&t, &c->edits[i], (unsigned)i + 1) < 0)
 			return -1;
+	network_auto_addresses(&t, c);
 	if (!file || c->extra_argc > 0)
 		default_command(&t, c, args_origin, file != NULL);
 	*name = file ? TAKE_PTR(file) : xstrdup("command line");
@@ -706,7 +762,7 @@ int options_load_spec(const struct run_cmdline *c, FILE *warn, struct spec **out
 	_cleanup_free_ const char **origins = xcalloc(c->n_edits + 1, sizeof(char *));
 	for (size_t i = 0; i < c->n_edits; i++)
 		origins[i] = c->edits[i].origin;
-	struct spec_load_opts opts = { .origins = origins, .n_origins = c->n_edits, .net = &c->net };
+	struct spec_load_opts opts = { .origins = origins, .n_origins = c->n_edits };
 	return spec_load_tree_opts(tree, name, warn, &opts, out, err);
 }
 

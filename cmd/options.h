@@ -7,7 +7,6 @@
 
 #include <stdbool.h>
 
-#include "network.h"
 #include "spec.h"
 
 /* What a verb accepts besides the spec options. */
@@ -30,9 +29,6 @@ struct run_cmdline {
 	char **extra_argv;
 	struct run_edit *edits;   /* options that become spec members, in order */
 	size_t n_edits;
-	/* the network options go to the validator as they are (spec/network.h) */
-	struct spec_net_cli net;
-	const char *ports[NET_PORTS_MAX];
 };
 
 /* Parse argv (argv[0] is the verb); prints the error. */

@@ -1,6 +1,7 @@
 /* The "network" member: decoding (types and per-value rules, with the
- * exact position) and the rules across its members, the command line
- * options that map onto it, and the namespaces it needs.  Nothing here
+ * exact position) and the rules across its members, and the namespaces it
+ * needs.  The command line options (--network-veth, --port, ...) build the
+ * same member in the spec tree (cmd/options.c).  Nothing here
  * looks at the host: whether a bridge exists or a host port is free is
  * checked by the executor before anything is set up (libexec/net.c). */
 #include <arpa/inet.h>
@@ -16,6 +17,14 @@
 static const char *const mode_names[] = { [NET_NONE] = "none", [NET_HOST] = "host",
 					  [NET_PRIVATE] = "private", [NET_VETH] = "veth",
 					  [NET_BRIDGE] = "bridge" };
+
+/* A value made by a command line option (cmd/options.c): the option, for
+ * the messages the executor gives later ("option --port=8080: host port
+ * tcp 8080 is already taken on this host"); else NULL. */
+static char *origin_of(const struct dec *d, struct spec_pos pos)
+{
+	return !pos.line && pos.col && pos.col <= d->n_origins ? xstrdup(d->origins[pos.col - 1]) : NULL;
+}
 
 int net_parse_addr(const char *s, bool bare, struct spec_net_addr *out, const char **why)
 {
@@ -247,6 +256,7 @@ static int dec_port(struct dec *d, struct spec_net_port *p, const struct json_no
 	if (dec_object(d, n, &o) < 0 || dec_get_string(d, &o, "protocol", &proto) < 0)
 		return -1;
 	p->pos = dec_pos(n);
+	p->cli = origin_of(d, p->pos);
 	p->proto = IPPROTO_TCP;
 	if (proto && strcmp(proto, "udp") == 0)
 		p->proto = IPPROTO_UDP;
@@ -309,6 +319,7 @@ int dec_network_member(struct dec *d, struct spec *s, const struct json_node *n)
 	if ((m = dec_member(&o, "mode"))) {
 		size_t old = dec_push_key(d, "mode");
 		net->mode_pos = dec_pos(m);
+		net->mode_cli = origin_of(d, net->mode_pos);
 		for (size_t i = NET_HOST; m->type == JSON_STRING && i < ARRAY_SIZE(mode_names); i++)
 			if (strcmp(m->text, mode_names[i]) == 0)
 				net->mode = (enum spec_net_mode)i;
@@ -341,85 +352,11 @@ void spec_network_free(struct spec_network *n)
 		return;
 	free(n->bridge);
 	free(n->host_ifname);
+	free(n->mode_cli);
 	for (size_t i = 0; i < n->n_ports; i++)
 		free(n->ports[i].cli);
 	free(n->ports);
 	free(n);
-}
-
-/* --- the command line ---------------------------------------------------- */
-
-/* --port=[PROTO:]HOSTPORT[:CONTAINERPORT], HOSTPORT a port or FIRST-LAST. */
-static int parse_port_option(struct dec *d, const char *v, struct spec_net_port *p)
-{
-	char buf[64];
-	p->cli = xasprintf("--port=%s", v);
-	if (strlen(v) >= sizeof(buf))
-		return nsrun_error_set(d->err, 0, "%s: too long", p->cli);
-	strcpy(buf, v);
-	char *s = buf;
-	p->proto = IPPROTO_TCP;
-	if (strncmp(s, "tcp:", 4) == 0 || strncmp(s, "udp:", 4) == 0) {
-		p->proto = s[0] == 'u' ? IPPROTO_UDP : IPPROTO_TCP;
-		s += 4;
-	} else if (isalpha((unsigned char)*s)) {
-		return nsrun_error_set(d->err, 0, "%s: the protocol must be tcp or udp", p->cli);
-	}
-	char *colon = strchr(s, ':');
-	if (colon)
-		*colon = '\0';
-	int r = parse_port_range(s, &p->host_first, &p->host_last);
-	if (r < 0)
-		return nsrun_error_set(d->err, 0, "%s: %s", p->cli, r == -2 ? "the range ends before it "
-				       "starts" : "expected [tcp:|udp:]HOSTPORT[:CONTAINERPORT], ports from "
-				       "1 to 65535, HOSTPORT may be a range FIRST-LAST");
-	p->container_first = p->host_first;
-	if (colon) {
-		uint16_t a, b;
-		if (parse_port_range(colon + 1, &a, &b) < 0 || a != b)
-			return nsrun_error_set(d->err, 0, "%s: the container port must be one port from "
-					       "1 to 65535 (the first of a range)", p->cli);
-		p->container_first = a;
-	}
-	return 0;
-}
-
-static int apply_cli(struct dec *d, struct spec *s, const struct spec_net_cli *cli)
-{
-	if (!cli || (!cli->mode && !cli->n_ports))
-		return 0;
-	if (!s->network) {
-		s->network = xcalloc(1, sizeof(*s->network));
-		s->network->default_route = true;
-	}
-	struct spec_network *net = s->network;
-	if (cli->mode) {
-		net->mode = cli->mode;
-		net->mode_cli = cli->mode_option;
-		if (cli->mode == NET_BRIDGE) {
-			free(net->bridge);
-			net->bridge = xstrdup(cli->bridge);
-			const char *why = check_ifname(net->bridge);
-			if (why)
-				return nsrun_error_set(d->err, 0, "%s: a network interface name %s",
-						       cli->mode_option, why);
-		}
-	}
-	if (cli->n_ports) {
-		if (cli->n_ports + net->n_ports > NET_PORTS_MAX)
-			return nsrun_error_set(d->err, 0, "--port: at most %d port forwards", NET_PORTS_MAX);
-		net->ports = xrealloc(net->ports, (net->n_ports + cli->n_ports) * sizeof(*net->ports));
-		for (size_t i = 0; i < cli->n_ports; i++) {
-			struct spec_net_port *p = &net->ports[net->n_ports++];
-			memset(p, 0, sizeof(*p));
-			if (parse_port_option(d, cli->ports[i], p) < 0)
-				return -1;
-		}
-	}
-	/* nspawn's --network-veth and --port: an address comes by itself */
-	if ((cli->mode == NET_VETH || cli->n_ports) && !net->addresses_given)
-		net->auto_addresses = true;
-	return 0;
 }
 
 /* --- rules across members ------------------------------------------------- */
@@ -580,10 +517,8 @@ static int check_namespace(struct dec *d, struct spec *s)
 	return 0;
 }
 
-int spec_network_validate(struct dec *d, struct spec *s, const struct spec_net_cli *cli)
+int spec_network_validate(struct dec *d, struct spec *s)
 {
-	if (apply_cli(d, s, cli) < 0)
-		return -1;
 	struct spec_network *net = s->network;
 	if (!net)
 		return 0;

@@ -979,7 +979,6 @@ int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
 		return -1;
 	if (opts && opts->boot)
 		s->boot = true; /* nsrun --boot */
-	s->net_cli = opts ? opts->net : NULL;
 	d.ptr_len = 0;
 	d.ptr[0] = '\0';
 	if (spec_validate(&d, s) < 0)

@@ -48,6 +48,18 @@ struct json_node *json_set(struct json_node *obj, const char *key, struct json_n
 	return value;
 }
 
+void json_remove(struct json_node *obj, const char *key)
+{
+	struct json_member *m = json_object_member(obj, key);
+	if (!m)
+		return;
+	json_free(m->value);
+	free(m->key);
+	size_t i = (size_t)(m - obj->members);
+	memmove(m, m + 1, (obj->count - i - 1) * sizeof(*m));
+	obj->count--;
+}
+
 struct json_node *json_child(struct json_node *obj, const char *key, enum json_type type,
 			     unsigned origin)
 {

@@ -12,6 +12,8 @@ struct json_node *json_new_bool(bool b, unsigned origin);
 struct json_node *json_new_number(long long n, unsigned origin);
 /* Set obj[key] = value (replacing and freeing an old value); returns value. */
 struct json_node *json_set(struct json_node *obj, const char *key, struct json_node *value);
+/* Remove obj[key] when it is there. */
+void json_remove(struct json_node *obj, const char *key);
 /* obj[key] when it is of `type`, else a new empty one put there. */
 struct json_node *json_child(struct json_node *obj, const char *key, enum json_type type,
 			     unsigned origin);

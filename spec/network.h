@@ -31,7 +31,7 @@ struct spec_net_port {
 	int proto;                /* IPPROTO_TCP or IPPROTO_UDP */
 	uint16_t host_first, host_last, container_first;
 	struct spec_pos pos;
-	char *cli;                /* from --port=...: the option, for messages */
+	char *cli;                /* from --port=...: the option (cmd/options.c), for messages */
 };
 
 struct spec_network {
@@ -46,26 +46,16 @@ struct spec_network {
 	bool default_route;       /* via the host side's first address of each family */
 	struct spec_net_addr dns[NET_DNS_MAX]; size_t n_dns;
 	struct spec_net_port *ports; size_t n_ports;
-	const char *mode_cli;     /* the option that set the mode, or NULL */
-};
-
-/* Command line options of `nsrun SPEC` and `nsrun plan` that map onto the
- * member (spec_load_opts.net). */
-struct spec_net_cli {
-	const char *mode_option;  /* "--private-network", "--network-veth", "--network-bridge=BR" */
-	enum spec_net_mode mode;
-	const char *bridge;
-	const char **ports;       /* "--port=" values, n_ports of them */
-	size_t n_ports;
+	char *mode_cli;           /* the option that set the mode (cmd/options.c), or NULL */
 };
 
 struct dec;
 struct dec_obj;
 /* decode.c: the "network" member of the top-level object. */
 int dec_network_member(struct dec *d, struct spec *s, const struct json_node *n);
-/* validate.c, after the short-spec defaults: the command line options, the
- * rules, and the network namespace the mode needs. */
-int spec_network_validate(struct dec *d, struct spec *s, const struct spec_net_cli *cli);
+/* validate.c, after the short-spec defaults: the rules, and the network
+ * namespace the mode needs. */
+int spec_network_validate(struct dec *d, struct spec *s);
 void spec_network_free(struct spec_network *n);
 
 /* "ve-" + name, or when that is longer than 15 bytes "ve-" + its first 7

@@ -19,7 +19,6 @@
 
 struct spec_pos { unsigned line, col; };
 struct spec_network;
-struct spec_net_cli;
 
 struct spec_strv { char **v; size_t n; };
 
@@ -236,7 +235,6 @@ struct spec {
 	bool boot;                /* "boot": true or nsrun --boot (README "Boot mode") */
 	char *machine_name;
 	struct spec_network *network; /* "network" or the command line (spec/network.h) */
-	const struct spec_net_cli *net_cli; /* while loading: the command line's network options */
 	bool no_register;         /* "register": false (nsrun --no-register) */
 	struct spec_add add;
 	/* members parsed but refused at validation until they are implemented */
@@ -255,7 +253,6 @@ int spec_load_tree(struct json_node *root, const char *name, FILE *warn, struct 
 /* What the command line changes before validation: `nsrun --boot`. */
 struct spec_load_opts {
 	bool boot;                /* as if the spec said "boot": true */
-	const struct spec_net_cli *net; /* --network-veth, --port, ... (spec/network.h) */
 	/* Values made from command-line options (cmd/options.c) have line 0
 	 * and column k: messages about them name origins[k - 1] ("--bind
 	 * '/a:/b:xx'") instead of a position in the file. */

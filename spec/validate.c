@@ -489,9 +489,8 @@ int spec_validate(struct dec *d, struct spec *s)
 		fill_boot_defaults(s);
 	if (s->minimal)
 		fill_minimal_defaults(s);
-	if (spec_network_validate(d, s, s->net_cli) < 0) /* spec/decode-network.c */
+	if (spec_network_validate(d, s) < 0) /* spec/decode-network.c */
 		return -1;
-	s->net_cli = NULL;
 	if (s->boot)
 		fill_boot_env_and_mounts(s);
 	if (spec_apply_add(d, s) < 0)

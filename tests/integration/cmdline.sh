@@ -80,6 +80,28 @@ is "$out" "printed
 1" "spec --from-command-line prints a spec file that runs the same"
 like "$(cat "$TMP/printed.json")" '"add": \{' "... with the additions under \"add\""
 
+# the network options are spec members too: printed, and the printed spec
+# plans (and runs) the same as the command line
+netopts=(--network-veth -p 8080:80 -p udp:5000-5001 --hostname rt$$)
+n spec --from-command-line -D "$ROOTFS" "${netopts[@]}" -- true >"$TMP/net.json"
+like "$(tr -d '\t\n' <"$TMP/net.json")" '"network": \{"mode": "veth","ports": \[\{"protocol": "tcp","host": 8080,"container": 80\},\{"protocol": "udp","host": "5000-5001"\}\],"addresses": "auto"\}' \
+	"spec --from-command-line prints --network-veth and -p as the network member (auto addresses)"
+want=$(n plan -D "$ROOTFS" "${netopts[@]}" -- true | sed 1d)
+like "$want" "net-veth +veth ve-rt$$ <-> host0" "plan -D --network-veth: the veth step"
+like "$want" "net-ports .*tcp 8080 -> the container's address:80, udp 5000-5001 -> the container's address:5000;" "plan -D -p: the forwards"
+is "$(n plan "$TMP/net.json" | sed 1d)" "$want" "... and the printed spec has the same plan"
+n spec --from-command-line -D "$ROOTFS" --network-bridge=br$$ -- true >"$TMP/br.json"
+is "$(n plan "$TMP/br.json" | sed 1d)" "$(n plan -D "$ROOTFS" --network-bridge=br$$ -- true | sed 1d)" "--network-bridge: the same plan from the printed spec"
+like "$(tr -d '\t\n' <"$TMP/br.json")" '"network": \{"mode": "bridge","bridge": "br'$$'"\}' "... which holds mode and bridge"
+n spec --from-command-line -D "$ROOTFS" --private-network -- cat /proc/net/dev >"$TMP/priv.json"
+is "$(n "$TMP/priv.json" | awk -F: 'NR > 2 {gsub(/ /, "", $1); print $1}')" "lo" "--private-network printed and run: only lo inside"
+n spec --from-command-line "$TMP/br.json" --network-veth >"$TMP/br2.json"
+unlike "$(cat "$TMP/br2.json")" '"bridge"' "--network-veth over a spec's bridge: the last mode wins, the bridge goes"
+out=$(n -D "$ROOTFS" -p tcp:80:80:80 true 2>&1); st=$?
+is "$st:$out" "125:nsrun: option --port=tcp:80:80:80: expected [tcp:|udp:]HOSTPORT[:CONTAINERPORT], HOSTPORT a port or a range FIRST-LAST" "a bad --port names the option"
+out=$(n -D "$ROOTFS" --private-network -p 8080 true 2>&1)
+is "$out" "nsrun: option --port=8080: port forwarding needs \"mode\": \"veth\"" "--port with --private-network: refused, naming the option"
+
 # errors name the option and the member
 out=$(n -D "$ROOTFS" --hostname a_b true 2>&1); st=$?
 is "$st:$out" "125:nsrun: option --hostname=a_b: /hostname: may hold only letters, digits, '-' and '.', got \"a_b\"" "a bad --hostname names the option and the member"

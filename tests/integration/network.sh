@@ -85,7 +85,7 @@ like "$rc:$out" "^125:nsrun: $TMP/v.json: the host side's link vn-val exists alr
 ip link del vn-val
 is "$(links)" "" "  and no link was made"
 out=$("$NSRUN" --port=udp:70000 "$TMP/v.json" 2>&1)
-like "$out" "^nsrun: --port=udp:70000: expected " "--port with a bad port: refused, naming the option"
+like "$out" "^nsrun: option --port=udp:70000: /network/ports/1/host: expected " "--port with a bad port: refused, naming the option and the member"
 out=$("$NSRUN" plan --network-veth -p 8080:80 "$TMP/v.json" 2>&1)
 like "$out" "net-veth +veth vn-val <-> host0" "plan --network-veth: the veth step"
 like "$out" "net-ports .*tcp 8089 -> 192.0.2.2:8089, tcp 8080 -> 192.0.2.2:80" "plan -p: the spec's and the option's forwards"

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "exec.h"
 #include "json.h"
 #include "machine.h"
+#include "network.h"
 #include "state.h"
 
 const char *machine_state_root(void)
@@ -38,6 +40,20 @@ static char *name_from(const char *s)
 	while (*p == '.' || *p == '-')
 		p++;
 	return xstrdup(*p ? p : "container");
+}
+
+/* The spec's port forwards in --port's syntax, "tcp:8000-8009:80". */
+static void ports_of(struct machine_run *m, const struct spec_network *net)
+{
+	for (size_t i = 0; net && net->mode == NET_VETH && i < net->n_ports; i++) {
+		const struct spec_net_port *p = &net->ports[i];
+		char range[16] = "";
+		if (p->host_last != p->host_first)
+			snprintf(range, sizeof(range), "-%u", p->host_last);
+		m->ports = xrealloc(m->ports, (m->n_ports + 1) * sizeof(*m->ports));
+		m->ports[m->n_ports++] = xasprintf("%s:%u%s:%u", p->proto == IPPROTO_UDP ? "udp" : "tcp",
+						   p->host_first, range, p->container_first);
+	}
 }
 
 int machine_register(struct machine_run *m, const struct plan *plan, const struct run_cmdline *c,
@@ -72,6 +88,7 @@ int machine_register(struct machine_run *m, const struct plan *plan, const struc
 		return -1;
 	}
 	m->registered = true;
+	ports_of(m, s->network);
 	return 0;
 }
 
@@ -83,6 +100,12 @@ void machine_on_start(void *data, pid_t leader, const char *cgroup)
 		m->rec.leader_start = state_proc_starttime(leader);
 		free(m->rec.cgroup);
 		m->rec.cgroup = cgroup ? xstrdup(cgroup) : NULL;
+		/* the network steps are done: the forwards are there */
+		if (m->n_ports && !m->rec.n_ports) {
+			m->rec.ports = TAKE_PTR(m->ports);
+			m->rec.n_ports = m->n_ports;
+			m->n_ports = 0;
+		}
 		struct nsrun_error err = { 0 };
 		if (registry_update(machine_state_root(), &m->rec, &err) < 0)
 			fprintf(stderr, "nsrun: warning: %s\n", err.msg);
@@ -113,6 +136,21 @@ void machine_unregister(struct machine_run *m)
 		registry_release(machine_state_root(), m->rec.name);
 	m->registered = false;
 	registry_record_free(&m->rec);
+	for (size_t i = 0; i < m->n_ports; i++)
+		free(m->ports[i]);
+	free(m->ports);
+	m->ports = NULL;
+	m->n_ports = 0;
+}
+
+/* A record's host0 addresses ("192.0.2.2/24"), read from its network
+ * namespace. */
+struct net_view { struct spec_net_addr a[2 * NET_ADDRS_MAX]; size_t n; };
+
+static void view_of(const struct machine_record *r, struct net_view *v)
+{
+	int n = registry_addresses(r, v->a, ARRAY_SIZE(v->a));
+	v->n = n > 0 ? (size_t)n : 0;
 }
 
 /* A machine's record, or an error naming it. */
@@ -493,6 +531,12 @@ int cmd_machine_status(int argc, char **argv)
 	       " Supervisor: %d (nsrun%s)\n", r.name, r.kind, registry_state(&r), (int)r.leader,
 	       r.since ? r.since : "", r.root ? r.root : "", (int)r.supervisor,
 	       r.background ? ", in the background" : ", in the foreground");
+	struct net_view v;
+	view_of(&r, &v);
+	for (size_t i = 0; i < v.n; i++)
+		printf("%s%s\n", i ? "             " : "    Address: ", v.a[i].text);
+	for (size_t i = 0; i < r.n_ports; i++)
+		printf("%s%s\n", i ? "             " : "      Ports: ", r.ports[i]);
 	struct cgroup_handle *h = NULL;
 	struct nsrun_error err = { 0 };
 	pid_t *pids = NULL;
@@ -577,8 +621,48 @@ int cmd_machine_log(int argc, char **argv)
 	return 0;
 }
 
+static void json_strings(const char *key, const char *const *v, size_t n)
+{
+	printf(",\"%s\":[", key);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? "," : "", stdout);
+		json_write_string(stdout, v[i]);
+	}
+	fputs("]", stdout);
+}
+
+/* "a,b,c" of the addresses (without prefix) or of the ports */
+static char *joined(const struct net_view *v, char *const *ports, size_t n_ports)
+{
+	char *out = xstrdup("");
+	size_t n = v ? v->n : n_ports;
+	for (size_t i = 0; i < n; i++) {
+		char one[INET6_ADDRSTRLEN + 8];
+		if (v)
+			net_addr_format(&v->a[i], false, one, sizeof(one));
+		char *next = xasprintf("%s%s%s", out, i ? "," : "", v ? one : ports[i]);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* One line of the table; trailing empty columns are left off. */
+struct row { const char *name, *kind, *state, *since, *root; pid_t pid; char *addrs, *ports; };
+
+static void print_row(const struct row *w, int root_w, int addr_w)
+{
+	bool more = (w->addrs && *w->addrs) || (w->ports && *w->ports);
+	printf("%-20s %-10s %-8d %-9s %-21.19s %-*s", w->name, w->kind, (int)w->pid, w->state, w->since,
+	       more ? root_w : 0, w->root);
+	if (more)
+		printf(" %-*s%s%s", w->ports && *w->ports ? addr_w : 0, w->addrs ? w->addrs : "",
+		       w->ports && *w->ports ? " " : "", w->ports ? w->ports : "");
+	putchar('\n');
+}
+
 /* OCI containers (engines' ids) are listed beside machines, kind "oci". */
-static void list_oci(bool json, bool *first)
+static void list_oci(bool json, bool *first, int root_w)
 {
 	_cleanup_closedir_ DIR *d = opendir(machine_state_root());
 	struct dirent *e;
@@ -602,11 +686,11 @@ static void list_oci(bool json, bool *first)
 				json_write_string(stdout, st.bundle ? st.bundle : "");
 				fputs(",\"since\":", stdout);
 				json_write_string(stdout, st.created ? st.created : "");
-				fputs(",\"addresses\":[]}", stdout);
+				fputs(",\"addresses\":[],\"ports\":[]}", stdout);
 			} else {
-				printf("%-20s %-10s %-8d %-9s %-21.19s %s\n", id, "oci", (int)pid,
-				       state_status_name(st.status), st.created ? st.created : "",
-				       st.bundle ? st.bundle : "");
+				struct row w = { id, "oci", state_status_name(st.status), st.created ? st.created : "",
+						 st.bundle ? st.bundle : "", pid, NULL, NULL };
+				print_row(&w, root_w, 0);
 			}
 			*first = false;
 			state_free(&st);
@@ -615,40 +699,63 @@ static void list_oci(bool json, bool *first)
 	}
 }
 
+static void list_json(const struct machine_record *r, const struct net_view *v, bool first)
+{
+	fputs(first ? "\n  {\"name\":" : ",\n  {\"name\":", stdout);
+	json_write_string(stdout, r->name);
+	fputs(",\"kind\":", stdout);
+	json_write_string(stdout, r->kind ? r->kind : "");
+	printf(",\"leader\":%d,\"state\":\"%s\",\"root\":", (int)r->leader, registry_state(r));
+	json_write_string(stdout, r->root ? r->root : "");
+	fputs(",\"since\":", stdout);
+	json_write_string(stdout, r->since ? r->since : "");
+	printf(",\"supervisor\":%d,\"background\":%s", (int)r->supervisor,
+	       r->background ? "true" : "false");
+	const char *addrs[ARRAY_SIZE(v->a)];
+	for (size_t i = 0; i < v->n; i++)
+		addrs[i] = v->a[i].text;
+	json_strings("addresses", addrs, v->n);
+	json_strings("ports", (const char *const *)r->ports, r->n_ports);
+	fputs("}", stdout);
+}
+
 int cmd_machine_list(int argc, char **argv)
 {
 	bool json = argc == 2 && strcmp(argv[1], "--json") == 0;
 	struct machine_record *recs;
 	size_t n;
 	registry_list(machine_state_root(), &recs, &n);
+	struct net_view *views = xcalloc(n + 1, sizeof(*views));
+	int root_w = 4, addr_w = 9;
+	for (size_t i = 0; i < n; i++) {
+		view_of(&recs[i], &views[i]);
+		_cleanup_free_ char *a = joined(&views[i], NULL, 0);
+		root_w = recs[i].root && (int)strlen(recs[i].root) > root_w ? (int)strlen(recs[i].root) : root_w;
+		addr_w = (int)strlen(a) > addr_w ? (int)strlen(a) : addr_w;
+	}
 	bool first = true;
 	if (json)
 		fputs("[", stdout);
 	else
-		printf("%-20s %-10s %-8s %-9s %-21s %s\n", "NAME", "KIND", "PID", "STATE", "SINCE", "ROOT");
+		printf("%-20s %-10s %-8s %-9s %-21s %-*s %-*s %s\n", "NAME", "KIND", "PID", "STATE", "SINCE",
+		       root_w, "ROOT", addr_w, "ADDRESSES", "PORTS");
 	for (size_t i = 0; i < n; i++) {
 		const struct machine_record *r = &recs[i];
 		if (json) {
-			fputs(first ? "\n  {\"name\":" : ",\n  {\"name\":", stdout);
-			json_write_string(stdout, r->name);
-			fputs(",\"kind\":", stdout);
-			json_write_string(stdout, r->kind ? r->kind : "");
-			printf(",\"leader\":%d,\"state\":\"%s\",\"root\":", (int)r->leader, registry_state(r));
-			json_write_string(stdout, r->root ? r->root : "");
-			fputs(",\"since\":", stdout);
-			json_write_string(stdout, r->since ? r->since : "");
-			printf(",\"supervisor\":%d,\"background\":%s,\"addresses\":[]}", (int)r->supervisor,
-			       r->background ? "true" : "false");
+			list_json(r, &views[i], first);
 		} else {
-			printf("%-20s %-10s %-8d %-9s %-21s %s\n", r->name, r->kind ? r->kind : "",
-			       (int)r->leader, registry_state(r), r->since ? r->since : "",
-			       r->root ? r->root : "");
+			_cleanup_free_ char *a = joined(&views[i], NULL, 0);
+			_cleanup_free_ char *p = joined(NULL, r->ports, r->n_ports);
+			struct row w = { r->name, r->kind ? r->kind : "", registry_state(r), r->since ? r->since : "",
+					 r->root ? r->root : "", r->leader, a, p };
+			print_row(&w, root_w, addr_w);
 		}
 		first = false;
 		registry_record_free(&recs[i]);
 	}
 	free(recs);
-	list_oci(json, &first);
+	free(views);
+	list_oci(json, &first, root_w);
 	if (json)
 		fputs(first ? "]\n" : "\n]\n", stdout);
 	return 0;

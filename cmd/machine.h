@@ -14,6 +14,8 @@ struct machine_run {
 	char *notify_path;
 	pid_t notify_helper;      /* reads it (cmd/machine-notify.c) */
 	bool boot;                /* its init reports readiness itself */
+	char **ports;             /* the forwards, into the record once set up */
+	size_t n_ports;
 };
 
 /* sd_notify (cmd/machine-notify.c): a booted machine's own socket, added

@@ -65,8 +65,13 @@ static int write_record(const char *dir, const struct machine_record *r, bool no
 	fprintf(f, "\t\"supervisor\": %d,\n\t\"supervisorStart\": %llu,\n", (int)r->supervisor,
 		r->supervisor_start);
 	fprintf(f, "\t\"leader\": %d,\n\t\"leaderStart\": %llu,\n", (int)r->leader, r->leader_start);
-	fprintf(f, "\t\"background\": %s,\n\t\"ready\": %s\n}\n", r->background ? "true" : "false",
+	fprintf(f, "\t\"background\": %s,\n\t\"ready\": %s,\n\t\"ports\": [", r->background ? "true" : "false",
 		r->ready ? "true" : "false");
+	for (size_t i = 0; i < r->n_ports; i++) {
+		fputs(i ? ", " : "", f);
+		json_write_string(f, r->ports[i]);
+	}
+	fputs("]\n}\n", f);
 	if (fclose(f) != 0) {
 		unlink(tmp);
 		return nsrun_error_set(err, errno, "write %s", tmp);
@@ -145,6 +150,14 @@ static int read_in(const char *dir, const char *name, struct machine_record *r, 
 	r->leader_start = member_num(root, "leaderStart");
 	r->background = member_bool(root, "background");
 	r->ready = member_bool(root, "ready");
+	struct json_member *ports = json_object_member(root, "ports");
+	for (size_t i = 0; ports && ports->value->type == JSON_ARRAY && i < ports->value->count; i++) {
+		const struct json_node *p = ports->value->items[i];
+		if (p->type != JSON_STRING)
+			continue;
+		r->ports = xrealloc(r->ports, (r->n_ports + 1) * sizeof(*r->ports));
+		r->ports[r->n_ports++] = xstrdup(p->text);
+	}
 	if (!r->name)
 		r->name = xstrdup(name);
 	if (!record_alive(r)) {
@@ -264,6 +277,9 @@ void registry_record_free(struct machine_record *r)
 	free(r->root);
 	free(r->since);
 	free(r->cgroup);
+	for (size_t i = 0; i < r->n_ports; i++)
+		free(r->ports[i]);
+	free(r->ports);
 	memset(r, 0, sizeof(*r));
 }
 

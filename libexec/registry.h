@@ -25,6 +25,8 @@ struct machine_record {
 	unsigned long long leader_start;
 	bool background;          /* started by `nsrun start`: console in NAME.log */
 	bool ready;               /* the container's init sent READY=1 */
+	char **ports;             /* forwarded ports, once set up: "tcp:8080:80" (--port's syntax) */
+	size_t n_ports;
 };
 
 /* The registry's directory (made when missing), or NULL on error. */
@@ -48,5 +50,10 @@ void registry_record_free(struct machine_record *r);
  * notification expected), "degraded"..., computed from the processes. */
 const char *registry_state(const struct machine_record *r);
 char *registry_now(void);
+/* host0's addresses (scope global) in the running leader's network
+ * namespace, at most max; 0 when it shares nsrun's network or has no
+ * host0, -1 on error (libexec/net-show.c, over netlink). */
+struct spec_net_addr;
+int registry_addresses(const struct machine_record *r, struct spec_net_addr *out, size_t max);
 
 #endif

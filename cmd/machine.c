@@ -45,7 +45,7 @@ static char *name_from(const char *s)
 /* The spec's port forwards in --port's syntax, "tcp:8000-8009:80". */
 static void ports_of(struct machine_run *m, const struct spec_network *net)
 {
-	for (size_t i = 0; net && net->mode == NET_VETH && i < net->n_ports; i++) {
+	for (size_t i = 0; net && i < net->n_ports; i++) {
 		const struct spec_net_port *p = &net->ports[i];
 		char range[16] = "";
 		if (p->host_last != p->host_first)

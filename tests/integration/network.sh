@@ -76,7 +76,7 @@ kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 out=$("$NSRUN" check "$TMP/v.json" 2>&1); is "$?:$out" "0:" "check: once the port is free, exit 0"
 minimal_spec "$TMP/c.json" '["true"]'
 out=$("$NSRUN" check --network-bridge=nobr$$ "$TMP/c.json" 2>&1); rc=$?
-like "$rc:$out" "^125:nsrun: --network-bridge(=nobr$$)?: nobr$$ does not exist on this host$" \
+like "$rc:$out" "^125:nsrun: (option )?--network-bridge(=nobr$$)?: nobr$$ does not exist on this host$" \
 	"check: a bridge that does not exist, naming the option"
 ip link add vn-val type veth peer name vn-valp
 out=$("$NSRUN" check "$TMP/v.json" 2>&1); rc=$?

@@ -519,8 +519,8 @@ static void print_tree(const pid_t *pids, size_t n, pid_t parent, int depth)
 int cmd_machine_status(int argc, char **argv)
 {
 	static const char usage[] = "Usage: nsrun status NAME\n\n"
-		"Show machine NAME: state, PID, since, its processes (the cgroup's) and the\n"
-		"last lines of its log.\n";
+		"Show machine NAME: state, PID, since, host0's addresses and forwarded ports,\n"
+		"its processes (the cgroup's) and the last lines of its log.\n";
 	const char *name = one_name(argc, argv, usage);
 	if (!name)
 		return cmd_wants_help(argc, argv) ? 0 : NSRUN_EXIT_FAILURE;
@@ -677,6 +677,10 @@ static void list_oci(bool json, bool *first, int root_w)
 		if (state_read(dirfd, &st, &err) == 0) {
 			const char *id = st.id ? st.id : e->d_name;
 			pid_t pid = st.status == STATUS_STOPPED ? 0 : st.pid;
+			/* a veth of an OCI container (create with "network") too */
+			struct machine_record as = { .leader = pid, .leader_start = st.starttime };
+			struct net_view v;
+			view_of(&as, &v);
 			if (json) {
 				fputs(*first ? "\n" : ",\n", stdout);
 				fputs("  {\"name\":", stdout);
@@ -686,10 +690,15 @@ static void list_oci(bool json, bool *first, int root_w)
 				json_write_string(stdout, st.bundle ? st.bundle : "");
 				fputs(",\"since\":", stdout);
 				json_write_string(stdout, st.created ? st.created : "");
-				fputs(",\"addresses\":[],\"ports\":[]}", stdout);
+				const char *addrs[ARRAY_SIZE(v.a)];
+				for (size_t i = 0; i < v.n; i++)
+					addrs[i] = v.a[i].text;
+				json_strings("addresses", addrs, v.n);
+				fputs(",\"ports\":[]}", stdout);
 			} else {
+				_cleanup_free_ char *a = joined(&v, NULL, 0);
 				struct row w = { id, "oci", state_status_name(st.status), st.created ? st.created : "",
-						 st.bundle ? st.bundle : "", pid, NULL, NULL };
+						 st.bundle ? st.bundle : "", pid, a, NULL };
 				print_row(&w, root_w, 0);
 			}
 			*first = false;
@@ -815,7 +824,8 @@ int cmd_list_any(int argc, char **argv)
 	if (cmd_wants_help(argc, argv)) {
 		fputs("Usage: nsrun list [--json] [--format table|json] [-q]\n\n"
 		      "List what nsrun runs: machines and foreground runs (name, kind, leader\n"
-		      "PID, state, since, root) and OCI containers (kind oci).\n"
+		      "PID, state, since, root, host0's addresses, forwarded ports) and OCI\n"
+		      "containers (kind oci).\n"
 		      "  --json        the same as JSON\n"
 		      "  --format table|json, -q  runc's listing of the OCI containers (ids only)\n", stdout);
 		return 0;

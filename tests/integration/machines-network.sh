@@ -82,6 +82,15 @@ nsenter -t "$leader" -n ip addr add 2001:db8::77/64 dev host0 nodad
 like "$(n list --json | grep "\"mnet-a$$\"")" '"addresses":\["192.0.2.2/24",("2001:db8::(2|77)/64",?){2}\]' \
 	"list reads host0 from the container's namespace: an address added inside is listed"
 
+# an OCI container made by create with a veth: listed with its address too
+mkdir -p "$TMP/ob"
+spec "$TMP/ob/config.json" '{"root": {"path": "'$ROOTFS'"}, "process": {"args": ["sleep", "1000"]},
+ "network": {"hostInterface": "vn-mo'$$'", "addresses": {"host": ["203.0.113.1/24"], "container": ["203.0.113.2/24"]}}}'
+n create --bundle "$TMP/ob" "mnet-o$$"
+like "$(n list --json | grep "\"mnet-o$$\"")" '"kind":"oci",.*"addresses":\["203.0.113.2/24"\]' "list --json: an OCI container's host0 address"
+like "$(n list | grep "^mnet-o$$ ")" " oci .* 203\.0\.113\.2$" "list: the OCI container's address in the table"
+n delete --force "mnet-o$$"
+
 kill $pa $pb $pc $pd
 wait $pa $pb $pc $pd 2>/dev/null
 is "$(n list --json)" "[]" "all stopped: nothing listed"

@@ -516,21 +516,55 @@ static void print_tree(const pid_t *pids, size_t n, pid_t parent, int depth)
 	}
 }
 
+/* An OCI container (an engine's id, or nsrun create) as a record, for
+ * status; *status its OCI status. */
+static int oci_record(const char *id, struct machine_record *r, const char **status)
+{
+	int dirfd;
+	struct container_state st;
+	struct nsrun_error err = { 0 };
+	memset(r, 0, sizeof(*r));
+	if (state_check_id(id, &err) < 0 || state_open_dir(machine_state_root(), id, &dirfd, &err) < 0)
+		return -1;
+	int rc = state_read(dirfd, &st, &err);
+	close(dirfd);
+	if (rc < 0)
+		return -1;
+	r->name = xstrdup(id);
+	r->kind = xstrdup("oci");
+	r->root = st.bundle ? xstrdup(st.bundle) : NULL;
+	r->since = st.created ? xstrdup(st.created) : NULL;
+	r->cgroup = st.cgroup ? xstrdup(st.cgroup) : NULL;
+	r->leader = st.status == STATUS_STOPPED ? 0 : st.pid;
+	r->leader_start = st.starttime;
+	*status = state_status_name(st.status);
+	state_free(&st);
+	return 0;
+}
+
 int cmd_machine_status(int argc, char **argv)
 {
 	static const char usage[] = "Usage: nsrun status NAME\n\n"
-		"Show machine NAME: state, PID, since, host0's addresses and forwarded ports,\n"
-		"its processes (the cgroup's) and the last lines of its log.\n";
+		"Show machine NAME (or OCI container NAME): state, PID, since, host0's\n"
+		"addresses and forwarded ports, its processes (the cgroup's) and the last\n"
+		"lines of its log.\n";
 	const char *name = one_name(argc, argv, usage);
 	if (!name)
 		return cmd_wants_help(argc, argv) ? 0 : NSRUN_EXIT_FAILURE;
 	struct machine_record r;
-	if (find(name, &r) < 0)
+	const char *oci_status = NULL;
+	struct nsrun_error err = { 0 };
+	if (registry_read(machine_state_root(), name, &r, &err) < 0 &&
+	    oci_record(name, &r, &oci_status) < 0) {
+		cmd_error("%s", err.msg);
 		return NSRUN_EXIT_FAILURE;
-	printf("%s (%s)\n      State: %s\n     Leader: %d\n      Since: %s\n       Root: %s\n"
-	       " Supervisor: %d (nsrun%s)\n", r.name, r.kind, registry_state(&r), (int)r.leader,
-	       r.since ? r.since : "", r.root ? r.root : "", (int)r.supervisor,
-	       r.background ? ", in the background" : ", in the foreground");
+	}
+	printf("%s (%s)\n      State: %s\n     Leader: %d\n      Since: %s\n       Root: %s\n", r.name,
+	       r.kind, oci_status ? oci_status : registry_state(&r), (int)r.leader, r.since ? r.since : "",
+	       r.root ? r.root : "");
+	if (!oci_status)
+		printf(" Supervisor: %d (nsrun%s)\n", (int)r.supervisor,
+		       r.background ? ", in the background" : ", in the foreground");
 	struct net_view v;
 	view_of(&r, &v);
 	for (size_t i = 0; i < v.n; i++)
@@ -538,7 +572,7 @@ int cmd_machine_status(int argc, char **argv)
 	for (size_t i = 0; i < r.n_ports; i++)
 		printf("%s%s\n", i ? "             " : "      Ports: ", r.ports[i]);
 	struct cgroup_handle *h = NULL;
-	struct nsrun_error err = { 0 };
+	memset(&err, 0, sizeof(err));
 	pid_t *pids = NULL;
 	size_t n = 0;
 	if (r.cgroup && cgroup_state_from_string(r.cgroup, &h, &err) == 0 &&

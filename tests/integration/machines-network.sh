@@ -89,6 +89,13 @@ spec "$TMP/ob/config.json" '{"root": {"path": "'$ROOTFS'"}, "process": {"args": 
 n create --bundle "$TMP/ob" "mnet-o$$"
 like "$(n list --json | grep "\"mnet-o$$\"")" '"kind":"oci",.*"addresses":\["203.0.113.2/24"\]' "list --json: an OCI container's host0 address"
 like "$(n list | grep "^mnet-o$$ ")" " oci .* 203\.0\.113\.2$" "list: the OCI container's address in the table"
+st=$(n status "mnet-o$$")
+like "$st" "^mnet-o$$ \(oci\)
+      State: created
+     Leader: [1-9][0-9]*
+.*
+    Address: 203\.0\.113\.2/24
+     CGroup: 1 processes" "status ID: an OCI container's state, address and cgroup"
 n delete --force "mnet-o$$"
 
 kill $pa $pb $pc $pd

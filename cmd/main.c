@@ -37,7 +37,8 @@ static const char usage[] =
 	"  read-only NAME [true|false], import-fs DIR NAME, import-tar FILE NAME,\n"
 	"  export-tar NAME FILE\n"
 	"\n"
-	"OCI runtime commands (runc's syntax; state under --root, default /run/nsrun):\n"
+	"OCI runtime commands (runc's syntax; state under --root, default /run/nsrun,\n"
+	"or $XDG_RUNTIME_DIR/nsrun for a user other than root):\n"
 	"  create, start, state, kill, delete, run, list, exec, ps, pause, resume,\n"
 	"  update, features, events\n"
 	"  global options: --root DIR, --log FILE, --log-format text|json, --debug,\n"
@@ -71,6 +72,12 @@ static const char usage[] =
 	"  --network-bridge=BR  the veth's host side joins bridge BR\n"
 	"  -p, --port=[tcp:|udp:]HOSTPORT[:CONTAINERPORT]\n"
 	"                       forward a host port (or range FIRST-LAST) to the container\n"
+	"  -U, --private-users=pick|N[:M]|no\n"
+	"                       a private range of host uids/gids for the container (the\n"
+	"                       default of a short spec is pick; no: its root is the host's)\n"
+	"  --private-users-ownership=map|chown\n"
+	"                       map: an idmapped mount of the root (default); chown: chown\n"
+	"                       the tree once to the range\n"
 	"  -h, --help           show this help (also: nsrun COMMAND --help)\n"
 	"  --version            show the version\n"
 	"\n"
@@ -220,6 +227,18 @@ static bool creates_or_enters(const char *verb)
 	return true; /* create, run, exec and the foreground run */
 }
 
+/* Rootless: the state of the OCI verbs lives in $XDG_RUNTIME_DIR/nsrun
+ * unless --root says otherwise (as runc's $XDG_RUNTIME_DIR/runc). */
+static void rootless_state_root(const char *given_default)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	if (!exec_rootless() || oci_global.root != given_default || !xdg || xdg[0] != '/')
+		return;
+	static char root[4096];
+	snprintf(root, sizeof(root), "%s/nsrun", xdg);
+	oci_global.root = root;
+}
+
 int main(int argc, char **argv)
 {
 	char **nsrun_argv = argv;
@@ -228,9 +247,13 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return NSRUN_EXIT_FAILURE;
 	}
+	const char *default_root = oci_global.root;
 	int vi = parse_global(argc, argv);
 	if (vi < 0)
 		return NSRUN_EXIT_FAILURE;
+	rootless_state_root(default_root);
+	if (oci_global.debug) /* e.g. the private user range a run picked (libexec/userns.c) */
+		setenv("NSRUN_DEBUG", "1", 1);
 	if (vi >= argc) {
 		fputs(usage, stderr);
 		return NSRUN_EXIT_FAILURE;

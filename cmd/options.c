@@ -24,6 +24,7 @@ enum {
 	O_TMPFS, O_CHDIR, O_READ_ONLY, O_CAPABILITY, O_DROP_CAPABILITY, O_SYSCALL_FILTER,
 	O_REGISTER, O_NO_REGISTER, O_ARGS,
 	O_PRIVATE_NETWORK, O_NETWORK_VETH, O_NETWORK_BRIDGE, O_PORT = 'p',
+	O_PRIVATE_USERS, O_PRIVATE_USERS_OWNERSHIP,
 };
 
 static const struct option long_options[] = {
@@ -53,10 +54,12 @@ static const struct option long_options[] = {
 	{ "network-veth", no_argument, NULL, O_NETWORK_VETH },
 	{ "network-bridge", required_argument, NULL, O_NETWORK_BRIDGE },
 	{ "port", required_argument, NULL, O_PORT },
-	/* user namespaces (-U) are added here by their own change */
+	/* user namespaces: "privateUsers" in the tree; the ownership to the loader */
+	{ "private-users", required_argument, NULL, O_PRIVATE_USERS },
+	{ "private-users-ownership", required_argument, NULL, O_PRIVATE_USERS_OWNERSHIP },
 	{ NULL, 0, NULL, 0 },
 };
-static const char short_options[] = "+:D:M:bu:E:vp:";
+static const char short_options[] = "+:D:M:bu:E:vp:U";
 
 const char *options_machines_dir(void)
 {
@@ -69,7 +72,7 @@ bool options_is_run_option(const char *arg)
 	if (arg[0] != '-' || !arg[1])
 		return false;
 	if (arg[1] != '-')
-		return strchr("DMbuEp", arg[1]) != NULL;
+		return strchr("DMbuEpU", arg[1]) != NULL;
 	const char *name = arg + 2;
 	size_t len = strcspn(name, "=");
 	for (const struct option *o = long_options; o->name; o++)
@@ -155,6 +158,12 @@ static int take_option(struct run_cmdline *c, int opt, unsigned allow, const cha
 		if (!(allow & OPT_ALLOW_RUN))
 			break;
 		return parse_stop_timeout(optarg, &c->stop_timeout);
+	case 'U': /* = --private-users=pick */
+		add_edit(c, O_PRIVATE_USERS, "pick");
+		return 0;
+	case O_PRIVATE_USERS_OWNERSHIP:
+		c->ownership = optarg;
+		return 0;
 	default:
 		add_edit(c, opt, optarg);
 		return 0;
@@ -578,6 +587,25 @@ static void network_auto_addresses(struct tree_ctx *t, const struct run_cmdline 
 		json_set(net->value, "addresses", json_new_string("auto", origin));
 }
 
+/* -U, --private-users=pick|no|N[:M]: the member "privateUsers" */
+static int edit_private_users(struct tree_ctx *t, const struct run_edit *e, unsigned origin)
+{
+	struct spec_private_users pu = { 0 };
+	const char *why = spec_parse_private_users(e->val, &pu);
+	if (why)
+		return fail(t, e, "%s", why);
+	struct json_node *v;
+	if (pu.mode == PRIVATE_USERS_FIXED) {
+		v = json_new(JSON_OBJECT, origin);
+		json_set(v, "uid", json_new_number((long long)pu.uid, origin));
+		json_set(v, "count", json_new_number((long long)pu.count, origin));
+	} else {
+		v = json_new_string(e->val, origin);
+	}
+	json_set(t->root, "privateUsers", v);
+	return 0;
+}
+
 static int edit_one(struct tree_ctx *t, const struct run_edit *e, unsigned origin)
 {
 	struct json_node *root = t->root;
@@ -622,6 +650,8 @@ static int edit_one(struct tree_ctx *t, const struct run_edit *e, unsigned origi
 		return edit_network_mode(t, e, origin);
 	case O_PORT:
 		return edit_port(t, e, origin);
+	case O_PRIVATE_USERS:
+		return edit_private_users(t, e, origin);
 	}
 	return 0;
 }
@@ -762,7 +792,8 @@ int options_load_spec(const struct run_cmdline *c, FILE *warn, struct spec **out
 	_cleanup_free_ const char **origins = xcalloc(c->n_edits + 1, sizeof(char *));
 	for (size_t i = 0; i < c->n_edits; i++)
 		origins[i] = c->edits[i].origin;
-	struct spec_load_opts opts = { .origins = origins, .n_origins = c->n_edits };
+	struct spec_load_opts opts = { .origins = origins, .n_origins = c->n_edits,
+				       .ownership = c->ownership };
 	return spec_load_tree_opts(tree, name, warn, &opts, out, err);
 }
 

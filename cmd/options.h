@@ -29,6 +29,7 @@ struct run_cmdline {
 	char **extra_argv;
 	struct run_edit *edits;   /* options that become spec members, in order */
 	size_t n_edits;
+	const char *ownership;    /* --private-users-ownership=map|chown, to the loader */
 };
 
 /* Parse argv (argv[0] is the verb); prints the error. */

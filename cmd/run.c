@@ -81,7 +81,9 @@ static const char plan_usage[] =
 	"  -b, --boot     plan a boot, as nsrun -b\n"
 	"  --private-network, --network-veth, --network-bridge=BR,\n"
 	"  -p, --port=[tcp:|udp:]HOSTPORT[:CONTAINERPORT]\n"
-	"                 as for running (nsrun --help): plan that run's network\n";
+	"                 as for running (nsrun --help): plan that run's network\n"
+	"  -U, --private-users=pick|N[:M]|no\n"
+	"                 the plan with that private user range (as nsrun -U)\n";
 
 int cmd_plan(int argc, char **argv)
 {

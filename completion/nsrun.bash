@@ -18,11 +18,12 @@ declare -gA _nsrun_opts=(
 	     -D=dir --directory=dir -M=machine --machine=machine --hostname=none --bind=none
 	     --bind-ro=none --tmpfs=none -E=none --setenv=none -u=none --user=none --chdir=none
 	     --read-only --capability=none --drop-capability=none --syscall-filter=none
-	     --register --no-register"
+	     --register --no-register
+	     -U --private-users=pick|no --private-users-ownership=map|chown"
 	[plan]="--json -v --verbose -b --boot --private-network --network-veth --network-bridge=none
-	        -p=none --port=none"
+	        -p=none --port=none -U --private-users=pick|no"
 	[check]="--no-host"
-	[spec]="--bundle=dir"
+	[spec]="--bundle=dir --rootless"
 	[analyze]="--no-pager -q --quiet --expand --json"
 	[create]="-b=dir --bundle=dir --pid-file=file --console-socket=file --preserve-fds=none
 	          --no-pivot --no-new-keyring"

@@ -646,7 +646,10 @@ static int devices_v1(struct hier *h, const struct plan *p, struct nsrun_error *
 
 static int apply_devices(struct cgroup_handle *h, ssize_t dev, const struct plan *p, struct nsrun_error *err)
 {
-	if (dev < 0)
+	/* Rootless, device rules need CAP_SYS_ADMIN nsrun does not have; the
+	 * container (in a user namespace) can only use the host's nodes bound
+	 * in, with their host permissions.  Rules the spec asks for fail. */
+	if (dev < 0 || (geteuid() != 0 && !p->cgroup->spec_devices))
 		return 0;
 	struct hier *hi = &h->v[dev];
 	if (!hi->v2) {
@@ -1171,6 +1174,31 @@ int cgroup_state_from_string(const char *s, struct cgroup_handle **out, struct n
 	return 0;
 }
 
+/* Boot in a user namespace: the container's root owns its cgroup in the
+ * hierarchies its systemd manages (cgroup2, v1 name=systemd) and the files
+ * the kernel lists as safe to delegate, so it runs its own subtree; the
+ * limits nsrun wrote stay nsrun's. */
+int cgroup_delegate(struct cgroup_handle *h, uid_t uid, gid_t gid, struct nsrun_error *err)
+{
+	static const char *const v2_files[] = { "cgroup.procs", "cgroup.threads",
+						"cgroup.subtree_control", NULL };
+	static const char *const v1_files[] = { "cgroup.procs", "tasks", "cgroup.clone_children",
+						"notify_on_release", NULL };
+	for (size_t i = 0; i < h->n; i++) {
+		struct hier *hi = &h->v[i];
+		if (!hi->v2 && !word_in(hi->controllers, "name=systemd", ","))
+			continue;
+		if (hier_fd(hi, err) < 0)
+			return -1;
+		if (fchown(hi->fd, uid, gid) < 0)
+			return nsrun_error_set(err, errno, "chown %s%s", hi->mount, hi->path);
+		for (const char *const *f = hi->v2 ? v2_files : v1_files; *f; f++)
+			if (fchownat(hi->fd, *f, uid, gid, 0) < 0 && errno != ENOENT)
+				return nsrun_error_set(err, errno, "chown %s%s/%s", hi->mount, hi->path, *f);
+	}
+	return 0;
+}
+
 /* ---- the step ---- */
 
 /* The systemd driver's scope (cgroups-systemd.c) is made by systemd around
@@ -1226,12 +1254,39 @@ int cgroup_adopt(const struct plan *p, const struct plan_cgroup *pc, pid_t membe
 	return 0;
 }
 
+/* Rootless, a cgroup nsrun may not make: with nothing to limit (an
+ * engine's cgroupsPath) it is only where the container would go, and
+ * without a delegated cgroup the container stays in nsrun's; limits are an
+ * error that says what is missing. */
+static int rootless_cgroup_failure(struct exec_ctx *c, struct nsrun_error *err)
+{
+	bool denied = exec_rootless() && (strstr(err->msg, "EACCES") || strstr(err->msg, "EPERM"));
+	if (denied && !c->plan->cgroup->n_writes && !c->plan->cgroup->spec_devices) {
+		if (getenv("NSRUN_DEBUG"))
+			fprintf(stderr, "nsrun: rootless: no cgroup (%s)\n", err->msg);
+		memset(err, 0, sizeof(*err));
+		c->cgroup = NULL;
+		return 0;
+	}
+	if (denied)
+		nsrun_error_prefix(err, "%s: running rootless, the spec's linux.resources (or "
+				   "cgroupsPath) need a cgroup delegated to you (your own cgroup "
+				   "writable in every hierarchy, as systemd's user@.service gives), "
+				   "and nsrun's is not: ", c->plan->spec->file);
+	return -1;
+}
+
 int step_cgroup(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	(void)s;
 	if (!c->plan->cgroup)
 		return 0;
-	if ((c->opts && c->opts->systemd_cgroup) || cgroup_path_is_systemd(c->plan->cgroup->path))
-		return cgroup_create_systemd(c->plan, c->proc_fd, &c->cgroup, err);
-	return cgroup_create(c->plan, c->proc_fd, &c->cgroup, err);
+	bool systemd = (c->opts && c->opts->systemd_cgroup) || cgroup_path_is_systemd(c->plan->cgroup->path);
+	if ((systemd ? cgroup_create_systemd(c->plan, c->proc_fd, &c->cgroup, err) :
+	     cgroup_create(c->plan, c->proc_fd, &c->cgroup, err)) < 0)
+		return rootless_cgroup_failure(c, err);
+	if (c->plan->boot && c->plan->new_userns)
+		return cgroup_delegate(c->cgroup, userns_host_root(c->plan, false),
+				       userns_host_root(c->plan, true), err);
+	return 0;
 }

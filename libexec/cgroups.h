@@ -74,6 +74,9 @@ int cgroup_systemd_stop(const char *unit, struct nsrun_error *err);
 int cgroup_systemd_update(const char *unit, const struct plan_cgroup *pc, bool *keep, struct nsrun_error *err);
 int cgroup_adopt(const struct plan *p, const struct plan_cgroup *pc, pid_t member, const char *unit,
 		 int proc_fd, struct cgroup_handle **out, struct nsrun_error *err);
+/* Boot in a user namespace: chown the container's cgroup in the systemd
+ * hierarchies (cgroup2, name=systemd) and its delegatable files. */
+int cgroup_delegate(struct cgroup_handle *h, uid_t uid, gid_t gid, struct nsrun_error *err);
 /* Forget the handle without touching the cgroup. */
 void cgroup_handle_free(struct cgroup_handle *h);
 

@@ -43,7 +43,8 @@ static int bind_host_node(struct exec_ctx *c, const struct plan_step *s, dev_t w
 int step_device(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	dev_t dev = makedev(s->dev_major, s->dev_minor);
-	if (s->dev_bind && s->dev_type != 'p')
+	/* rootless (inside an engine's user namespace too): no mknod either */
+	if ((s->dev_bind || exec_rootless()) && s->dev_type != 'p')
 		return bind_host_node(c, s, dev, err);
 	const char *base;
 	_cleanup_close_ int dir = parent_dir(c, s->path, &base, err);

@@ -41,6 +41,9 @@ struct exec_ctx {
 	                             keeps it after `create` to hand to `start` */
 	bool notify_ready;        /* parent: READY=1 was forwarded */
 	struct net_run *net;      /* parent: what the network steps made (net.h), or NULL */
+	int userns_lock_fd;       /* parent: the flock of the picked id range (userns.c), or -1 */
+	int idmap_root_fd;        /* the idmapped root (parent: made; child: received), or -1 */
+	int *bind_trees;          /* child, per step: an idmapped bind source received, or -1 */
 };
 
 typedef int (*step_fn)(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
@@ -50,7 +53,8 @@ enum sync_kind { SYNC_RELEASE = 1, SYNC_CONSOLE, SYNC_ERROR, SYNC_READY,
 		 SYNC_SECCOMP_LISTENER, /* with the fd of SCMP_ACT_NOTIFY's listener */
 		 SYNC_ENTERED, /* nsrun exec: status is the host pid of the process that entered the
 		                 pid namespace, with its pidfd; wait for it instead */
-		 SYNC_NOTIFY /* with the fd of the container's notify socket (notify.c) */ };
+		 SYNC_NOTIFY, /* with the fd of the container's notify socket (notify.c) */
+		 SYNC_IDMAP_TREE /* before release: an idmapped bind source for step `status` */ };
 struct sync_msg {
 	int kind;
 	int status;               /* SYNC_ERROR: exit status nsrun should use */
@@ -138,6 +142,24 @@ int step_seccomp(struct exec_ctx *c, const struct plan_step *s, struct nsrun_err
 int seccomp_preflight(struct exec_ctx *c, struct nsrun_error *err);
 int seccomp_forward_listener(struct exec_ctx *c, int listener, struct nsrun_error *err);
 void seccomp_progs_free(struct exec_ctx *c);
+
+/* userns.c: privateUsers.  _prepare (preflight): pick and lock a range,
+ * chown the tree when asked; the container root's host uid/gid; the
+ * delegated cgroups handed to it; a tree chowned to a range. */
+int userns_prepare(struct exec_ctx *c, struct nsrun_error *err);
+uint32_t userns_host_root(const struct plan *p, bool gid);
+/* Give the picked range back: remove its lock file, unlock. */
+void userns_release(struct exec_ctx *c);
+/* nsrun runs without CAP_SETUID in the host's user namespace and makes a
+ * new user namespace: maps written as the caller (or newuidmap). */
+bool userns_rootless(const struct plan *p);
+/* rootless.c: write the id maps as the caller (own ids; newuidmap and
+ * newgidmap for more); is setgroups denied in our user namespace? */
+int userns_rootless_maps(struct exec_ctx *c, struct nsrun_error *err);
+bool userns_setgroups_denied(const struct exec_ctx *c);
+int userns_rootless_pick(struct exec_ctx *c, struct nsrun_error *err);
+int userns_chown_tree(struct exec_ctx *c, uint32_t base, uint32_t count, struct nsrun_error *err);
+int step_idmap_root(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 
 /* Checks in the parent before anything is created; may mark steps skipped. */
 int exec_preflight(struct exec_ctx *c, struct nsrun_error *err);

@@ -59,6 +59,10 @@ void exec_probe_host(struct plan *p, FILE *warn);
  * annotation "run.nsrun.apparmor": "optional" made the probe skip it. */
 int exec_check_apparmor(const struct plan *p, struct nsrun_error *err);
 
+/* nsrun runs rootless: as a user other than root, or as root of a user
+ * namespace other than the host's (rootless podman).  libexec/rootless.c */
+bool exec_rootless(void);
+
 /* Re-execute nsrun from a sealed memfd copy of itself, unless already
  * running from one, so that no container process can ever reach (and
  * overwrite) the nsrun binary through /proc/PID/exe (SECURITY.md rule 5).

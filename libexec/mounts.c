@@ -237,13 +237,24 @@ static int mount_fs(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 
 static int mount_bind(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	_cleanup_close_ int tree = open_tree(AT_FDCWD, s->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-					     (s->recursive ? AT_RECURSIVE : 0));
+	/* opened before wait-parent in a user namespace (run.c); "idmap":
+	 * the idmapped copy nsrun made (userns.c) */
+	_cleanup_close_ int pre = c->ns_fds && c->ns_fds[c->step_index] >= 0 ?
+		TAKE_FD(c->ns_fds[c->step_index]) : -1;
+	_cleanup_close_ int tree = c->bind_trees && c->bind_trees[c->step_index] >= 0 ?
+		TAKE_FD(c->bind_trees[c->step_index]) :
+		open_tree(pre >= 0 ? pre : AT_FDCWD, pre >= 0 ? "" : s->source,
+			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (pre >= 0 ? AT_EMPTY_PATH : 0) |
+			  (s->recursive ? AT_RECURSIVE : 0));
 	struct stat st;
 	if (tree < 0)
 		return nsrun_error_set(err, errno, "open the bind source %s", s->source);
 	if (fstat(tree, &st) < 0)
 		return nsrun_error_set(err, errno, "stat %s", s->source);
+	/* the host's /sys bound in place of a sysfs (a user namespace without
+	 * a network namespace): the same rule as for a new sysfs */
+	struct statfs sf;
+	bool pseudo = fstatfs(tree, &sf) == 0 && (sf.f_type == SYSFS_MAGIC || sf.f_type == PROC_SUPER_MAGIC);
 	unsigned long long set = attrs_from_flags(s->flags), clr = attrs_from_flags(s->clear_flags);
 	if (sets_atime(s->flags))
 		clr |= MOUNT_ATTR__ATIME;
@@ -253,7 +264,8 @@ static int mount_bind(struct exec_ctx *c, const struct plan_step *s, struct nsru
 				  sizeof(attr)) < 0)
 			return nsrun_error_set(err, errno, "set the options of the bind mount");
 	}
-	_cleanup_close_ int target = mkpath_in_root(c->root_fd, s->path, !S_ISDIR(st.st_mode), err);
+	_cleanup_close_ int target = pseudo ? open_pseudo_target(c, s->path, err) :
+				     mkpath_in_root(c->root_fd, s->path, !S_ISDIR(st.st_mode), err);
 	if (target < 0)
 		return -1;
 	struct stat tst;
@@ -487,7 +499,9 @@ int step_rootfs_bind(struct exec_ctx *c, const struct plan_step *s, struct nsrun
 		return nsrun_error_prefix(err, "make the mount of %s private: ", s->path);
 	if (s->propagation && mount(NULL, "/", NULL, s->propagation, NULL) < 0)
 		return nsrun_error_set(err, errno, "make / private");
-	int tree = open_tree(c->rootfs_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+	/* privateUsers: the idmapped copy nsrun made (libexec/userns.c) */
+	int tree = c->idmap_root_fd >= 0 ? TAKE_FD(c->idmap_root_fd) :
+		   open_tree(c->rootfs_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
 			     AT_EMPTY_PATH);
 	if (tree < 0)
 		return nsrun_error_set(err, errno, "open the root filesystem %s", s->path);

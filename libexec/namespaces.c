@@ -110,6 +110,8 @@ static char *format_map(const struct spec_idmap *m, size_t n)
 int step_id_maps(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
 	(void)s;
+	if (userns_rootless(c->plan))
+		return userns_rootless_maps(c, err);
 	const struct spec_linux *l = &c->plan->spec->linux_;
 	_cleanup_free_ char *uid = format_map(l->uid_mappings, l->n_uid_mappings);
 	_cleanup_free_ char *gid = format_map(l->gid_mappings, l->n_gid_mappings);

@@ -91,8 +91,11 @@ int step_user(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error 
 	 * and clears keep-caps again. */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return nsrun_error_set(err, errno, "prctl(PR_SET_KEEPCAPS)");
-	if (setgroups(p->n_gids, (const gid_t *)p->gids) < 0)
-		return nsrun_error_set(err, errno, "setgroups");
+	if (setgroups(p->n_gids, (const gid_t *)p->gids) < 0 &&
+	    !(errno == EPERM && p->n_gids == 0 && userns_setgroups_denied(c)))
+		return nsrun_error_set(err, errno, "setgroups%s", userns_setgroups_denied(c) ?
+				       " (denied in this user namespace: nsrun runs rootless and "
+				       "mapped only your own gid)" : "");
 	if (setresgid(p->gid, p->gid, p->gid) < 0)
 		return nsrun_error_set(err, errno, "setresgid %u", p->gid);
 	if (setresuid(p->uid, p->uid, p->uid) < 0)

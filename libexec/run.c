@@ -31,6 +31,7 @@ static const step_fn step_table[STEP__MAX] = {
 	[STEP_ENTER_PIDNS] = step_enter_pidns,
 	[STEP_UNSHARE] = step_unshare,
 	[STEP_ID_MAPS] = step_id_maps,
+	[STEP_IDMAP_ROOT] = step_idmap_root,
 	[STEP_TIME_OFFSETS] = step_time_offsets,
 	[STEP_HOSTNAME] = step_hostname,
 	[STEP_DOMAINNAME] = step_domainname,
@@ -181,11 +182,18 @@ static void arm_pdeathsig(const struct exec_ctx *c)
 static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 {
 	struct nsrun_error err = { 0 };
-	/* Nothing inside may ptrace or open /proc/PID/exe of nsrun (rule 5). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* Nothing inside may ptrace or open /proc/PID/exe of nsrun (rule 5).
+	 * Rootless, the caller must still open our uid_map (and newuidmap
+	 * checks who owns /proc/PID): then it is done after wait-parent,
+	 * before anything of the container runs. */
+	bool rootless = userns_rootless(c->plan);
+	if (!rootless)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* the state lock belongs to the nsrun command, not to the container */
 	if (c->opts->lock_fd >= 0)
 		close(c->opts->lock_fd);
+	if (c->userns_lock_fd >= 0)
+		close(c->userns_lock_fd);
 	/* In the foreground the container dies with nsrun; after `create`
 	 * it outlives it by design. */
 	arm_pdeathsig(c);
@@ -213,8 +221,16 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 		c->rootfs_fd = fd;
 	}
 	c->ns_fds = xcalloc(c->plan->n_steps, sizeof(int));
+	c->bind_trees = xcalloc(c->plan->n_steps, sizeof(int));
 	for (size_t i = 0; i < c->plan->n_steps; i++) {
 		c->ns_fds[i] = -1;
+		c->bind_trees[i] = -1;
+		/* In a new user namespace our ids change at wait-parent: open
+		 * bind sources now, as the host's root (below dirs only it may
+		 * search); the bind itself is made in its step. */
+		const struct plan_step *b = &c->plan->steps[i];
+		if (c->plan->new_userns && b->kind == STEP_MOUNT && b->mount_kind == MOUNT_BIND)
+			c->ns_fds[i] = open(b->source, O_PATH | O_CLOEXEC);
 		if (c->plan->steps[i].kind != STEP_JOIN_NS)
 			continue;
 		c->ns_fds[i] = open(c->plan->steps[i].path, O_RDONLY | O_CLOEXEC);
@@ -231,8 +247,17 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 		if (s->kind == STEP_WAIT_PARENT) {
 			struct sync_msg m;
 			int fd;
-			if (sync_recv(c->sync_fd, &m, &fd) != 1 || m.kind != SYNC_RELEASE)
+			int got;
+			/* idmapped bind sources (userns.c) come first */
+			while ((got = sync_recv(c->sync_fd, &m, &fd)) == 1 && m.kind == SYNC_IDMAP_TREE &&
+			       fd >= 0 && m.status >= 0 && (size_t)m.status < c->plan->n_steps)
+				c->bind_trees[m.status] = fd;
+			if (got != 1 || m.kind != SYNC_RELEASE)
 				_exit(NSRUN_EXIT_FAILURE);
+			if (fd >= 0) /* the idmapped root (privateUsers) */
+				c->idmap_root_fd = fd;
+			if (rootless)
+				prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 			/* Become root of the new user namespace, so that what the
 			 * setup creates is owned by a mapped id. */
 			if (c->plan->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
@@ -452,8 +477,12 @@ static int parent_setup(struct exec_ctx *c, const struct exec_options *o, struct
 		    s->kind == STEP_CGROUP)
 			continue;
 		if (s->kind == STEP_RELEASE) {
+			/* with the idmapped root (privateUsers, userns.c) */
 			struct sync_msg m = { .kind = SYNC_RELEASE };
-			if (sync_send(c->sync_fd, &m, -1) < 0) {
+			int sent = sync_send(c->sync_fd, &m, c->idmap_root_fd);
+			if (c->idmap_root_fd >= 0)
+				close(TAKE_FD(c->idmap_root_fd));
+			if (sent < 0) {
 				/* it failed before: what it said is waiting for us */
 				int e = errno, fd;
 				if (sync_recv(c->sync_fd, &m, &fd) == 1 && m.kind == SYNC_ERROR) {
@@ -510,14 +539,15 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 {
 	struct exec_ctx c = { .plan = p, .sync_fd = -1, .proc_fd = -1, .root_fd = -1, .rootfs_fd = -1,
 			      .console_slave = -1, .child = -1, .pidfd = -1, .console_master = -1,
-			      .mask_mnt = -1, .late_error_fd = -1, .notify_fd = -1, .opts = o };
+			      .mask_mnt = -1, .late_error_fd = -1, .notify_fd = -1, .opts = o,
+			      .userns_lock_fd = -1, .idmap_root_fd = -1 };
 	int sv[2] = { -1, -1 };
 	int own_pidns = -1, own_timens = -1;
 	int r = -1;
 	if (exec_preflight(&c, err) < 0)
 		goto out;
 	c.proc_fd = open_verified_procfs(err);
-	if (c.proc_fd < 0)
+	if (c.proc_fd < 0 || userns_prepare(&c, err) < 0)
 		goto out;
 	/* Joining pid and time namespaces "for children" must not outlive the
 	 * clone: hooks and everything else nsrun forks stay in its own. */
@@ -565,7 +595,9 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 	for (size_t i = 0; i < p->n_steps; i++) {
 		int fd = p->steps[i].kind != STEP_JOIN_NS_EARLY ? -1 :
 			 p->steps[i].ns_flags == CLONE_NEWPID ? own_pidns : own_timens;
-		if (fd >= 0 && setns(fd, p->steps[i].ns_flags) < 0) {
+		/* rootless, the way back up to an ancestor's namespace is
+		 * closed (EPERM): nsrun then stays where it joined */
+		if (fd >= 0 && setns(fd, p->steps[i].ns_flags) < 0 && !(errno == EPERM && exec_rootless())) {
 			nsrun_error_set(err, errno, "return to nsrun's own %s namespace",
 					spec_namespace_name(p->steps[i].ns_flags));
 			reap(&c);
@@ -673,6 +705,9 @@ out:
 			close(sv[i]);
 	if (c.proc_fd >= 0)
 		close(c.proc_fd);
+	userns_release(&c);
+	if (c.idmap_root_fd >= 0)
+		close(c.idmap_root_fd);
 	if (c.rootfs_fd >= 0)
 		close(c.rootfs_fd);
 	if (c.pidfd >= 0)

@@ -847,7 +847,8 @@ static int dec_top(struct dec *d, struct spec *s, const struct json_node *root)
 		dec_pop(d, old);
 	}
 	if (dec_get_bool(d, &o, "boot", &s->boot) < 0 ||
-	    dec_get_string(d, &o, "machine", &s->machine_name) < 0)
+	    dec_get_string(d, &o, "machine", &s->machine_name) < 0 ||
+	    dec_private_users(d, s, &o) < 0)
 		return -1;
 	if ((m = dec_member(&o, "network"))) {
 		old = dec_push_key(d, "network");
@@ -979,6 +980,8 @@ int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
 		return -1;
 	if (opts && opts->boot)
 		s->boot = true; /* nsrun --boot */
+	if (spec_private_users_from_opts(&d, s, opts) < 0)
+		return -1;
 	d.ptr_len = 0;
 	d.ptr[0] = '\0';
 	if (spec_validate(&d, s) < 0)

@@ -91,4 +91,12 @@ int dec_resources(struct dec *d, struct spec_resources *r, const struct json_nod
 int dec_cgroups_path(struct dec *d, struct spec_linux *l, const struct json_node *n);
 void spec_resources_free(struct spec_resources *r);
 
+/* "privateUsers" (spec/decode-userns.c): decode the member; after the
+ * short spec's defaults, turn it into a user namespace and mappings (or
+ * refuse what contradicts it). */
+int dec_private_users(struct dec *d, struct spec *s, struct dec_obj *o);
+int spec_private_users_apply(struct dec *d, struct spec *s);
+/* The command line's -U / --private-users-ownership onto s (before validation). */
+int spec_private_users_from_opts(struct dec *d, struct spec *s, const struct spec_load_opts *opts);
+
 #endif

@@ -9,7 +9,7 @@
 
 static const char *const step_names[STEP__MAX] = {
 	[STEP_JOIN_NS_EARLY] = "join-namespace", [STEP_CGROUP] = "cgroup", [STEP_CLONE] = "clone",
-	[STEP_ID_MAPS] = "id-maps", [STEP_RELEASE] = "release",
+	[STEP_ID_MAPS] = "id-maps", [STEP_IDMAP_ROOT] = "idmap-root", [STEP_RELEASE] = "release",
 	[STEP_WAIT_PARENT] = "wait-parent", [STEP_JOIN_NS] = "join-namespace", [STEP_ENTER_PIDNS] = "enter",
 	[STEP_UNSHARE] = "unshare", [STEP_TIME_OFFSETS] = "time-offsets",
 	[STEP_HOSTNAME] = "hostname", [STEP_DOMAINNAME] = "domainname",
@@ -151,6 +151,8 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 		break;
 	case STEP_ID_MAPS: {
 		const struct spec_linux *l = &p->spec->linux_;
+		if (plan_userns_describe_maps(p, f))
+			break;
 		fputs("uid_map", f);
 		for (size_t i = 0; i < l->n_uid_mappings; i++)
 			fprintf(f, " %u:%u:%u", l->uid_mappings[i].container_id, l->uid_mappings[i].host_id,
@@ -193,9 +195,13 @@ void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f
 		fprintf(f, "bind %s onto itself%s", s->path, s->propagation & MS_PRIVATE ?
 			" (the mount it is on and / made private first, for pivot_root)" : "");
 		break;
+	case STEP_IDMAP_ROOT:
+		plan_userns_describe_idmap(p, s, f);
+		break;
 	case STEP_MOUNT:
 		if (s->mount_kind == MOUNT_BIND)
-			fprintf(f, "%s %s -> %s", s->recursive ? "rbind" : "bind", s->source, s->path);
+			fprintf(f, "%s %s -> %s%s", s->recursive ? "rbind" : "bind", s->source, s->path,
+				s->idmap ? " (idmapped by nsrun, step idmap-root)" : "");
 		else if (s->mount_kind == MOUNT_CGROUP && s->delegate)
 			fprintf(f, "cgroup -> %s (cgroup2, or each v1 hierarchy of the host; boot: the "
 				"cgroup2 and name=systemd hierarchies writable, the controllers and the "
@@ -388,6 +394,7 @@ static void print_plan(const struct plan *p, bool verbose, FILE *f)
 			"second one or the stop timeout SIGKILL; PID 1 killed by SIGINT (poweroff, halt) "
 			"ends nsrun with 0, by SIGHUP (reboot) starts the container again%s\n",
 			p->uuid_env >= 0 ? "; container_uuid= gets a new random UUID at each start" : "");
+	plan_userns_describe(p, f);
 	if (p->mount_label)
 		fprintf(f, "# mount label %s: context= on the tmpfs, devpts and mqueue mounts nsrun makes%s%s\n",
 			p->mount_label, p->mount_label_skip ? " -- skipped: " : "",
@@ -427,6 +434,7 @@ void plan_print_json(const struct plan *p, FILE *f)
 	if (p->boot)
 		fputs(",\"boot\":true", f);
 	json_kv_str(f, "rootfs", p->rootfs);
+	plan_userns_json(p, f);
 	fputs(",\"steps\":[", f);
 	for (size_t i = 0; i < p->n_steps; i++) {
 		const struct plan_step *s = &p->steps[i];

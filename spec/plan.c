@@ -32,7 +32,7 @@ static const struct mount_opt mount_opts[] = {
 	{ "defaults", 0, 0, 0 },
 };
 
-static const char *const refused_opts[] = { "remount", "move", "idmap", "ridmap",
+static const char *const refused_opts[] = { "remount", "move",
 					    "copy-symlink", "z", "Z", "userxattr" };
 
 int plan_parse_mount_options(const struct spec_strv *opts, struct plan_step *step,
@@ -44,6 +44,11 @@ int plan_parse_mount_options(const struct spec_strv *opts, struct plan_step *ste
 		const char *o = opts->v[i];
 		if (strcmp(o, "tmpcopyup") == 0) {
 			step->copy_up = true;
+			continue;
+		}
+		if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0) {
+			step->idmap = true;
+			step->recursive |= o[0] == 'r';
 			continue;
 		}
 		if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0) {
@@ -92,6 +97,7 @@ static struct plan_step *add_step(struct plan *p, enum plan_step_kind kind)
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
 	s->in_parent = kind == STEP_JOIN_NS_EARLY || kind == STEP_CLONE || kind == STEP_ID_MAPS ||
+		       kind == STEP_IDMAP_ROOT ||
 		       kind == STEP_RELEASE || kind == STEP_CGROUP || kind == STEP_WAIT_CHILD;
 	return s;
 }
@@ -202,6 +208,9 @@ static void plan_namespaces(struct plan *p, const struct spec *s)
 	st->ns_flags = p->clone_flags;
 	if (p->new_userns)
 		add_step(p, STEP_ID_MAPS);
+	/* (the idmapped bind mounts are added to it once the mounts are planned) */
+	if (p->new_userns && plan_wants_idmap_root(s))
+		add_step(p, STEP_IDMAP_ROOT)->path = xstrdup(p->rootfs);
 	bool net = plan_network_parent_steps(p);
 	if (p->new_userns || cgroup || net) {
 		add_step(p, STEP_RELEASE);
@@ -294,6 +303,8 @@ static int plan_mount(struct plan *p, const struct spec *s, const struct spec_mo
 		 * one) the container's systemd manages its own subtree */
 		st->delegate = s->boot;
 	}
+	if (plan_userns_mount(p, s, st, idx, err) < 0)
+		return -1;
 	/* sysfs can only be mounted by the owner of the network namespace:
 	 * in a new user namespace without a new network namespace, bind the
 	 * host's /sys instead, read-only. */
@@ -444,6 +455,8 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	}
 	if (dev_tmpfs && !devices_done)
 		plan_devices(p, s);
+	if (plan_userns_idmap_binds(p, err) < 0)
+		return -1;
 	if (s->boot)
 		add_step(p, STEP_RUN_HOST)->path = xstrdup("/run/host");
 	plan_network_child_steps(p);

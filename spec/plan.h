@@ -13,6 +13,7 @@ enum plan_step_kind {
 	STEP_CGROUP,          /* parent, before clone: create the cgroup, write limits (plan->cgroup) */
 	STEP_CLONE,           /* parent: one clone3() with all new-namespace flags */
 	STEP_ID_MAPS,         /* parent: write uid_map/gid_map of the child */
+	STEP_IDMAP_ROOT,      /* parent: root.path idmapped to the child's user namespace (privateUsers) */
 	STEP_RELEASE,         /* parent: let the child go on */
 	STEP_WAIT_PARENT,     /* child: wait for STEP_RELEASE */
 	STEP_JOIN_NS,         /* child: setns() into a namespace given by path */
@@ -141,6 +142,8 @@ struct plan_step {
 	bool recursive;           /* rbind */
 	bool copy_up;             /* tmpcopyup: a tmpfs starts with a copy of what it covers */
 	bool dest_is_file;        /* create a file (not a directory) as the mountpoint */
+	bool idmap;               /* MOUNT_BIND, option "idmap"/"ridmap": idmapped to the container's
+	                             user namespace by nsrun (STEP_IDMAP_ROOT) */
 	bool delegate;            /* MOUNT_CGROUP, boot: the container's systemd hierarchies
 	                             (cgroup2, v1 name=systemd) writable, the rest read-only */
 	unsigned long flags;      /* MS_* for the mount; MS_RDONLY etc. */
@@ -229,6 +232,29 @@ struct plan {
 	ssize_t uuid_env;         /* index in envp of "container_uuid=", which the executor
 	                             completes with a new random UUID at start; -1: none */
 };
+
+/* spec/plan-userns.c: privateUsers in the plan: the "# users:" line of
+ * `nsrun plan`, whether the root gets an idmapped mount, the id-maps
+ * step's text for a range picked at start. */
+void plan_userns_describe(const struct plan *p, FILE *f);
+bool plan_wants_idmap_root(const struct spec *s);
+bool plan_has_idmap_binds(const struct plan *p);
+void plan_userns_describe_idmap(const struct plan *p, const struct plan_step *s, FILE *f);
+/* Check the "idmap" binds (a bind mount, a new user namespace) and make
+ * sure STEP_IDMAP_ROOT is there to make them. */
+int plan_userns_idmap_binds(struct plan *p, struct nsrun_error *err);
+bool plan_userns_describe_maps(const struct plan *p, FILE *f);
+void plan_userns_json(const struct plan *p, FILE *f);
+/* A mount that a new user namespace cannot make without a namespace of
+ * its own (proc without a pid namespace, mqueue without an ipc namespace)
+ * is an error naming the mount. */
+int plan_userns_mount(struct plan *p, const struct spec *s, struct plan_step *st, size_t idx,
+		      struct nsrun_error *err);
+/* The name a picked range is stable for: machine, else hostname, else
+ * the root directory's name. */
+const char *plan_userns_name(const struct spec *s);
+#define PLAN_USERNS_FIRST 0x80000u     /* picked ranges: from 524288 ... */
+#define PLAN_USERNS_END 0x70000000u    /* ... to below 1879048192 */
 
 /* Build the plan.  Takes ownership of `spec`, also on failure.
  * `args_override` (argc > 0) replaces process.args. */

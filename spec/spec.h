@@ -216,6 +216,19 @@ struct spec_add {
 	struct spec_pos pos;
 };
 
+/* nsrun "privateUsers" (and -U / --private-users): a user namespace whose
+ * ids 0..count-1 are a private host range (spec/decode-userns.c). */
+enum spec_private_users_mode { PRIVATE_USERS_UNSET, PRIVATE_USERS_NO, PRIVATE_USERS_PICK,
+			       PRIVATE_USERS_FIXED };
+#define SPEC_PRIVATE_USERS_COUNT 65536u   /* ids in a picked range, and the default count */
+struct spec_private_users {
+	enum spec_private_users_mode mode;
+	uint32_t uid, count;      /* FIXED: host id of container id 0; the number of ids */
+	bool defaulted;           /* a short spec without the member: "pick" */
+	bool chown;               /* --private-users-ownership=chown: chown the tree once */
+	struct spec_pos pos;
+};
+
 struct spec {
 	char *file;               /* the spec file as given */
 	char *dir;                /* its directory: root.path is relative to it */
@@ -237,6 +250,7 @@ struct spec {
 	struct spec_network *network; /* "network" or the command line (spec/network.h) */
 	bool no_register;         /* "register": false (nsrun --no-register) */
 	struct spec_add add;
+	struct spec_private_users private_users;
 	/* members parsed but refused at validation until they are implemented */
 	struct spec_unsupported *unsupported; size_t n_unsupported;
 	/* true when the spec looks like a full OCI bundle (see spec_is_minimal) */
@@ -258,7 +272,11 @@ struct spec_load_opts {
 	 * '/a:/b:xx'") instead of a position in the file. */
 	const char *const *origins;
 	size_t n_origins;
+	const char *ownership;    /* --private-users-ownership=map|chown */
 };
+/* Parse "pick", "no", "N" or "N:M" (a --private-users value) into *out;
+ * returns NULL, or why the value is wrong. */
+const char *spec_parse_private_users(const char *v, struct spec_private_users *out);
 int spec_load_file_opts(const char *path, FILE *warn, const struct spec_load_opts *opts,
 			struct spec **out, struct nsrun_error *err);
 int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,

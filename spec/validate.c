@@ -485,6 +485,10 @@ int spec_validate(struct dec *d, struct spec *s)
 		return dec_fail_at(d, s->unsupported[0].pos, s->unsupported[0].pointer,
 				   "not supported yet by nsrun %s", NSRUN_VERSION);
 	s->minimal = s->oci_version == NULL;
+	/* first: the defaults below depend on whether there is a user
+	 * namespace (CAP_SYS_ADMIN only inside one) */
+	if (spec_private_users_apply(d, s) < 0)
+		return -1;
 	if (s->boot)
 		fill_boot_defaults(s);
 	if (s->minimal)

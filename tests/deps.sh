@@ -8,7 +8,7 @@ busybox-static util-linux procps iproute2 python3 python3-jsonschema
 clang libclang-rt-14-dev systemd podman runc debootstrap tmux keyutils
 containerd mandoc libsystemd-dev bash-completion
 libmnl-dev libnftables-dev dnsmasq-base nftables
-zstd e2fsprogs tar"
+zstd e2fsprogs tar uidmap slirp4netns fuse-overlayfs"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

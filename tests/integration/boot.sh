@@ -152,7 +152,7 @@ unlike "$(cat "$TMP/err")" "." "busybox: nothing on stderr"
 
 # /proc/sys/net with a network namespace of its own
 spec "$TMP/net.json" '{"root": {"path": "bb"}, "boot": true, "linux": {"namespaces": [
-	{"type": "mount"}, {"type": "pid"}, {"type": "uts"}, {"type": "network"}, {"type": "cgroup"}]}}'
+	{"type": "mount"}, {"type": "pid"}, {"type": "uts"}, {"type": "ipc"}, {"type": "network"}, {"type": "cgroup"}]}}'
 rm -f "$BB/var/boots"
 out=$(timeout 60 "$NSRUN" "$TMP/net.json" </dev/null 2>&1 | tr -d '\r')
 like "$out" "proc-sys-net: writable" "busybox: /proc/sys/net is writable with a private network (and CAP_NET_ADMIN)"
@@ -323,6 +323,14 @@ if [ -x "$DEBIAN_CACHE/usr/lib/systemd/systemd" ]; then
 	is "$failed" "" "Debian: no failed units"
 	[ -n "$failed" ] && nsenter -t "$cpid" -a journalctl -b -p warning --no-pager 2>&1 | tail -20 | sed 's/^/#   /'
 	is "$(nsenter -t "$cpid" -a systemd-detect-virt -c 2>&1)" container-other "Debian: systemd sees a container"
+	# a short spec: a private user range (privateUsers "pick", README "Private users")
+	ubase=$(awk '{print $2}' /proc/"$cpid"/uid_map)
+	is "$(nsenter -t "$cpid" -a cat /proc/self/uid_map 2>&1 | tr -s ' ' | sed 's/^ //')" "0 $ubase 65536" \
+		"Debian: in a user namespace, /proc/self/uid_map inside shows the picked range ($ubase)"
+	ok $([ "$ubase" -ge 524288 ] && [ $((ubase % 65536)) = 0 ] && echo 0 || echo 1) "Debian: the range is 65536-aligned, not the host's"
+	is "$(stat -c %u /sys/fs/cgroup/systemd/nsrun-"$npid" 2>/dev/null || stat -c %u /sys/fs/cgroup/nsrun-"$npid")" "$ubase" \
+		"Debian: its delegated cgroup belongs to the container's root"
+	is "$(stat -c %u "$DEB/etc/machine-id")" 0 "Debian: files it writes stay owned by 0 on disk (idmapped root)"
 	env1=$(tr '\0' '\n' </proc/"$cpid"/environ)
 	uuid=$(sed -n 's/^container_uuid=//p' <<<"$env1")
 	like "$env1" "^container=nsrun$" "Debian: container=nsrun in PID 1's environment"

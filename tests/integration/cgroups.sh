@@ -36,9 +36,12 @@ no_leftovers() { # NAME
 
 # A spec with its own cgroup namespace and OCI's "cgroup" mount (read-only):
 # cgspec FILE ARGS_JSON [MEMBERS_OF_LINUX]
+# (as the host's root, privateUsers "no": the device rules are tested with
+# mknod, which a private user range cannot do at all)
 cgspec() {
 	spec "$1" "{
   \"root\": {\"path\": \"$RF\"},
+  \"privateUsers\": \"no\",
   \"process\": {\"args\": $2},
   \"mounts\": [
     {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},
@@ -228,7 +231,7 @@ is "$(run "$TMP/u.json" 2>&1)" "0
 no_leftovers "user namespace"
 
 # --- leftovers: processes that outlive PID 1 are killed with the cgroup ----
-spec "$TMP/l.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"sh\",\"-c\",\"sleep 3017$$ & echo started\"]},
+spec "$TMP/l.json" "{\"root\": {\"path\": \"$RF\"}, \"privateUsers\": \"no\", \"process\": {\"args\": [\"sh\",\"-c\",\"sleep 3017$$ & echo started\"]},
   \"linux\": {\"namespaces\": [{\"type\": \"mount\"}], \"resources\": {\"pids\": {\"limit\": 20}}}}"
 out=$(run "$TMP/l.json" 2>&1)
 is "$out" started "no pid namespace: the container leaves a background process"
@@ -350,7 +353,7 @@ echo "daemon $! deep $n"
 grep -c '/d1/.*/d80$' /proc/$!/cgroup
 SH
 spec "$TMP/deep.json" "{
-  \"root\": {\"path\": \"$RF\"},
+  \"root\": {\"path\": \"$RF\"}, \"privateUsers\": \"no\",
   \"process\": {\"args\": [\"sh\", \"/deep.sh\"]},
   \"mounts\": [
     {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},

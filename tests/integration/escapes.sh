@@ -154,7 +154,8 @@ exec 7<&- 8>&- 9<&- 21<&- 100<&-
 fresh_rootfs exe
 cp "$NSRUN" "$TMP/nsrun-copy"
 sum=$(sha256sum <"$TMP/nsrun-copy")
-spec "$TMP/e.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"sh\", \"-c\", \"/t/exe-attack \$PPID /report; readlink /proc/\$PPID/exe\"]},
+# (as the host's root, privateUsers "no": the worst case)
+spec "$TMP/e.json" "{\"root\": {\"path\": \"$RF\"}, \"privateUsers\": \"no\", \"process\": {\"args\": [\"sh\", \"-c\", \"/t/exe-attack \$PPID /report; readlink /proc/\$PPID/exe\"]},
  \"linux\": {\"namespaces\": [{\"type\":\"mount\"},{\"type\":\"uts\"}]}}"
 out=$("$TMP/nsrun-copy" "$TMP/e.json" 2>&1)
 like "$out" "open for writing: (ETXTBSY|EACCES|EPERM)" "/proc/<nsrun>/exe: opening it for writing fails"
@@ -442,7 +443,7 @@ tiocsti() { # tiocsti SPEC: what the helper printed, then "got=[LINE]"
 fresh_rootfs tty
 # (a short spec's defaults have no CAP_SYS_ADMIN without a user namespace: given here)
 SA='"capabilities": {"bounding": ["CAP_SYS_ADMIN"], "effective": ["CAP_SYS_ADMIN"], "permitted": ["CAP_SYS_ADMIN"]}'
-spec "$TMP/ti.json" "{\"root\": {\"path\": \"$RF\"}, \"process\": {\"args\": [\"/t/tiocsti\", \"echo INJECTED\\n\"], $SA}}"
+spec "$TMP/ti.json" "{\"root\": {\"path\": \"$RF\"}, \"privateUsers\": \"no\", \"process\": {\"args\": [\"/t/tiocsti\", \"echo INJECTED\\n\"], $SA}}"
 out=$(tiocsti "$TMP/ti.json")
 like "$out" "fd 0: EPERM" "TIOCSTI (minimal spec, root with CAP_SYS_ADMIN): refused"
 like "$out" "got=\[\]" "TIOCSTI (minimal spec): nothing reached the caller's terminal"
@@ -501,7 +502,9 @@ release_agents() { for h in memory pids systemd; do cat "/sys/fs/cgroup/$h/relea
 RA_BEFORE=$(release_agents)
 CORE_BEFORE=$(cat /proc/sys/kernel/core_pattern)
 fresh_rootfs short
-minimal_spec "$TMP/short.json" '["true"]'
+# (privateUsers "no": a short spec's default private range is the subject
+# of tests/integration/userns.sh, which makes the same attempts there)
+minimal_spec "$TMP/short.json" '["true"]' '"privateUsers": "no"'
 sed -i "s|$ROOTFS|$RF|" "$TMP/short.json"
 plan=$(run plan "$TMP/short.json")
 like "$plan" "clone +new namespaces: [a-z ]*cgroup|unshare +unshare cgroup" "short spec: nsrun plan shows a new cgroup namespace"
@@ -592,8 +595,8 @@ mount --bind "$NSDIR" "$NSDIR" && mount --make-private "$NSDIR" && touch "$NSDIR
 shared_in_ns() { nsenter --mount="$NSDIR/mnt" grep -c ' shared:' /proc/self/mountinfo; }
 shared_before=$(shared_in_ns)
 ok "$([ "$shared_before" -gt 0 ]; echo $?)" "joined mount namespace: made with $shared_before shared mounts"
-join_spec() { # join_spec FILE ARGS_JSON [MOUNTS_JSON]
-	minimal_spec "$1" "$2" "\"linux\": {\"namespaces\": [{\"type\": \"mount\", \"path\": \"$NSDIR/mnt\"},
+join_spec() { # join_spec FILE ARGS_JSON [MOUNTS_JSON] (as the host's root: a joined namespace is the host's)
+	minimal_spec "$1" "$2" "\"privateUsers\": \"no\", \"linux\": {\"namespaces\": [{\"type\": \"mount\", \"path\": \"$NSDIR/mnt\"},
 	 {\"type\": \"pid\"}, {\"type\": \"uts\"}]}${3:+, \"mounts\": $3}"
 }
 join_spec "$TMP/j.json" '["true"]' "[{\"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"$TMP/nsrun-no-such-dir\"}]"

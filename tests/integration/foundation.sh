@@ -89,8 +89,11 @@ spec "$TMP/s.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"args\": 
 out=$(run "$TMP/s.json" 2>&1)
 is "$out" mounted "a mount inside the container works (with CAP_SYS_ADMIN given)"
 is "$(host_mounts)" "$before" "and does not appear on the host"
+minimal_spec "$TMP/s.json" '["sh","-c","mount -t tmpfs inner /mnt && echo mounted"]' '"privateUsers": "no"'
+like "$(run "$TMP/s.json" 2>&1)" "permission denied" "a short spec with privateUsers \"no\": no mount (no CAP_SYS_ADMIN without a user namespace)"
 minimal_spec "$TMP/s.json" '["sh","-c","mount -t tmpfs inner /mnt && echo mounted"]'
-like "$(run "$TMP/s.json" 2>&1)" "permission denied" "a short spec's defaults: no mount (no CAP_SYS_ADMIN without a user namespace)"
+is "$(run "$TMP/s.json" 2>&1)" mounted "a short spec's defaults: a mount inside works (CAP_SYS_ADMIN in its private user range)"
+is "$(host_mounts)" "$before" "and does not appear on the host either"
 
 mkdir -p "$TMP/data"; echo "bound content" >"$TMP/data/file"
 spec "$TMP/s.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"args\": [\"sh\",\"-c\",\"cat /data/file; echo x > /data/new 2>&1; grep ' /data ' /proc/self/mounts\"]},
@@ -130,7 +133,9 @@ like "$out" "/proc/self/fd" "/dev/fd links to /proc/self/fd"
 like "$out" "pts/ptmx" "/dev/ptmx links to pts/ptmx"
 like "$out" "null-ok" "/dev/null is usable"
 
-spec "$TMP/s.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"process\": {\"args\": [\"sh\",\"-c\",\"ls -l /dev/mydev | cut -c1-10; stat -c '%t:%T %u:%g' /dev/mydev\"]},
+# nodes are made by mknod only as the host's root (privateUsers "no"; a
+# private user range binds the host's node of the same path instead)
+spec "$TMP/s.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"privateUsers\": \"no\", \"process\": {\"args\": [\"sh\",\"-c\",\"ls -l /dev/mydev | cut -c1-10; stat -c '%t:%T %u:%g' /dev/mydev\"]},
   \"linux\": {\"devices\": [{\"path\": \"/dev/mydev\", \"type\": \"c\", \"major\": 1, \"minor\": 7, \"fileMode\": 432, \"uid\": 1000, \"gid\": 1000}]}}"
 out=$(run "$TMP/s.json" 2>&1)
 like "$out" "crw-rw----" "linux.devices: the node has the spec's mode"
@@ -138,7 +143,7 @@ like "$out" "1:7 1000:1000" "linux.devices: the spec's numbers and owner"
 
 # --- plan and check ---------------------------------------------------------
 out=$(run plan "$EX/hello.json" 2>&1)
-like "$out" "clone +new namespaces: mount pid uts ipc" "plan shows the namespaces a minimal spec gets"
+like "$out" "clone +new namespaces: user mount pid uts ipc" "plan shows the namespaces a minimal spec gets (a user namespace: privateUsers \"pick\")"
 like "$out" "pivot-root" "plan shows pivot_root"
 run check "$EX/hello.json"; is "$?" 0 "check accepts the example"
 out=$(run plan --json "$EX/hello.json" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["steps"][-1]["kind"])' 2>&1)

@@ -52,7 +52,8 @@ OUT=$TMP/out
 mkdir -p "$OUT" "$TMP/www"
 chmod 755 "$TMP"
 echo "hello from the container" >"$TMP/www/index.html"
-mounts_out='"mounts": [{"destination": "/out", "type": "bind", "source": "'$OUT'", "options": ["rbind"]},
+# (the containers run in their private user range: "idmap" lets their root write the host's directory)
+mounts_out='"mounts": [{"destination": "/out", "type": "bind", "source": "'$OUT'", "options": ["rbind", "idmap"]},
 	{"destination": "/www", "type": "bind", "source": "'$TMP/www'", "options": ["rbind", "ro"]}]'
 
 # --- validation ------------------------------------------------------------------
@@ -216,7 +217,7 @@ if [ -x "$DEBIAN_CACHE/usr/bin/perl" ]; then
 	chmod 755 "$DEB"
 	cp -a "$DEBIAN_CACHE/." "$DEB/"
 	perl_echo='use Socket; socket(S, PF_INET6, SOCK_DGRAM, 0) or die; bind(S, pack_sockaddr_in6(9000, Socket::IN6ADDR_ANY())) or die; open(R, ">/out/ready"); close(R); while (my $p = recv(S, my $m, 100, 0)) { send(S, "echo:$m", 0, $p) }'
-	spec "$TMP/udp.json" '{"root": {"path": "'$DEB'"}, "mounts": [{"destination": "/out", "type": "bind", "source": "'$OUT'", "options": ["rbind"]}],
+	spec "$TMP/udp.json" '{"root": {"path": "'$DEB'"}, "mounts": [{"destination": "/out", "type": "bind", "source": "'$OUT'", "options": ["rbind", "idmap"]}],
 	 "process": {"args": ["sh", "-c", "perl -e \"$0\" & while [ ! -e /out/stop ]; do sleep 0.05; done", '"$(printf '%s' "$perl_echo" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')"']},
 	 "network": {"hostInterface": "vn-udp'$$'",
 	   "addresses": {"host": ["192.0.2.1/24", "2001:db8::1/64"], "container": ["192.0.2.2/24", "2001:db8::2/64"]},
@@ -343,7 +344,7 @@ mkdir -p "$TMP/rb"
 spec "$TMP/rb.json" '{"root": {"path": "'$ROOTFS'"}, "boot": true,
  "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
    {"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["newinstance", "ptmxmode=0666"]},
-   {"destination": "/rb", "type": "bind", "source": "'$TMP/rb'", "options": ["rbind"]}],
+   {"destination": "/rb", "type": "bind", "source": "'$TMP/rb'", "options": ["rbind", "idmap"]}],
  "process": {"args": ["sh", "-c", "ip -o -4 addr show host0 | cut -d\\  -f2,7 >> /rb/log; if [ -e /rb/once ]; then poweroff -f; else touch /rb/once; reboot -f; fi"]},
  "network": {"hostInterface": "vn-rb'$$'", "addresses": {"host": ["192.0.2.1/24"], "container": ["192.0.2.2/24"]}}}'
 timeout 20 "$NSRUN" "$TMP/rb.json" </dev/null >/dev/null 2>&1; rc=$?

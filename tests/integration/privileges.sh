@@ -107,9 +107,10 @@ is "$(field NoNewPrivs "$out")" 1 "noNewPrivileges: NoNewPrivs is 1"
 oci "$TMP/c.json" '"args": ["/t/selfstatus"]'
 is "$(field NoNewPrivs "$(run "$TMP/c.json" 2>&1)")" 0 "without noNewPrivileges: NoNewPrivs is 0"
 
-# A minimal spec: nspawn's set, less what nsrun lacks (this host: SYS_RESOURCE),
-# and less SYS_ADMIN (21) without a user namespace (it would be the host's)
-NSPAWN=$(capmask 0 1 2 3 4 5 6 7 8 9 10 11 13 15 18 19 22 23 24 26 27 28 29 30 31)
+# A minimal spec: nspawn's set, less what nsrun lacks (this host: SYS_RESOURCE);
+# SYS_ADMIN (21) only in its private user range (privateUsers "no": none,
+# it would be the host's)
+NSPAWN=$(capmask 0 1 2 3 4 5 6 7 8 9 10 11 13 15 18 19 21 22 23 24 26 27 28 29 30 31)
 WANT=$(printf '%016x' $((0x$NSPAWN & 0x$HOST_BND)))
 spec "$TMP/m.json" "{\"root\": {\"path\": \"$R\"}, \"process\": {\"args\": [\"/t/selfstatus\"]}}"
 out=$(run "$TMP/m.json" 2>&1)
@@ -122,8 +123,11 @@ spec "$TMP/mu.json" "{\"root\": {\"path\": \"$R\"}, \"process\": {\"args\": [\"/
  \"linux\": {\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"pid\"}, {\"type\": \"user\"}],
  \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],
  \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}"
-is "$(json_field bounding "$(run plan --json "$TMP/mu.json")")" "$(printf '%016x' $((0x$WANT | 1 << 21)))" \
-	"minimal spec with a user namespace: nspawn's set keeps SYS_ADMIN (that of the user namespace)"
+is "$(json_field bounding "$(run plan --json "$TMP/mu.json")")" "$WANT" \
+	"minimal spec with a user namespace of its own: nspawn's set keeps SYS_ADMIN (that of the user namespace)"
+spec "$TMP/mn.json" "{\"root\": {\"path\": \"$R\"}, \"privateUsers\": \"no\", \"process\": {\"args\": [\"/t/selfstatus\"]}}"
+is "$(field CapBnd "$(run "$TMP/mn.json" 2>&1)")" "$(printf '%016x' $((0x$WANT & ~(1 << 21))))" \
+	"minimal spec with privateUsers \"no\": nspawn's set less SYS_ADMIN (it would be the host's)"
 
 # --- user: uid, gid, groups, umask ---------------------------------------
 # The image's /etc/passwd says uid 1000 is root and uid 0 is "user": a
@@ -276,7 +280,8 @@ is "$(echo "$out" | head -2 | tr '\n' ' ')" "0 0 " "minimal spec: /proc/keys and
 is "$(echo "$out" | sed -n 3p)" 0 "minimal spec: /proc/acpi and /sys/firmware are empty"
 like "$(run "$TMP/d.json" 2>&1)" "/proc/sys/kernel/shmmax: Read-only file system" "minimal spec: /proc/sys is read-only"
 is "$(echo "$out" | sed -n 4,5p | tr '\n' ' ')" "rootfs 1 " "minimal spec: the hostname is the root's name, the process is PID 1"
-like "$out" "0 +0 +4294967295" "minimal spec: no user namespace"
+like "$out" "0 +[0-9]+ +65536" "minimal spec: a private user range of 65536 ids (privateUsers \"pick\")"
+unlike "$out" "0 +0 +4294967295" "minimal spec: not the host's user namespace"
 plan=$(run plan "$TMP/d.json")
 like "$plan" "mask +/proc/kcore" "minimal spec: nsrun plan lists the masked paths"
 like "$plan" "readonly +/proc/sysrq-trigger" "minimal spec: nsrun plan lists the read-only paths"

@@ -48,8 +48,10 @@ c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}],
 json.dump(c, open(sys.argv[1], "w"), indent=1)
 PY
 
-# CAP_SYS_ADMIN: its systemd starts nsrun in units (sd_notify below)
-spec "$TMP/debian.json" "{\"root\": {\"path\": \"$R\"}, \"boot\": true, \"add\": {\"capabilities\": [\"CAP_SYS_ADMIN\"]}}"
+# CAP_SYS_ADMIN: its systemd starts nsrun in units (sd_notify below); as the
+# host's root (the nsrun inside makes scopes and cgroups; an overlay root
+# also cannot be idmapped)
+spec "$TMP/debian.json" "{\"root\": {\"path\": \"$R\"}, \"boot\": true, \"privateUsers\": \"no\", \"add\": {\"capabilities\": [\"CAP_SYS_ADMIN\"]}}"
 # nsrun under a Type=notify unit: a NOTIFY_SOCKET that records what comes
 /usr/bin/python3 -c 'import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(60)

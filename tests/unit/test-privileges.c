@@ -203,6 +203,15 @@ static void test_caps_plan(void)
 	load("{\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"x\"]}}", &p);
 	if (!p)
 		return;
+	tap_ok(p->caps_from_defaults && (p->caps.bounding & (1ULL << 21)) && p->caps.inheritable == 0 &&
+	       p->caps.ambient == 0, "minimal spec: a private user range by default, nspawn's set with "
+	       "SYS_ADMIN (inside its user namespace), no inheritable or ambient");
+	tap_ok(!has_step(p, STEP_NO_TIOCSTI), "minimal spec: in its user namespace no TIOCSTI guard is needed");
+	plan_free(p);
+	p = NULL;
+	load("{\"root\":{\"path\":\"/\"},\"privateUsers\":\"no\",\"process\":{\"args\":[\"x\"]}}", &p);
+	if (!p)
+		return;
 	tap_ok(p->caps_from_defaults && !(p->caps.bounding & (1ULL << 21)) && (p->caps.bounding & (1ULL << 19)) &&
 	       p->caps.inheritable == 0 && p->caps.ambient == 0,
 	       "minimal spec without a user namespace: nspawn's set less SYS_ADMIN, no inheritable or ambient");
@@ -315,7 +324,8 @@ static size_t index_of(const struct plan *p, enum plan_step_kind kind, int ns_fl
 static void test_exec_plan(void)
 {
 	struct plan *p = NULL;
-	tap_str_eq(load(R "\"process\":{\"args\":[\"x\"],\"terminal\":true,\"selinuxLabel\":"
+	/* (the host's users: the plan nsrun exec makes from a spec without a user namespace) */
+	tap_str_eq(load(R "\"privateUsers\":\"no\",\"process\":{\"args\":[\"x\"],\"terminal\":true,\"selinuxLabel\":"
 			"\"system_u:system_r:container_t:s0\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\"},"
 			"{\"type\":\"mount\"},{\"type\":\"time\"},{\"type\":\"uts\"}]}}", &p), "",
 		   "a spec with pid, mount, time and uts namespaces plans");

@@ -284,7 +284,9 @@ static struct json_node *add_obj(struct tree_ctx *t, unsigned origin)
 }
 
 /* --bind SRC[:DST[:OPTIONS]], --bind-ro: OPTIONS is a comma-separated
- * list of ro, rw, rbind (the default) and norbind. */
+ * list of ro, rw, rbind (the default), norbind, idmap and noidmap (the
+ * default: idmap maps the source's ids like the root's in a private user
+ * range, as nspawn's :idmap). */
 static int edit_bind(struct tree_ctx *t, const struct run_edit *e, unsigned origin)
 {
 	_cleanup_free_ char *copy = xstrdup(e->val);
@@ -298,15 +300,18 @@ static int edit_bind(struct tree_ctx *t, const struct run_edit *e, unsigned orig
 	}
 	if (!copy[0])
 		return fail(t, e, "the source is empty: expected SRC[:DST[:OPTIONS]]");
-	bool ro = e->opt == O_BIND_RO, recursive = true;
+	bool ro = e->opt == O_BIND_RO, recursive = true, idmap = false;
 	for (char *save = NULL, *o = opts ? strtok_r(opts, ",", &save) : NULL; o;
 	     o = strtok_r(NULL, ",", &save)) {
 		if (strcmp(o, "ro") == 0 || strcmp(o, "rw") == 0)
 			ro = o[1] == 'o';
 		else if (strcmp(o, "rbind") == 0 || strcmp(o, "norbind") == 0)
 			recursive = o[0] == 'r';
+		else if (strcmp(o, "idmap") == 0 || strcmp(o, "noidmap") == 0)
+			idmap = o[0] == 'i';
 		else
-			return fail(t, e, "unknown bind option \"%s\": expected ro, rw, rbind or norbind", o);
+			return fail(t, e, "unknown bind option \"%s\": expected ro, rw, rbind, norbind, "
+				    "idmap or noidmap", o);
 	}
 	_cleanup_free_ char *src = absolute_path(copy);
 	struct json_node *m = json_new(JSON_OBJECT, origin);
@@ -315,6 +320,8 @@ static int edit_bind(struct tree_ctx *t, const struct run_edit *e, unsigned orig
 	json_set(m, "source", json_new_string(src, origin));
 	struct json_node *o = json_set(m, "options", json_new(JSON_ARRAY, origin));
 	json_append(o, json_new_string(recursive ? "rbind" : "bind", origin));
+	if (idmap)
+		json_append(o, json_new_string("idmap", origin));
 	if (ro)
 		json_append(o, json_new_string("ro", origin));
 	json_append(json_child(add_obj(t, origin), "mounts", JSON_ARRAY, origin), m);

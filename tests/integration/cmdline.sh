@@ -22,11 +22,16 @@ nsrun" "-D runs the command in the tree with the short-spec defaults"
 out=$(n -D "$ROOTFS" --hostname cmdline-$$ hostname 2>&1)
 is "$out" "cmdline-$$" "--hostname"
 
-# --bind / --bind-ro keep the default mounts (as nspawn's do)
-out=$(n -D "$ROOTFS" --bind "$TMP/share:/mnt" sh -c 'cat /mnt/file; echo new >/mnt/new; grep -c " /proc proc" /proc/mounts' 2>&1)
+# --bind / --bind-ro keep the default mounts (as nspawn's do); in the
+# default private user range the host root's directory is writable to the
+# container's root through :idmap (as nspawn -U --bind=...:idmap)
+out=$(n -D "$ROOTFS" --bind "$TMP/share:/mnt:idmap" sh -c 'cat /mnt/file; echo new >/mnt/new; grep -c " /proc proc" /proc/mounts' 2>&1)
 is "$out" "from-host
-1" "--bind SRC:DST: the host file is read, /proc still mounted"
-is "$(cat "$TMP/share/new" 2>/dev/null)" "new" "--bind is writable: the host sees the new file"
+1" "--bind SRC:DST:idmap: the host file is read, /proc still mounted"
+is "$(cat "$TMP/share/new" 2>/dev/null)" "new" "--bind :idmap is writable: the host sees the new file"
+is "$(stat -c %u "$TMP/share/new" 2>/dev/null)" 0 "... owned by the host's root (the container's root, mapped back)"
+out=$(n -D "$ROOTFS" --bind "$TMP/share:/mnt" sh -c 'echo x >/mnt/new2 || echo refused' 2>&1)
+like "$out" "refused" "--bind without idmap in a private range: the host root's directory is not writable"
 out=$(n -D "$ROOTFS" --bind-ro "$TMP/share:/mnt" sh -c 'cat /mnt/file; echo x >/mnt/file' 2>&1)
 like "$out" "Read-only file system" "--bind-ro: writing fails with EROFS"
 is "$(cat "$TMP/share/file")" "from-host" "--bind-ro: the host file is unchanged"
@@ -110,7 +115,7 @@ like "$out" "^nsrun: option --capability=CAP_NOPE: /add/capabilities/0: unknown 
 out=$(n -D "$ROOTFS" --syscall-filter '~nosuchcall' true 2>&1)
 like "$out" "^nsrun: option --syscall-filter=~nosuchcall: /add/syscallFilter/0: " "a bad --syscall-filter names the option"
 out=$(n -D "$ROOTFS" --bind /x:/y:bogus true 2>&1)
-is "$out" "nsrun: option --bind=/x:/y:bogus: unknown bind option \"bogus\": expected ro, rw, rbind or norbind" "a bad --bind option"
+is "$out" "nsrun: option --bind=/x:/y:bogus: unknown bind option \"bogus\": expected ro, rw, rbind, norbind, idmap or noidmap" "a bad --bind option"
 out=$(n -D "$ROOTFS" --bind /tmp:relative true 2>&1)
 like "$out" "^nsrun: option --bind=/tmp:relative: /add/mounts/0/destination: " "a relative --bind destination"
 out=$(n -D "$ROOTFS" --user nosuch true 2>&1)

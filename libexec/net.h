@@ -2,7 +2,7 @@
  *
  * Ownership: every resource a run creates (a claimed subnet, the veth, the
  * nftables chains, dnsmasq) is first written as a line of a record,
- * /run/nsrun/net/OWNER/record, OWNER being nsrun's pid and start time (in
+ * /run/nsrun/.net/OWNER/record, OWNER being nsrun's pid and start time (in
  * the foreground) or the container's PID 1's (create, run -d); the undo
  * reads the same record.  The run undoes its own record when the container
  * stops or a step fails, `nsrun delete` the record of its PID 1
@@ -17,7 +17,7 @@
 #include "exec-internal.h"
 #include "network.h"
 
-#define NET_STATE_DIR "/run/nsrun/net"
+#define NET_STATE_DIR "/run/nsrun/.net"
 
 struct mnl_socket;
 struct nl { struct mnl_socket *s; unsigned seq, portid; };

@@ -17,7 +17,7 @@
 #include "exec-internal.h"
 
 #define RANGE 65536u
-#define LOCK_DIR "/run/nsrun/userns"
+#define LOCK_DIR "/run/nsrun/.userns"
 
 struct id_range { uint64_t start, count; };
 struct ranges { struct id_range *v; size_t n; };

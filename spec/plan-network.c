@@ -158,7 +158,7 @@ void plan_network_describe(const struct plan *p, const struct plan_step *s, FILE
 		break;
 	case STEP_NET_DHCP:
 		fprintf(f, "dnsmasq on %s: DHCP for the rest of that subnet (leases under "
-			"/run/nsrun/net)", s->path);
+			"/run/nsrun/.net)", s->path);
 		break;
 	case STEP_NET_RESOLV: {
 		char buf[80];

@@ -53,7 +53,7 @@ void plan_userns_describe(const struct plan *p, FILE *f)
 			"1879048191, starting at the one the name \"%s\" hashes to (the same range "
 			"each time while it is free); free means no running container maps it, no "
 			"/etc/subuid or /etc/subgid entry overlaps it, and no other nsrun holds its "
-			"lock in /run/nsrun/userns (held while the container runs)",
+			"lock in /run/nsrun/.userns (held while the container runs)",
 			pu->count, pu->defaulted ? " (the default of a short spec)" : "", plan_userns_name(s));
 		break;
 	case PRIVATE_USERS_FIXED:

@@ -90,3 +90,7 @@ host_mounts() { # host_mounts [DIR...]
 				print $4, $5, fs
 		}' /proc/self/mountinfo | sort
 }
+
+# tmux on a server of this test's own: a server another program started
+# would give new sessions its environment, not this test's (NSRUN_*).
+tmux() { command tmux -L "nsrun-it-$$" "$@"; }

@@ -42,11 +42,11 @@ spec "$TMP/a.json" '{"root": {"path": "'$ROOTFS'"}, "machine": "mnet-a'$$'", '"$
 "$NSRUN" --root "$ST" "$TMP/a.json" & pa=$!
 # b: the command line's --network-veth and -p: auto addresses from the pool
 copy_rootfs "$TMP/mnet-b$$"
-"$NSRUN" --root "$ST" -D "$TMP/mnet-b$$" --bind "$TMP/out:/out" --network-veth -p 9090:90 -- sh -c "$loop" b & pb=$!
+"$NSRUN" --root "$ST" -D "$TMP/mnet-b$$" --bind "$TMP/out:/out:idmap" --network-veth -p 9090:90 -- sh -c "$loop" b & pb=$!
 # c: a network namespace with only lo
-"$NSRUN" --root "$ST" -D "$ROOTFS" --hostname mnet-c$$ --bind "$TMP/out:/out" --private-network -- sh -c "$loop" c & pc=$!
+"$NSRUN" --root "$ST" -D "$ROOTFS" --hostname mnet-c$$ --bind "$TMP/out:/out:idmap" --private-network -- sh -c "$loop" c & pc=$!
 # d: the host's network (this test's namespace): no addresses of its own
-"$NSRUN" --root "$ST" -D "$ROOTFS" --hostname mnet-d$$ --bind "$TMP/out:/out" -- sh -c "trap \"exit 0\" TERM; touch /out/d; while :; do sleep 0.05; done" & pd=$!
+"$NSRUN" --root "$ST" -D "$ROOTFS" --hostname mnet-d$$ --bind "$TMP/out:/out:idmap" -- sh -c "trap \"exit 0\" TERM; touch /out/d; while :; do sleep 0.05; done" & pd=$!
 for f in a b c d; do wait_file "$TMP/out/$f" 10 || echo "# $f did not start"; done
 
 json=$(n list --json)

@@ -45,8 +45,8 @@ links_settled() {
 }
 links() { ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^(ve-|vn)' | sort; }
 nft_state() { nft list table inet nsrun 2>/dev/null; }
-our_dnsmasq() { pgrep -f -- "--pid-file=/run/nsrun/net/$1-" 2>/dev/null; }
-records_of() { ls -d /run/nsrun/net/"$1"-* 2>/dev/null; }
+our_dnsmasq() { pgrep -f -- "--pid-file=/run/nsrun/.net/$1-" 2>/dev/null; }
+records_of() { ls -d /run/nsrun/.net/"$1"-* 2>/dev/null; }
 
 OUT=$TMP/out
 mkdir -p "$OUT" "$TMP/www"
@@ -317,7 +317,7 @@ for st in "${steps[@]}"; do
 	out=$(NSRUN_TEST_FAIL_STEP=$n "$NSRUN" "$TMP/fail.json" 2>&1); rc=$?
 	is "$rc" 125 "faults: step $n ($kind) fails: status 125"
 	like "$out" "step $n $kind" "faults: step $n ($kind) fails:   the message names it"
-	left="$(links_settled)$(nft_state)$(pgrep -f -- '--pid-file=/run/nsrun/net/' | grep -v "^$$\$")"
+	left="$(links_settled)$(nft_state)$(pgrep -f -- '--pid-file=/run/nsrun/.net/' | grep -v "^$$\$")"
 	is "$left" "" "faults: step $n ($kind) fails:   no link, nftables chain or dnsmasq left"
 done
 
@@ -371,7 +371,7 @@ if [ -n "$DEB" ] && [ -x "$DEB/usr/lib/systemd/systemd" ]; then
 		sleep 0.05
 	done
 	like "$addr" "inet 198\.51\.100\.[0-9]+/28 .*dynamic" "Debian: networkd got host0's address by DHCP"
-	leases=$(cat /run/nsrun/net/"$dpid"-*/leases 2>/dev/null)
+	leases=$(cat /run/nsrun/.net/"$dpid"-*/leases 2>/dev/null)
 	like "$leases" "198\.51\.100\." "Debian: dnsmasq's lease file holds it"
 	st=$(timeout 60 nsenter -t "$cpid" -a systemctl is-system-running --wait 2>&1)
 	is "$st" running "Debian: the system is running"

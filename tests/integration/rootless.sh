@@ -99,8 +99,8 @@ like "$out" "^ +0 +$UID_ +1
 rootfs
 wrote" "its default range: the caller's uid as root and its /etc/subuid range as 1..65535; the tree (the user's) is writable"
 rm -f "$W/bundle/rootfs/w"
-ls /run/nsrun/userns 2>/dev/null | grep -qx "$UID_" && bad=1 || bad=0
-is "$bad" 0 "no lock in /run/nsrun/userns for a rootless range"
+ls /run/nsrun/.userns 2>/dev/null | grep -qx "$UID_" && bad=1 || bad=0
+is "$bad" 0 "no lock in /run/nsrun/.userns for a rootless range"
 
 # --- OCI verbs: state under $XDG_RUNTIME_DIR/nsrun -----------------------------
 json_set "$W/bundle/config.json" "c['process']['args']=['sleep','30']; c['process']['capabilities']={k:['CAP_KILL'] for k in ('bounding','effective','permitted')}"

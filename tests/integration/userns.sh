@@ -128,17 +128,17 @@ uspec "$TMP/long.json" '["sh","-c","'"$M"'; sleep 30"]' '"hostname": "'$ID'"'
 for _ in $(seq 100); do [ -s "$TMP/long.out" ] && break; sleep 0.05; done
 held=$(head -1 "$TMP/long.out" | maps | cut -d' ' -f2)
 is "$held" "$base" "a running container holds its range"
-flock -n "/run/nsrun/userns/$base" true; rc=$?
-is "$rc" 1 "the lock file /run/nsrun/userns/$base is held (flock) while it runs"
+flock -n "/run/nsrun/.userns/$base" true; rc=$?
+is "$rc" 1 "the lock file /run/nsrun/.userns/$base is held (flock) while it runs"
 other=$(run "$TMP/r.json" 2>&1 | maps | head -1 | cut -d' ' -f2)
 ok $([ -n "$other" ] && [ "$other" != "$base" ] && echo 0 || echo 1) "a second container of the same name meanwhile gets another range ($other)"
 kill -KILL "${BG[-1]}"; wait "${BG[-1]}" 2>/dev/null
 cpid=$(cat "$TMP/long.pid")
 for _ in $(seq 100); do kill -0 "$cpid" 2>/dev/null || break; sleep 0.05; done
-flock -n "/run/nsrun/userns/$base" true; rc=$?
+flock -n "/run/nsrun/.userns/$base" true; rc=$?
 is "$rc" 0 "after nsrun was SIGKILLed the lock is free again"
 is "$(run "$TMP/r.json" 2>&1 | maps | head -1 | cut -d' ' -f2)" "$base" "and the name gets its range back"
-ok $([ ! -e "/run/nsrun/userns/$base" ] && echo 0 || echo 1) "a run that ended removed its lock file"
+ok $([ ! -e "/run/nsrun/.userns/$base" ] && echo 0 || echo 1) "a run that ended removed its lock file"
 
 # /etc/subuid and /etc/subgid ranges are never picked
 touch /etc/subuid /etc/subgid

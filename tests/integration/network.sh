@@ -174,6 +174,16 @@ is "$fwd_before:$(cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/
 is "$(links_settled "$links_before")" "$links_before" "ports: the veth is gone"
 rm -f "$OUT"/*
 
+# the [::1] relay dies with a SIGKILLed nsrun (its parent-death signal)
+"$NSRUN" "$TMP/ports.json" & npid=$!
+wait_file "$OUT/ready" 10
+like "$(ss -Hltn 'sport = :8080')" "\\[::1\\]:8080" "ports: the relay listens on [::1]:8080"
+kill -9 "$npid"; wait "$npid" 2>/dev/null
+for ((i = 0; i < 100; i++)); do [ -z "$(ss -Hltn 'sport = :8080')" ] && break; sleep 0.02; done
+is "$(ss -Hltn 'sport = :8080')" "" "ports: nsrun SIGKILLed: nothing listens on [::1]:8080"
+"$NSRUN" "$TMP/next.json" >/dev/null 2>&1 # sweeps the killed run's chains
+rm -f "$OUT"/*
+
 # --- create / start / delete: the network belongs to the container ------------------
 ROOT=$TMP/state
 mkdir -p "$TMP/cb"

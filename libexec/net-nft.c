@@ -111,8 +111,9 @@ static void add_port_rules(struct text *t, const char *chain, const struct spec_
 	const char *lb = a->family == AF_INET6 ? "[" : "", *rb = a->family == AF_INET6 ? "]" : "";
 	unsigned span = (unsigned)(p->host_last - p->host_first);
 	/* on a bridge the host's loopback is not forwarded (the bridge's
-	 * route_localnet is not nsrun's to change): 127.0.0.1 stays local */
-	const char *nolo = !bridge ? "" : a->family == AF_INET ? "ip daddr != 127.0.0.0/8 " : "ip6 daddr != ::1 ";
+	 * route_localnet is not nsrun's to change): 127.0.0.1 stays local;
+	 * ::1 is never DNATed (IPv6 has no route_localnet): net-relay.c */
+	const char *nolo = a->family == AF_INET6 ? "ip6 daddr != ::1 " : bridge ? "ip daddr != 127.0.0.0/8 " : "";
 	for (int hook = 0; hook < 2; hook++) {
 		const char *c = hook ? "out" : "pre";
 		if (p->container_first == p->host_first) {
@@ -141,18 +142,13 @@ int nft_add_forwards(struct exec_ctx *c, struct nsrun_error *err)
 	add(&t, "add chain inet nsrun %s_out { type nat hook output priority -100; policy accept; }\n", chain);
 	add(&t, "add chain inet nsrun %s_post { type nat hook postrouting priority srcnat; policy accept; }\n",
 	    chain);
-	bool v6 = false, bridge = net->mode == NET_BRIDGE;
+	bool bridge = net->mode == NET_BRIDGE;
 	for (size_t i = 0; i < net->n_ports; i++)
-		for (size_t k = 0; k < n->n_cont_addr; k++) {
+		for (size_t k = 0; k < n->n_cont_addr; k++)
 			add_port_rules(&t, chain, &net->ports[i], &n->cont_addr[k], bridge);
-			v6 |= n->cont_addr[k].family == AF_INET6;
-		}
 	if (!bridge)
 		add(&t, "add rule inet nsrun %s_post oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n",
 		    chain, net->host_ifname);
-	if (v6 && !bridge)
-		add(&t, "add rule inet nsrun %s_post oifname \"%s\" ip6 saddr ::1 masquerade\n", chain,
-		    net->host_ifname);
 	int lock = net_lock();
 	int r = net_record(n, "nft") < 0 ? nsrun_error_set(err, errno, "write the record") :
 		nft_run(t.s, NULL, err);
@@ -212,5 +208,5 @@ int step_net_ports(struct exec_ctx *c, const struct plan_step *s, struct nsrun_e
 	if (set_sysctl(c, "sys/net/ipv4/ip_forward", err) < 0 ||
 	    (v6 && set_sysctl(c, "sys/net/ipv6/conf/all/forwarding", err) < 0))
 		return -1;
-	return nft_add_forwards(c, err);
+	return nft_add_forwards(c, err) < 0 ? -1 : net_relay_start(c, err);
 }

@@ -398,6 +398,7 @@ void net_teardown(struct exec_ctx *c, bool keep)
 	struct net_run *n = c->net;
 	if (!n)
 		return;
+	net_relay_stop(n);
 	nl_close(&n->host);
 	nl_close(&n->cont);
 	if (n->record_fd >= 0)

@@ -33,6 +33,7 @@ struct net_run {
 	struct spec_net_addr host_addr[NET_ADDRS_MAX]; size_t n_host_addr;
 	struct spec_net_addr cont_addr[NET_ADDRS_MAX]; size_t n_cont_addr;
 	struct spec_net_addr subnet; /* auto: the claimed subnet */
+	pid_t relay;               /* the [::1] relay (foreground), 0: none */
 };
 
 /* net.c */
@@ -67,6 +68,10 @@ int nl_addrs_v4(struct nl *nl, struct spec_net_addr *out, size_t max, struct nsr
 /* net-nft.c */
 int nft_add_forwards(struct exec_ctx *c, struct nsrun_error *err);
 void nft_remove_forwards(const char *owner);
+
+/* net-relay.c: [::1]:HOSTPORT relayed to the container's IPv6 address */
+int net_relay_start(struct exec_ctx *c, struct nsrun_error *err);
+void net_relay_stop(struct net_run *n);
 
 /* net-dhcp.c */
 void dhcp_stop(const char *dir);

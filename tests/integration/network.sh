@@ -153,6 +153,8 @@ if wait_file "$OUT/ready" 10; then
 	is "$(timeout 5 "$BB" wget -q -O - http://127.0.0.1:8080/ 2>&1)" "$want" "ports: the host's 127.0.0.1:8080 reaches httpd in the container"
 	is "$(timeout 5 "$BB" wget -q -O - http://192.0.2.1:8080/ 2>&1)" "$want" "ports: the host's own address too"
 	is "$(timeout 5 "$BB" wget -q -O - "http://[2001:db8::1]:8080/" 2>&1)" "$want" "ports: the host's own IPv6 address"
+	is "$(timeout 5 "$BB" wget -q -O - "http://[::1]:8080/" 2>&1)" "$want" "ports: the host's [::1]:8080 reaches httpd (relay)"
+	is "$(timeout 5 "$BB" wget -q -O - "http://[::1]:8100/" 2>&1)" "$want" "ports: [::1] over a range too (8100 -> 80)"
 	is "$(other timeout 5 "$BB" wget -q -O - http://203.0.113.1:8080/ 2>&1)" "$want" "ports: another host, IPv4"
 	is "$(other timeout 5 "$BB" wget -q -O - "http://[2001:db8:2::1]:8080/" 2>&1)" "$want" "ports: another host, IPv6"
 	is "$(other timeout 5 "$BB" wget -q -O - http://203.0.113.1:8100/ 2>&1)" "$want" "ports: a range mapped onto other ports (8100 -> 80)"
@@ -165,10 +167,21 @@ fi
 touch "$OUT/stop"
 wait "$npid"; is "$?" 0 "ports: nsrun exits 0"
 is "$(nft_state)" "" "ports: no nftables table left after the container stopped"
+is "$(ss -Hltn 'sport = :8080 or sport = :8100 or sport = :8101')" "" "ports: nothing listens on [::1]:8080 after the container stopped"
 is "$fwd_before:$(cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding)" "0
 0:1
 1" "ports: IPv4 and IPv6 forwarding were off, turned on, and stay on after (README: why)"
 is "$(links_settled "$links_before")" "$links_before" "ports: the veth is gone"
+rm -f "$OUT"/*
+
+# the [::1] relay dies with a SIGKILLed nsrun (its parent-death signal)
+"$NSRUN" "$TMP/ports.json" & npid=$!
+wait_file "$OUT/ready" 10
+like "$(ss -Hltn 'sport = :8080')" "\\[::1\\]:8080" "ports: the relay listens on [::1]:8080"
+kill -9 "$npid"; wait "$npid" 2>/dev/null
+for ((i = 0; i < 100; i++)); do [ -z "$(ss -Hltn 'sport = :8080')" ] && break; sleep 0.02; done
+is "$(ss -Hltn 'sport = :8080')" "" "ports: nsrun SIGKILLed: nothing listens on [::1]:8080"
+"$NSRUN" "$TMP/next.json" >/dev/null 2>&1 # sweeps the killed run's chains
 rm -f "$OUT"/*
 
 # --- create / start / delete: the network belongs to the container ------------------
@@ -229,6 +242,7 @@ if [ -x "$DEBIAN_CACHE/usr/bin/perl" ]; then
 	if wait_file "$OUT/ready" 10; then
 		is "$(udp_ask 127.0.0.1 lo4)" "echo:lo4" "udp: the host's 127.0.0.1:5353 reaches the container's 9000"
 		is "$(udp_ask 2001:db8::1 h6)" "echo:h6" "udp: the host's own IPv6 address"
+		is "$(udp_ask ::1 l6)" "echo:l6" "udp: the host's [::1]:5353 reaches the container's 9000 (relay)"
 		is "$(other bash -c "$(declare -f udp_ask); udp_ask 203.0.113.1 o4")" "echo:o4" "udp: another host, IPv4"
 		is "$(other bash -c "$(declare -f udp_ask); udp_ask 2001:db8:2::1 o6")" "echo:o6" "udp: another host, IPv6"
 	else
@@ -237,6 +251,7 @@ if [ -x "$DEBIAN_CACHE/usr/bin/perl" ]; then
 	touch "$OUT/stop"
 	wait "$npid"
 	is "$(nft_state)" "" "udp: no nftables table left after the container stopped"
+	is "$(ss -Huln 'sport = :5353')" "" "udp: nothing bound to [::1]:5353 after the container stopped"
 	rm -f "$OUT"/*
 else
 	skip "udp: no Debian tree with perl at $DEBIAN_CACHE"

@@ -472,11 +472,14 @@ static int image_passwd(const char *root, const char *who, struct pw *out)
 			if (*end || !*who || want != uid)
 				continue;
 		}
+		size_t ln = strlen(fields[0]), lh = strlen(fields[5]), ls = strlen(fields[6]);
+		if (ln >= sizeof(out->name) || lh >= sizeof(out->home) || ls >= sizeof(out->shell))
+			continue; /* an entry this long is not one nsrun fills in for */
 		out->uid = (unsigned)uid;
 		out->gid = (unsigned)strtoul(fields[3], NULL, 10);
-		snprintf(out->name, sizeof(out->name), "%s", fields[0]);
-		snprintf(out->home, sizeof(out->home), "%s", fields[5]);
-		snprintf(out->shell, sizeof(out->shell), "%s", fields[6]);
+		memcpy(out->name, fields[0], ln + 1);
+		memcpy(out->home, fields[5], lh + 1);
+		memcpy(out->shell, fields[6], ls + 1);
 		return 0;
 	}
 	return -1;

@@ -113,12 +113,17 @@ int userns_rootless_maps(struct exec_ctx *c, struct nsrun_error *err)
 }
 
 /* step_user: setgroups is denied in a namespace whose gid_map the caller
- * wrote itself; with no groups asked for there is nothing to set. */
+ * wrote itself; with no groups asked for there is nothing to set.  In
+ * `nsrun exec` the host's /proc is closed by then: the container's is read. */
 bool userns_setgroups_denied(const struct exec_ctx *c)
 {
 	char buf[16] = "";
-	_cleanup_close_ int fd = openat(c->proc_fd, "thread-self/setgroups", O_RDONLY | O_CLOEXEC);
+	int saved = errno;
+	_cleanup_close_ int fd = c->proc_fd >= 0 ?
+		openat(c->proc_fd, "thread-self/setgroups", O_RDONLY | O_CLOEXEC) :
+		open("/proc/thread-self/setgroups", O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	errno = saved; /* the caller reports setgroups' errno */
 	return n > 0 && strncmp(buf, "deny", 4) == 0;
 }
 

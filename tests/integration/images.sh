@@ -59,12 +59,13 @@ is "$(n -M "$I-c" 2>&1)" "linked" "-M NAME runs NAME.json's command in the tree"
 n rename "$I-c" "$I-r"
 [ -d "$M/$I-r" ] && [ -f "$M/$I-r.json" ] && [ ! -e "$M/$I-c" ]; ok $? "rename moves the tree and its spec"
 "$NSRUN" -M "$I-r" sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' & pid=$!
-for i in $(seq 100); do n list | grep -q "^$I-r " && break; sleep 0.05; done
+# (registered before its leader exists: wait for the leader's pid too)
+for i in $(seq 200); do n list | grep -Eq "^$I-r +[a-z]+ +[1-9]" && break; sleep 0.05; done
 out=$(n rename "$I-r" "$I-x" 2>&1); st=$?
 is "$st:$out" "125:nsrun: rename: machine \"$I-r\" is running: stop it first" "a running machine cannot be renamed"
 out=$(n remove "$I-r" 2>&1); st=$?
 is "$st:$out" "125:nsrun: remove: machine \"$I-r\" is running: stop it first" "... nor removed"
-n kill "$I-r" TERM
+n kill "$I-r" TERM || kill "$pid" # (never leave the wait below hanging)
 wait $pid; is "$?" 0 "nsrun kill NAME TERM reaches the machine's program (it exits 0)"
 n read-only "$I-r"
 out=$(n rename "$I-r" "$I-y" 2>&1)

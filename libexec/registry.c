@@ -1,6 +1,8 @@
 /* The machine registry: see registry.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -245,6 +247,24 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct machine_record *)a)->name, ((const struct machine_record *)b)->name);
 }
 
+/* A ".NAME.PID.tmp" whose writer was killed before it renamed it in
+ * (a SIGKILLed nsrun): gone with its writer. */
+static void sweep_tmp(DIR *d, const char *name)
+{
+	size_t len = strlen(name);
+	if (len < 7 || strcmp(name + len - 4, ".tmp"))
+		return;
+	const char *dot = name + len - 5;
+	while (dot > name && *dot != '.')
+		dot--;
+	char *end;
+	long pid = strtol(dot + 1, &end, 10);
+	if (dot == name || pid <= 0 || end != name + len - 4)
+		return;
+	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		unlinkat(dirfd(d), name, 0);
+}
+
 int registry_list(const char *state_root, struct machine_record **out, size_t *n)
 {
 	_cleanup_free_ char *dir = xasprintf("%s/.machines", state_root);
@@ -254,7 +274,11 @@ int registry_list(const char *state_root, struct machine_record **out, size_t *n
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json") ||
+		if (e->d_name[0] == '.') {
+			sweep_tmp(d, e->d_name);
+			continue;
+		}
+		if (len < 6 || strcmp(e->d_name + len - 5, ".json") ||
 		    (len > 10 && strcmp(e->d_name + len - 10, ".spec.json") == 0))
 			continue;
 		_cleanup_free_ char *name = xstrndup(e->d_name, len - 5);

@@ -199,6 +199,11 @@ kill_during_start() { # VARIANT ROUNDS
 	many_steps_spec "$spec" "[\"sh\", \"-c\", \"cat /mnt/data/file; : $MARK\"]" "${variant#plain}"
 	out=$("$NSRUN" "$spec" 2>&1); rc=$?
 	is "$rc:$out" "0:data" "$variant: after the kills, the next run works"
+	# the registry: records and half-written temp files of the killed
+	# nsruns are swept by the next look at it
+	"$NSRUN" list >/dev/null 2>&1
+	is "$(ls -a /run/nsrun/.machines 2>/dev/null | grep -cE '^\.?faults(-[0-9]+)?\.([0-9]+\.tmp|json|spec\.json)$')" 0 \
+		"$variant: after the kills, no registry record or temp file of theirs is left"
 }
 
 kill_during_start plain "${NSRUN_FAULTS_KILLS:-40}"

@@ -56,7 +56,7 @@ run "$TMP/s.json" 2>/dev/null; is "$?" 126 "a directory as the program: 126"
 
 # --- load: 200 containers, 2 at a time, 1 in 4 failing at a random step ----------
 cat >"$TMP/load.json" <<JSON
-{"root": {"path": "$ROOTFS"},
+{"root": {"path": "$ROOTFS"}, "privateUsers": "no",
  "process": {"args": ["sh", "-c", "exit \$((\$\$ + 6))"]},
  "linux": {"resources": {"pids": {"limit": 64}}}}
 JSON
@@ -68,15 +68,18 @@ one() { # one I: prints "I WANT GOT"
 	local i=$1 want=7 got p
 	if [ $((i % 4)) = 0 ]; then
 		want=125
-		NSRUN_TEST_FAIL_STEP=$(( (i * 7919) % nsteps + 1 )) "$NSRUN" "$TMP/load.json" 2>/dev/null &
+		NSRUN_TEST_FAIL_STEP=$(( (i * 7919) % nsteps + 1 )) "$NSRUN" "$TMP/load.json" 2>"$TMP/load.err.$i" &
 	else
-		"$NSRUN" "$TMP/load.json" 2>/dev/null &
+		"$NSRUN" "$TMP/load.json" 2>"$TMP/load.err.$i" &
 	fi
 	p=$!
 	echo "$p" >>"$TMP/load.pids"
 	wait "$p"
 	got=$?
 	echo "$i $want $got"
+	# what nsrun said when a status is wrong, for the log
+	[ "$got" = "$want" ] || sed "s/^/# container $i: /" "$TMP/load.err.$i" >&2
+	rm -f "$TMP/load.err.$i"
 }
 export -f one; export NSRUN TMP nsteps
 seq 1 200 | xargs -P 2 -I{} bash -c 'one {}' >"$TMP/load.out"

@@ -68,6 +68,8 @@ int sync_recv(int fd, struct sync_msg *m, int *recv_fd);
 
 /* resolve.c: paths inside the container, always through root_fd.  Both
  * return an fd, or a negative errno with err filled in. */
+/* write DATA to REL below nsrun's verified procfs fd (namespaces.c) */
+int write_proc(int proc_fd, const char *rel, const char *data, struct nsrun_error *err);
 int resolve_in_root(int root_fd, const char *path, int flags, struct nsrun_error *err);
 /* The same, but no symlink at all on the way (RESOLVE_NO_SYMLINKS): for
  * the places the plan mounts procfs and sysfs, and the parents of the

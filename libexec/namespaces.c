@@ -82,7 +82,7 @@ int step_unshare(struct exec_ctx *c, const struct plan_step *s, struct nsrun_err
 	return 0;
 }
 
-static int write_proc(int proc_fd, const char *rel, const char *data, struct nsrun_error *err)
+int write_proc(int proc_fd, const char *rel, const char *data, struct nsrun_error *err)
 {
 	_cleanup_close_ int fd = openat(proc_fd, rel, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)

@@ -36,18 +36,6 @@ bool userns_rootless(const struct plan *p)
 	return p->new_userns && exec_rootless();
 }
 
-static int write_at(int proc_fd, const char *rel, const char *data, struct nsrun_error *err)
-{
-	_cleanup_close_ int fd = openat(proc_fd, rel, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return nsrun_error_set(err, errno, "open /proc/%s", rel);
-	size_t len = strlen(data);
-	ssize_t n = write(fd, data, len);
-	if (n < 0 || (size_t)n != len)
-		return nsrun_error_set(err, n < 0 ? errno : EIO, "write /proc/%s", rel);
-	return 0;
-}
-
 /* newuidmap PID C H S [C H S...]: the kernel's own check, through the helper. */
 static int run_helper(const char *helper, pid_t pid, const struct spec_idmap *m, size_t n,
 		      struct nsrun_error *err)
@@ -95,7 +83,7 @@ int userns_rootless_maps(struct exec_ctx *c, struct nsrun_error *err)
 	if (only_own(l->uid_mappings, l->n_uid_mappings, geteuid())) {
 		snprintf(path, sizeof(path), "%d/uid_map", (int)c->child);
 		snprintf(buf, sizeof(buf), "%u %u 1\n", l->uid_mappings[0].container_id, (unsigned)geteuid());
-		if (write_at(c->proc_fd, path, buf, err) < 0)
+		if (write_proc(c->proc_fd, path, buf, err) < 0)
 			return -1;
 	} else if (run_helper("newuidmap", c->child, l->uid_mappings, l->n_uid_mappings, err) < 0) {
 		return -1;
@@ -103,11 +91,11 @@ int userns_rootless_maps(struct exec_ctx *c, struct nsrun_error *err)
 	if (only_own(l->gid_mappings, l->n_gid_mappings, getegid())) {
 		/* the kernel wants setgroups denied before an unprivileged gid_map */
 		snprintf(path, sizeof(path), "%d/setgroups", (int)c->child);
-		if (write_at(c->proc_fd, path, "deny", err) < 0)
+		if (write_proc(c->proc_fd, path, "deny", err) < 0)
 			return -1;
 		snprintf(path, sizeof(path), "%d/gid_map", (int)c->child);
 		snprintf(buf, sizeof(buf), "%u %u 1\n", l->gid_mappings[0].container_id, (unsigned)getegid());
-		return write_at(c->proc_fd, path, buf, err);
+		return write_proc(c->proc_fd, path, buf, err);
 	}
 	return run_helper("newgidmap", c->child, l->gid_mappings, l->n_gid_mappings, err);
 }

@@ -38,7 +38,7 @@ extern struct oci_global oci_global;
 
 struct plan;
 struct exec_options;
-/* Run a plan in the foreground (cmd/run.c); returns nsrun's exit status. */
+/* Run a plan in the foreground (cmd/foreground.c); returns nsrun's exit status. */
 int cmd_run_plan_foreground(struct plan *plan, struct exec_options *o);
 /* Re-run nsrun from a sealed memfd copy of itself (SECURITY.md rule 5),
  * for a verb main.c does not seal first; -1 after printing an error. */

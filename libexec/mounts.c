@@ -237,7 +237,7 @@ static int mount_fs(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 
 static int mount_bind(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	/* opened before wait-parent in a user namespace (run.c); "idmap":
+	/* opened before wait-parent in a user namespace (walk.c); "idmap":
 	 * the idmapped copy nsrun made (userns.c) */
 	_cleanup_close_ int pre = c->ns_fds && c->ns_fds[c->step_index] >= 0 ?
 		TAKE_FD(c->ns_fds[c->step_index]) : -1;

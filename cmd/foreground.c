@@ -45,8 +45,8 @@ int cmd_run_foreground(int argc, char **argv)
 		machine_notify_end(&m);
 		return NSRUN_EXIT_FAILURE;
 	}
-	struct exec_options o = { .mode = EXEC_FOREGROUND, .pid_file = a.pid_file, .fifo_fd = -1,
-				  .lock_fd = -1, .stop_timeout = a.stop_timeout,
+	struct exec_options o = { .mode = EXEC_FOREGROUND, .id = m.rec.name, .pid_file = a.pid_file,
+				  .fifo_fd = -1, .lock_fd = -1, .stop_timeout = a.stop_timeout,
 				  .on_start = machine_on_start, .on_start_data = &m };
 	int status = cmd_run_plan_foreground(plan, &o);
 	machine_unregister(&m);

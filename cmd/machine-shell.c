@@ -56,7 +56,7 @@ static int join_machine(const char *name, char **args, size_t n_args, bool tty)
 		cmd_error("%s", err.msg);
 		goto out;
 	}
-	struct exec_options o = { .mode = EXEC_FOREGROUND, .fifo_fd = -1, .lock_fd = -1,
+	struct exec_options o = { .mode = EXEC_FOREGROUND, .id = r.name, .fifo_fd = -1, .lock_fd = -1,
 				  .join_cgroup = r.cgroup };
 	int exit_status = 0;
 	if (exec_run_plan(plan, &o, &exit_status, &err) < 0) {

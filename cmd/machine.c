@@ -61,11 +61,9 @@ int machine_register(struct machine_run *m, const struct plan *plan, const struc
 {
 	const struct spec *s = plan->spec;
 	m->boot = s->boot;
-	if (s->no_register)
-		return 0;
 	bool exact = s->machine_name != NULL;
 	if (s->machine_name) {
-		const char *why = machine_name_check(s->machine_name);
+		const char *why = s->no_register ? NULL : machine_name_check(s->machine_name);
 		if (why) {
 			cmd_error("%s: /machine: a machine name %s, got \"%s\"", s->file, why, s->machine_name);
 			return -1;
@@ -75,6 +73,9 @@ int machine_register(struct machine_run *m, const struct plan *plan, const struc
 		const char *base = strrchr(plan->rootfs, '/');
 		m->rec.name = name_from(s->hostname ? s->hostname : base && base[1] ? base + 1 : plan->rootfs);
 	}
+	/* not registered, the name is still its id in the OCI state (oci-state.h) */
+	if (s->no_register)
+		return 0;
 	m->rec.kind = xstrdup(c->machine ? "machine" : c->directory ? "directory" : "spec");
 	m->rec.root = xstrdup(plan->rootfs);
 	m->rec.since = registry_now();
@@ -196,7 +197,7 @@ static __attribute__((noreturn)) void supervise_background(struct plan *plan, st
 	close(lfd);
 	close(nfd);
 	signal(SIGHUP, SIG_IGN);
-	struct exec_options o = { .mode = EXEC_FOREGROUND, .fifo_fd = -1, .lock_fd = -1,
+	struct exec_options o = { .mode = EXEC_FOREGROUND, .id = m.rec.name, .fifo_fd = -1, .lock_fd = -1,
 				  .on_start = machine_on_start, .on_start_data = &m };
 	int status = cmd_run_plan_foreground(plan, &o);
 	fprintf(stderr, "nsrun: machine %s ended with status %d\n", m.rec.name, status);
@@ -241,7 +242,7 @@ int machine_run_foreground(struct plan *plan, struct run_cmdline *c, const char 
 {
 	if (machine_register(m, plan, c, text, false) < 0)
 		return NSRUN_EXIT_FAILURE;
-	struct exec_options o = { .mode = EXEC_FOREGROUND, .fifo_fd = -1, .lock_fd = -1,
+	struct exec_options o = { .mode = EXEC_FOREGROUND, .id = m->rec.name, .fifo_fd = -1, .lock_fd = -1,
 				  .on_start = machine_on_start, .on_start_data = m,
 				  .no_restart = machine_notify_has_manager() };
 	int status = cmd_run_plan_foreground(plan, &o);

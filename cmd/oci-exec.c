@@ -228,7 +228,7 @@ int cmd_exec(int argc, char **argv)
 		cmd_error("exec: --tty with --detach needs --console-socket");
 		goto out;
 	}
-	struct exec_options o = { .mode = a.detach ? EXEC_DETACH : EXEC_FOREGROUND,
+	struct exec_options o = { .mode = a.detach ? EXEC_DETACH : EXEC_FOREGROUND, .id = a.id,
 				  .pid_file = a.pid_file, .console_socket = a.console_socket,
 				  .preserve_fds = a.preserve_fds, .fifo_fd = -1, .lock_fd = -1,
 				  .join_cgroup = st.cgroup };

@@ -129,7 +129,7 @@ static int create_container(const struct create_args *a, enum exec_mode mode, in
 	_cleanup_plan_ struct plan *plan = NULL;
 	int sock = -1;
 	struct container_state st = { 0 };
-	struct exec_options o = { .mode = mode, .pid_file = a->pid_file,
+	struct exec_options o = { .mode = mode, .id = a->id, .pid_file = a->pid_file,
 				  .console_socket = a->console_socket, .preserve_fds = a->preserve_fds,
 				  .fifo_fd = -1, .lock_fd = -1 };
 
@@ -154,12 +154,8 @@ static int create_container(const struct create_args *a, enum exec_mode mode, in
 	st.config = config;
 	st.created = now_rfc3339();
 	st.created_only = mode == EXEC_CREATE;
-	const struct spec *sp = plan->spec;
-	st.annotations = xcalloc(2 * sp->n_annotations + 1, sizeof(char *));
-	for (size_t i = 0; i < sp->n_annotations; i++) {
-		st.annotations[2 * i] = sp->annotations[i].key;
-		st.annotations[2 * i + 1] = sp->annotations[i].value;
-	}
+	st.annotations = plan->spec->annotations;
+	st.n_annotations = plan->spec->n_annotations;
 	if (state_write(dirfd, &st, &err) < 0)
 		goto fail;
 	o.fifo_fd = sock;
@@ -197,7 +193,6 @@ out:
 	free(o.cgroup);
 	free(st.cgroup);
 	free(st.created);
-	free(st.annotations);
 	if (dirfd >= 0)
 		close(dirfd);
 	return status;
@@ -296,7 +291,7 @@ static void run_lifecycle_hooks(const struct container_state *st, enum spec_hook
 		return;
 	}
 	plan_set_container(plan, st->id, false);
-	if (exec_run_hooks(plan, kind, status, st->pid, &err) < 0)
+	if (exec_run_hooks(plan, st->id, kind, status, st->pid, &err) < 0)
 		cmd_warning("%s", err.msg);
 }
 
@@ -376,7 +371,8 @@ int cmd_state(int argc, char **argv)
 	struct container_state st;
 	if (load(id, &dirfd, &st) < 0)
 		return 1;
-	state_print_json(stdout, &st);
+	state_print_json(stdout, &st, OCI_STATE_INDENTED);
+	putchar('\n');
 	_cleanup_free_ char *why = st.status == STATUS_STOPPED ? state_read_late_error(dirfd) : NULL;
 	if (why)
 		cmd_error("container \"%s\" failed after create: %s", id, why);
@@ -567,14 +563,7 @@ int cmd_list(int argc, char **argv)
 			pid_t pid = st.status == STATUS_STOPPED ? 0 : st.pid;
 			if (json) {
 				fputs(first ? "" : ",", stdout);
-				fputs("{\"ociVersion\":\"1.2.0\",\"id\":", stdout);
-				json_write_string(stdout, st.id);
-				printf(",\"pid\":%d,\"status\":\"%s\",\"bundle\":", (int)pid,
-				       state_status_name(st.status));
-				json_write_string(stdout, st.bundle ? st.bundle : "");
-				fputs(",\"created\":", stdout);
-				json_write_string(stdout, st.created ? st.created : "");
-				fputs("}", stdout);
+				state_print_json(stdout, &st, OCI_STATE_COMPACT);
 			} else if (quiet) {
 				printf("%s\n", st.id);
 			} else {

@@ -7,10 +7,11 @@
 
 #include "commands.h"
 #include "common.h"
+#include "oci-state.h"
 
 static const char default_config[] =
 	"{\n"
-	"\t\"ociVersion\": \"1.2.0\",\n"
+	"\t\"ociVersion\": \"" NSRUN_OCI_VERSION "\",\n"
 	"\t\"process\": {\n"
 	"\t\t\"terminal\": true,\n"
 	"\t\t\"user\": { \"uid\": 0, \"gid\": 0 },\n"
@@ -64,7 +65,7 @@ static const char default_config[] =
  * cgroup namespace, the host's /sys bound read-only, no devpts gid. */
 static const char rootless_config[] =
 	"{\n"
-	"\t\"ociVersion\": \"1.2.0\",\n"
+	"\t\"ociVersion\": \"" NSRUN_OCI_VERSION "\",\n"
 	"\t\"process\": {\n"
 	"\t\t\"terminal\": true,\n"
 	"\t\t\"user\": { \"uid\": 0, \"gid\": 0 },\n"

@@ -12,6 +12,8 @@ enum exec_mode {
 
 struct exec_options {
 	enum exec_mode mode;
+	const char *id;           /* the container's id in its OCI state (hooks, the seccomp
+	                             agent): the OCI id, or the registry's name (oci-state.h) */
 	const char *pid_file;     /* write the host PID of the container's PID 1 here */
 	const char *console_socket; /* send the pty master here (SCM_RIGHTS) */
 	int preserve_fds;         /* keep fds 3 .. 3+N-1 open in the container */
@@ -74,11 +76,10 @@ int exec_seal_self(char **argv, struct nsrun_error *err);
  * or until the process of pidfd (-1: none) ends. */
 void exec_notify_until_ready(int sock, pid_t pid, int pidfd);
 
-/* OCI hooks of one kind, with the state JSON (status, host pid) on stdin. */
-int exec_run_hooks(const struct plan *p, enum spec_hook_kind kind, const char *status, pid_t pid,
-		   struct nsrun_error *err);
+/* OCI hooks of one kind, with the container's OCI state (oci-state.h:
+ * its id, status, host pid) on stdin. */
+int exec_run_hooks(const struct plan *p, const char *id, enum spec_hook_kind kind, const char *status,
+		   pid_t pid, struct nsrun_error *err);
 const char *exec_hook_name(enum spec_hook_kind kind);
-/* The OCI state JSON of the container a plan makes (for hooks). */
-char *exec_state_json(const struct plan *p, const char *status, pid_t pid);
 
 #endif

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "exec-internal.h"
+#include "oci-state.h"
 
 static const char *const hook_names[] = { "prestart", "createRuntime", "createContainer",
 					  "startContainer", "poststart", "poststop" };
@@ -23,27 +24,15 @@ const char *exec_hook_name(enum spec_hook_kind kind)
 	return hook_names[kind];
 }
 
-char *exec_state_json(const struct plan *p, const char *status, pid_t pid)
+/* The state on a hook's stdin, one line. */
+static char *state_text(const struct oci_state *st)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		abort();
-	const struct spec *s = p->spec;
-	const char *id = p->container_id ? p->container_id : s->machine_name ? s->machine_name : s->hostname;
-	fputs("{\"ociVersion\":\"1.2.0\",\"id\":", f);
-	json_write_string(f, id ? id : "nsrun");
-	fprintf(f, ",\"status\":\"%s\",\"pid\":%d,\"bundle\":", status, (int)pid);
-	json_write_string(f, s->dir);
-	fputs(",\"annotations\":{", f);
-	for (size_t i = 0; i < s->n_annotations; i++) {
-		fputs(i ? "," : "", f);
-		json_write_string(f, s->annotations[i].key);
-		fputc(':', f);
-		json_write_string(f, s->annotations[i].value);
-	}
-	fputs("}}", f);
+	oci_state_write(f, st, OCI_STATE_COMPACT);
 	fclose(f);
 	return buf;
 }
@@ -128,13 +117,14 @@ static int run_one(const struct spec_hook *h, size_t idx, const char *kind, cons
 	return 0;
 }
 
-int exec_run_hooks(const struct plan *p, enum spec_hook_kind kind, const char *status, pid_t pid,
-		   struct nsrun_error *err)
+int exec_run_hooks(const struct plan *p, const char *id, enum spec_hook_kind kind, const char *status,
+		   pid_t pid, struct nsrun_error *err)
 {
 	const struct spec_hooks *h = &p->spec->hooks;
 	if (!h->n[kind])
 		return 0;
-	_cleanup_free_ char *state = exec_state_json(p, status, pid);
+	struct oci_state st = oci_state_of_plan(p, id, status, pid);
+	_cleanup_free_ char *state = state_text(&st);
 	for (size_t i = 0; i < h->n[kind]; i++)
 		if (run_one(&h->v[kind][i], i, hook_names[kind], state, err) < 0)
 			return -1;
@@ -159,7 +149,7 @@ int step_hooks(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error
 {
 	pid_t pid = s->in_parent ? c->child : host_pid(c);
 	const char *status = s->hook == HOOK_START_CONTAINER ? "created" : "creating";
-	return exec_run_hooks(c->plan, (enum spec_hook_kind)s->hook, status, pid, err);
+	return exec_run_hooks(c->plan, c->opts->id, (enum spec_hook_kind)s->hook, status, pid, err);
 }
 
 int step_notify_parent(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)

@@ -29,6 +29,7 @@
 #include <sys/un.h>
 
 #include "exec-internal.h"
+#include "oci-state.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
@@ -216,35 +217,25 @@ int step_seccomp(struct exec_ctx *c, const struct plan_step *s, struct nsrun_err
 	return 0;
 }
 
-/* The container process state of config-linux.md, for the seccomp agent. */
+/* The container process state of config-linux.md, for the seccomp agent:
+ * the container's OCI state inside (oci-state.h). */
 static char *listener_state(const struct exec_ctx *c, const struct plan_seccomp *f)
 {
-	const struct plan *p = c->plan;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
 	if (!out)
 		abort();
-	_cleanup_free_ char *id = p->container_id ? xstrdup(p->container_id) :
-				 p->spec->machine_name ? xstrdup(p->spec->machine_name) :
-				 xasprintf("nsrun-%d", (int)c->child);
-	fprintf(out, "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],\"pid\":%d", (int)c->child);
+	fprintf(out, "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d", NSRUN_OCI_VERSION,
+		(int)c->child);
 	if (f->listener_metadata) {
 		fputs(",\"metadata\":", out);
 		json_write_string(out, f->listener_metadata);
 	}
-	fputs(",\"state\":{\"ociVersion\":\"1.2.0\",\"id\":", out);
-	json_write_string(out, id);
-	fprintf(out, ",\"status\":\"creating\",\"pid\":%d,\"bundle\":", (int)c->child);
-	json_write_string(out, p->spec->dir);
-	fputs(",\"annotations\":{", out);
-	for (size_t i = 0; i < p->spec->n_annotations; i++) {
-		fputs(i ? "," : "", out);
-		json_write_string(out, p->spec->annotations[i].key);
-		fputc(':', out);
-		json_write_string(out, p->spec->annotations[i].value);
-	}
-	fputs("}}}", out);
+	fputs(",\"state\":", out);
+	struct oci_state st = oci_state_of_plan(c->plan, c->opts->id, "creating", c->child);
+	oci_state_write(out, &st, OCI_STATE_COMPACT);
+	fputc('}', out);
 	fclose(out);
 	return buf;
 }

@@ -105,17 +105,17 @@ int state_open_dir(const char *root, const char *id, int *dirfd, struct nsrun_er
 	return 0;
 }
 
-/* key, value, key, value, ..., NULL as a JSON object */
-static void write_annotations(FILE *f, char *const *kv, const char *sep, const char *colon)
+static struct oci_state oci_of(const struct container_state *st, enum container_status status)
 {
-	fputc('{', f);
-	for (size_t i = 0; kv && kv[i]; i += 2) {
-		fputs(i ? sep : "", f);
-		json_write_string(f, kv[i]);
-		fputs(colon, f);
-		json_write_string(f, kv[i + 1]);
-	}
-	fputc('}', f);
+	return (struct oci_state){ .id = st->id, .status = state_status_name(status),
+				   .pid = status == STATUS_STOPPED ? 0 : st->pid, .bundle = st->bundle,
+				   .created = st->created, .annotations = st->annotations,
+				   .n_annotations = st->n_annotations };
+}
+
+struct oci_state state_oci(const struct container_state *st)
+{
+	return oci_of(st, st->status);
 }
 
 int state_write(int dirfd, const struct container_state *st, struct nsrun_error *err)
@@ -125,22 +125,18 @@ int state_write(int dirfd, const struct container_state *st, struct nsrun_error 
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		abort();
-	fputs("{\"id\":", f);
-	json_write_string(f, st->id);
-	fputs(",\"bundle\":", f);
-	json_write_string(f, st->bundle);
+	enum container_status now = st->pid <= 0 ? STATUS_CREATING :
+				    st->created_only ? STATUS_CREATED : STATUS_RUNNING;
+	struct oci_state o = oci_of(st, now);
+	oci_state_write_open(f, &o, OCI_STATE_COMPACT);
 	fputs(",\"config\":", f);
 	json_write_string(f, st->config);
-	fprintf(f, ",\"pid\":%d,\"starttime\":%llu,\"createdOnly\":%s", (int)st->pid, st->starttime,
+	fprintf(f, ",\"starttime\":%llu,\"createdOnly\":%s", st->starttime,
 		st->created_only ? "true" : "false");
-	fputs(",\"created\":", f);
-	json_write_string(f, st->created ? st->created : "");
 	if (st->cgroup) {
 		fputs(",\"cgroup\":", f);
 		json_write_string(f, st->cgroup);
 	}
-	fputs(",\"annotations\":", f);
-	write_annotations(f, st->annotations, ",", ":");
 	fputs("}\n", f);
 	fclose(f);
 	_cleanup_free_ char *data = buf;
@@ -230,12 +226,13 @@ int state_read(int dirfd, struct container_state *st, struct nsrun_error *err)
 	struct json_member *an = json_object_member(root, "annotations");
 	if (an && an->value->type == JSON_OBJECT) {
 		const struct json_node *o = an->value;
-		st->annotations = xcalloc(2 * o->count + 1, sizeof(char *));
+		st->annotations = xcalloc(o->count + 1, sizeof(*st->annotations));
 		for (size_t i = 0; i < o->count; i++) {
-			st->annotations[2 * i] = xstrdup(o->members[i].key);
-			st->annotations[2 * i + 1] = xstrdup(o->members[i].value->type == JSON_STRING ?
-							     o->members[i].value->text : "");
+			st->annotations[i].key = xstrdup(o->members[i].key);
+			st->annotations[i].value = xstrdup(o->members[i].value->type == JSON_STRING ?
+							   o->members[i].value->text : "");
 		}
+		st->n_annotations = o->count;
 	}
 	if (!state_process_alive(st->pid, st->starttime))
 		st->status = STATUS_STOPPED;
@@ -253,8 +250,10 @@ void state_free(struct container_state *st)
 	free(st->config);
 	free(st->created);
 	free(st->cgroup);
-	for (size_t i = 0; st->annotations && st->annotations[i]; i++)
-		free(st->annotations[i]);
+	for (size_t i = 0; i < st->n_annotations; i++) {
+		free(st->annotations[i].key);
+		free(st->annotations[i].value);
+	}
 	free(st->annotations);
 	memset(st, 0, sizeof(*st));
 }
@@ -274,20 +273,10 @@ int state_remove_dir(const char *root, const char *id, struct nsrun_error *err)
 	return 0;
 }
 
-void state_print_json(FILE *f, const struct container_state *st)
+void state_print_json(FILE *f, const struct container_state *st, enum oci_state_layout layout)
 {
-	fputs("{\n  \"ociVersion\": \"1.2.0\",\n  \"id\": ", f);
-	json_write_string(f, st->id ? st->id : "");
-	fprintf(f, ",\n  \"status\": \"%s\",\n  \"pid\": %d,\n  \"bundle\": ", state_status_name(st->status),
-		st->status == STATUS_STOPPED ? 0 : (int)st->pid);
-	json_write_string(f, st->bundle ? st->bundle : "");
-	if (st->created) {
-		fputs(",\n  \"created\": ", f);
-		json_write_string(f, st->created);
-	}
-	fputs(",\n  \"annotations\": ", f);
-	write_annotations(f, st->annotations, ", ", ": ");
-	fputs("\n}\n", f);
+	struct oci_state o = state_oci(st);
+	oci_state_write(f, &o, layout);
 }
 
 /* The socket's address through the directory fd: any --root fits. */

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "common.h"
+#include "oci-state.h"
 
 #define NSRUN_DEFAULT_ROOT "/run/nsrun"
 #define NSRUN_ID_MAX 1024
@@ -22,7 +23,8 @@ struct container_state {
 	unsigned long long starttime; /* of pid, from /proc/PID/stat: guards against reuse */
 	char *created;            /* RFC 3339 */
 	char *cgroup;             /* libexec/cgroups state string, or NULL */
-	char **annotations;       /* key, value, key, value, ..., NULL */
+	struct spec_kv *annotations; /* the spec's */
+	size_t n_annotations;
 	bool created_only;        /* stored: waiting for start */
 	enum container_status status; /* computed when read */
 };
@@ -36,6 +38,8 @@ const char *state_status_name(enum container_status s);
 int state_create_dir(const char *root, const char *id, int *dirfd, struct nsrun_error *err);
 /* Open and lock an existing container's directory. */
 int state_open_dir(const char *root, const char *id, int *dirfd, struct nsrun_error *err);
+/* state.json: the OCI state (oci-state.h; status creating without a pid,
+ * created while created_only, else running) and nsrun's own members. */
 int state_write(int dirfd, const struct container_state *st, struct nsrun_error *err);
 int state_read(int dirfd, struct container_state *st, struct nsrun_error *err);
 void state_free(struct container_state *st);
@@ -55,8 +59,11 @@ int state_recv_error_file(int conn);     /* the fd, CLOEXEC, or -1 */
  * with the byte, 0 on EOF, -1 on error. */
 int state_recv_byte(int conn, int *fd);
 char *state_read_late_error(int dirfd);
-/* Print the OCI state JSON. */
-void state_print_json(FILE *f, const struct container_state *st);
+/* The container's OCI state (oci-state.h) as read: the status computed,
+ * pid 0 once stopped. */
+struct oci_state state_oci(const struct container_state *st);
+/* Print it, without a newline. */
+void state_print_json(FILE *f, const struct container_state *st, enum oci_state_layout layout);
 /* The exec socket, between create and start: PID 1 accepts one connection
  * on it (SECURITY.md rule 11: a socket, not a file of the host, is what
  * it holds while it waits) and answers one byte. */

@@ -649,7 +649,7 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 	/* poststart: after the program started; a failure is only a warning */
 	if (o->mode != EXEC_CREATE) {
 		struct nsrun_error herr = { 0 };
-		if (exec_run_hooks(p, HOOK_POSTSTART, "running", c.child, &herr) < 0)
+		if (exec_run_hooks(p, o->id, HOOK_POSTSTART, "running", c.child, &herr) < 0)
 			fprintf(stderr, "nsrun: warning: %s\n", herr.msg);
 	}
 	if (o->mode != EXEC_FOREGROUND) {
@@ -684,7 +684,7 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 	sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
 	if (r == 0) {
 		struct nsrun_error herr = { 0 };
-		if (exec_run_hooks(p, HOOK_POSTSTOP, "stopped", ended, &herr) < 0)
+		if (exec_run_hooks(p, o->id, HOOK_POSTSTOP, "stopped", ended, &herr) < 0)
 			fprintf(stderr, "nsrun: warning: %s\n", herr.msg);
 	}
 out:

@@ -94,20 +94,19 @@ rm -f "$TMP/config.json"
 # --- foreground runs: two with the same host name (NAME, then NAME-2) -------
 fg_spec a ""
 fg_spec b ""
-agent_start a
-n "$TMP/a/spec.json" </dev/null >"$TMP/a.out" 2>&1 &
-run_a=$!
-wait_file "$TMP/a/poststart.json"; ok $? "foreground run a: poststart ran"
-pid_a=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$TMP/a/poststart.json")
-wait_listed "$pid_a"; ok $? "run a is in nsrun list (leader $pid_a)"
-name_a=$(list_name "$pid_a")
-agent_start b
-n "$TMP/b/spec.json" </dev/null >"$TMP/b.out" 2>&1 &
-run_b=$!
-wait_file "$TMP/b/poststart.json"; ok $? "foreground run b: poststart ran"
-pid_b=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$TMP/b/poststart.json")
-wait_listed "$pid_b"; ok $? "run b is in nsrun list (leader $pid_b)"
-name_b=$(list_name "$pid_b")
+# fg_start R: run R in the background; once it runs and is listed, its
+# nsrun in $run_R, its leader in $pid_R, its name in nsrun list in $name_R
+fg_start() {
+	agent_start "$1"
+	n "$TMP/$1/spec.json" </dev/null >"$TMP/$1.out" 2>&1 &
+	eval "run_$1=\$!"
+	wait_file "$TMP/$1/poststart.json"; ok $? "foreground run $1: poststart ran"
+	local pid; pid=$(pick "$TMP/$1/poststart.json" pid | cut -d' ' -f2)
+	wait_listed "$pid"; ok $? "run $1 is in nsrun list (leader $pid)"
+	eval "pid_$1=$pid name_$1=\$(list_name $pid)"
+}
+fg_start a
+fg_start b
 is "$name_a $name_b" "$H $H-2" "nsrun list: the second run of the same host name is NAME-2"
 touch "$RF/go"
 wait "$run_a"; is "$?" 0 "run a ends when told"

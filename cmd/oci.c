@@ -290,7 +290,6 @@ static void run_lifecycle_hooks(const struct container_state *st, enum spec_hook
 		cmd_warning("%s hooks not run: %s", exec_hook_name(kind), err.msg[0] ? err.msg : "no spec");
 		return;
 	}
-	plan_set_container(plan, st->id, false);
 	if (exec_run_hooks(plan, st->id, kind, status, st->pid, &err) < 0)
 		cmd_warning("%s", err.msg);
 }

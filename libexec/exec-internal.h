@@ -48,7 +48,7 @@ struct exec_ctx {
 
 typedef int (*step_fn)(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 
-/* Messages on the sync socket. */
+/* sync.c: the parent/child protocol, messages on the sync socket. */
 enum sync_kind { SYNC_RELEASE = 1, SYNC_CONSOLE, SYNC_ERROR, SYNC_READY,
 		 SYNC_SECCOMP_LISTENER, /* with the fd of SCMP_ACT_NOTIFY's listener */
 		 SYNC_ENTERED, /* nsrun exec: status is the host pid of the process that entered the

@@ -1281,6 +1281,7 @@ int step_cgroup(struct exec_ctx *c, const struct plan_step *s, struct nsrun_erro
 	(void)s;
 	if (!c->plan->cgroup)
 		return 0;
+	c->cgroup_step = c->step_index; /* clone moves the child in (walk.c) */
 	bool systemd = (c->opts && c->opts->systemd_cgroup) || cgroup_path_is_systemd(c->plan->cgroup->path);
 	if ((systemd ? cgroup_create_systemd(c->plan, c->proc_fd, &c->cgroup, err) :
 	     cgroup_create(c->plan, c->proc_fd, &c->cgroup, err)) < 0)

@@ -29,7 +29,8 @@ struct exec_ctx {
 	int mask_mnt;             /* child: detached read-only tmpfs holding the empty file masks use */
 	const struct exec_options *opts;
 	unsigned long long nsrun_cgroupns; /* inode of nsrun's own cgroup namespace */
-	bool child_reported;      /* the error came from the child: no "step N" prefix */
+	bool error_named;         /* the error names its step itself (the child's report,
+	                             clone): no "step N" prefix */
 	int *ns_fds;              /* child: the join-namespace paths, opened before any join */
 	struct sock_fprog *seccomp_progs; /* per step: the filters compiled before clone (seccomp.c) */
 	struct cgroup_handle *cgroup; /* parent: the container's cgroup (cgroups.c), or NULL */
@@ -44,9 +45,24 @@ struct exec_ctx {
 	int userns_lock_fd;       /* parent: the flock of the picked id range (userns.c), or -1 */
 	int idmap_root_fd;        /* the idmapped root (parent: made; child: received), or -1 */
 	int *bind_trees;          /* child, per step: an idmapped bind source received, or -1 */
+	int sync_child_fd;        /* parent, until clone: the child's end of the sync socket */
+	int own_ns[2];            /* parent, joined "for children" until clone: its own pid and
+	                             time namespaces (walk.c), or -1 */
+	bool signals_blocked;     /* parent: from clone until supervise or detach (orig_mask) */
+	size_t cgroup_step;       /* parent: the cgroup step's index (entered after clone) */
 };
 
+/* What carries out a step (the RUN and EARLY columns of spec/steps.def). */
 typedef int (*step_fn)(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+/* The RUN functions, each in the file of its subject. */
+#define STEP(kind, name, where, flags, run, early, describe) \
+	int run(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+#include "steps.def"
+#undef STEP
+/* The EARLY functions: the child, right after clone, before any step
+ * (namespaces.c: open the namespace to join; mounts.c: a bind's source). */
+int step_join_ns_open(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+int step_mount_open(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 
 /* sync.c: the parent/child protocol, messages on the sync socket. */
 enum sync_kind { SYNC_RELEASE = 1, SYNC_CONSOLE, SYNC_ERROR, SYNC_READY,
@@ -65,6 +81,8 @@ ssize_t send_with_fd(int sock, const void *buf, size_t len, int pass_fd);
 int sync_send(int fd, const struct sync_msg *m, int pass_fd);
 /* Returns 1 with a message, 0 on EOF, -1 on error; *recv_fd gets a passed fd or -1. */
 int sync_recv(int fd, struct sync_msg *m, int *recv_fd);
+/* The child's SYNC_ERROR m into err (its message names its step); -1. */
+int sync_take_error(struct exec_ctx *c, const struct sync_msg *m, struct nsrun_error *err);
 
 /* resolve.c: paths inside the container, always through root_fd.  Both
  * return an fd, or a negative errno with err filled in. */
@@ -87,60 +105,18 @@ void seccomp_cache_store(const struct plan_seccomp *f, const struct sock_fprog *
 /* copyup.c: copy the directory src_dir into the root of the new mount mnt_fd. */
 int copy_up(int src_dir, int mnt_fd, struct nsrun_error *err);
 
-/* Steps, by file. */
-int step_cgroup(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err); /* cgroups.c */
-int step_join_ns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+/* What the steps share, by file. */
 /* enter.c: close every fd of the host a process the container may see
  * could hold (all but stdio, the preserved fds, the sync socket, the
- * container's root, the pty and `keep`), and the steps that do it. */
+ * container's root, the pty and `keep`). */
 void exec_drop_host_fds(struct exec_ctx *c, int keep);
-int step_enter_pidns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_unshare(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_id_maps(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_time_offsets(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_hostname(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_domainname(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-
 /* mounts.c: after joining a mount namespace by path (step_join_ns). */
 int mounts_enter_joined(struct exec_ctx *c, struct nsrun_error *err);
-int step_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_rootfs_bind(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_mount(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_pivot_root(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_mask_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_readonly_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_readwrite_path(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 /* boot.c: container_uuid (before clone) and /run/host. */
 int exec_boot_prepare(struct exec_ctx *c, struct nsrun_error *err);
-int step_run_host(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_root_readonly(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_root_propagation(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 
-int step_device(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_dev_symlinks(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_console(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-
-int step_sysctl(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_oom_score_adj(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_rlimit(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_personality(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_no_tiocsti(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_caps_bounding(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_user(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_caps(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_no_new_privs(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_cwd(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_selinux_label(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_apparmor_profile(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_hooks(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_notify_parent(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_wait_child(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_wait_start(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_stdio(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_exec(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 /* seccomp.c: compile the filters in the parent (before clone), load one in
  * the child, pass a listener on to the seccomp agent, free them. */
-int step_seccomp(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 int seccomp_preflight(struct exec_ctx *c, struct nsrun_error *err);
 int seccomp_forward_listener(struct exec_ctx *c, int listener, struct nsrun_error *err);
 void seccomp_progs_free(struct exec_ctx *c);
@@ -161,7 +137,6 @@ int userns_rootless_maps(struct exec_ctx *c, struct nsrun_error *err);
 bool userns_setgroups_denied(const struct exec_ctx *c);
 int userns_rootless_pick(struct exec_ctx *c, struct nsrun_error *err);
 int userns_chown_tree(struct exec_ctx *c, uint32_t base, uint32_t count, struct nsrun_error *err);
-int step_idmap_root(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
 
 /* Checks in the parent before anything is created; may mark steps skipped. */
 int exec_preflight(struct exec_ctx *c, struct nsrun_error *err);

@@ -178,11 +178,7 @@ int step_wait_child(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 			close(fd);
 		if (m.kind == SYNC_READY)
 			return 0;
-		if (m.kind == SYNC_ERROR) {
-			nsrun_error_set(err, 0, "%s", m.msg);
-			err->status = m.status;
-			c->child_reported = true;
-			return -1;
-		}
+		if (m.kind == SYNC_ERROR)
+			return sync_take_error(c, &m, err);
 	}
 }

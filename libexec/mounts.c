@@ -235,9 +235,21 @@ static int mount_fs(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 	return set_propagation(mnt, s->propagation, err);
 }
 
+/* The mount step's EARLY function: in a new user namespace our ids change
+ * at wait-parent, so a bind's source is opened right after clone, as the
+ * host's root (below directories only it may search); the bind itself is
+ * made in its step. */
+int step_mount_open(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)err;
+	if (c->plan->new_userns && s->mount_kind == MOUNT_BIND)
+		c->ns_fds[c->step_index] = open(s->source, O_PATH | O_CLOEXEC);
+	return 0;
+}
+
 static int mount_bind(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	/* opened before wait-parent in a user namespace (walk.c); "idmap":
+	/* opened before wait-parent in a user namespace (step_mount_open); "idmap":
 	 * the idmapped copy nsrun made (userns.c) */
 	_cleanup_close_ int pre = c->ns_fds && c->ns_fds[c->step_index] >= 0 ?
 		TAKE_FD(c->ns_fds[c->step_index]) : -1;

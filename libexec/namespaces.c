@@ -42,10 +42,19 @@ static int check_uts_join(struct exec_ctx *c, const struct plan_step *s, int fd,
 	return 0;
 }
 
+/* join-namespace's EARLY function: the path is opened before the first
+ * join, as a joined mount namespace hides the host's paths. */
+int step_join_ns_open(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	c->ns_fds[c->step_index] = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (c->ns_fds[c->step_index] < 0)
+		return nsrun_error_set(err, errno, "open %s", s->path);
+	return 0;
+}
+
 int step_join_ns(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
-	/* opened before the first join: a joined mount namespace hides the
-	 * host's paths */
+	/* opened by step_join_ns_open in the child; before clone, here */
 	_cleanup_close_ int fd = c->ns_fds && c->ns_fds[c->step_index] >= 0 ?
 		TAKE_FD(c->ns_fds[c->step_index]) : open(s->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

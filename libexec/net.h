@@ -76,13 +76,6 @@ void net_relay_stop(struct net_run *n);
 /* net-dhcp.c */
 void dhcp_stop(const char *dir);
 
-/* The steps */
-int step_net_veth(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_net_bridge(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_net_address(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_net_container(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_net_ports(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_net_dhcp(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
-int step_net_resolv(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
+/* The steps (step_net_*): declared from spec/steps.def in exec-internal.h. */
 
 #endif

@@ -1,9 +1,12 @@
 /* The parent/child protocol: messages on the sync socket between nsrun
  * and the container's PID 1 (struct sync_msg, exec-internal.h), each
- * optionally carrying one fd. */
+ * optionally carrying one fd; and the two steps that are nothing else,
+ * release (nsrun) and wait-parent (the container's PID 1). */
 #include <errno.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "exec-internal.h"
 
@@ -53,4 +56,55 @@ int sync_recv(int fd, struct sync_msg *m, int *recv_fd)
 			memcpy(recv_fd, CMSG_DATA(cm), sizeof(int));
 	m->msg[sizeof(m->msg) - 1] = '\0';
 	return 1;
+}
+
+int sync_take_error(struct exec_ctx *c, const struct sync_msg *m, struct nsrun_error *err)
+{
+	nsrun_error_set(err, 0, "%s", m->msg);
+	err->status = m->status;
+	c->error_named = true;
+	return -1;
+}
+
+/* release: nsrun lets the container's PID 1 go on, handing it the idmapped
+ * root (privateUsers, userns.c). */
+int step_release(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)s;
+	struct sync_msg m = { .kind = SYNC_RELEASE };
+	int sent = sync_send(c->sync_fd, &m, c->idmap_root_fd);
+	if (c->idmap_root_fd >= 0)
+		close(TAKE_FD(c->idmap_root_fd));
+	if (sent == 0)
+		return 0;
+	/* it failed before: what it said is waiting for us */
+	int e = errno, fd;
+	if (sync_recv(c->sync_fd, &m, &fd) == 1 && m.kind == SYNC_ERROR)
+		return sync_take_error(c, &m, err);
+	return nsrun_error_set(err, e, "the container's PID 1 is gone");
+}
+
+/* wait-parent: the container's PID 1 waits for release.  The idmapped bind
+ * sources (userns.c) come first, then release with the idmapped root. */
+int step_wait_parent(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)s;
+	struct sync_msg m;
+	int fd, got;
+	while ((got = sync_recv(c->sync_fd, &m, &fd)) == 1 && m.kind == SYNC_IDMAP_TREE && fd >= 0 &&
+	       m.status >= 0 && (size_t)m.status < c->plan->n_steps)
+		c->bind_trees[m.status] = fd;
+	if (got != 1 || m.kind != SYNC_RELEASE)
+		_exit(NSRUN_EXIT_FAILURE); /* nsrun is gone or failed: nobody to tell */
+	if (fd >= 0)
+		c->idmap_root_fd = fd;
+	/* rootless, nobody may ptrace us from now on (walk.c, child_prepare) */
+	if (userns_rootless(c->plan))
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* Become root of the new user namespace, so that what the setup
+	 * creates is owned by a mapped id. */
+	if (c->plan->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		return nsrun_error_set(err, errno, "become uid 0 in the user namespace (the mappings "
+				       "must map container id 0)");
+	return 0;
 }

@@ -1,9 +1,11 @@
 /* exec_run_plan: the walk over the plan.  The parent (nsrun) checks what
- * it can before creating anything, makes the container's PID 1 with one
- * clone3(), carries out its own steps, and then supervises.  The child
- * runs its steps in order and execs; on any failure it reports the step
- * over the sync socket and exits, taking its namespaces and every mount it
- * made with it, so the host is left as it was. */
+ * it can before creating anything, then carries out its steps in order:
+ * one of them, clone, makes the container's PID 1, which carries out the
+ * child's steps in order and execs.  Then nsrun supervises.  On any failure
+ * the child reports the step over the sync socket (sync.c) and exits,
+ * taking its namespaces and every mount it made with it, so the host is
+ * left as it was.  The walker knows no kind of step: what each does, and on
+ * which side, comes from the step list (spec/steps.def). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -24,56 +26,14 @@
 #include "exec-internal.h"
 #include "net.h"
 
-static const step_fn step_table[STEP__MAX] = {
-	[STEP_JOIN_NS_EARLY] = step_join_ns,
-	[STEP_CGROUP] = step_cgroup,
-	[STEP_JOIN_NS] = step_join_ns,
-	[STEP_ENTER_PIDNS] = step_enter_pidns,
-	[STEP_UNSHARE] = step_unshare,
-	[STEP_ID_MAPS] = step_id_maps,
-	[STEP_IDMAP_ROOT] = step_idmap_root,
-	[STEP_TIME_OFFSETS] = step_time_offsets,
-	[STEP_HOSTNAME] = step_hostname,
-	[STEP_DOMAINNAME] = step_domainname,
-	[STEP_PROPAGATION] = step_propagation,
-	[STEP_ROOTFS_BIND] = step_rootfs_bind,
-	[STEP_MOUNT] = step_mount,
-	[STEP_DEVICE] = step_device,
-	[STEP_DEV_SYMLINKS] = step_dev_symlinks,
-	[STEP_CONSOLE] = step_console,
-	[STEP_PIVOT_ROOT] = step_pivot_root,
-	[STEP_MASK_PATH] = step_mask_path,
-	[STEP_READONLY_PATH] = step_readonly_path,
-	[STEP_READWRITE_PATH] = step_readwrite_path,
-	[STEP_RUN_HOST] = step_run_host,
-	[STEP_ROOT_READONLY] = step_root_readonly,
-	[STEP_ROOT_PROPAGATION] = step_root_propagation,
-	[STEP_SYSCTL] = step_sysctl,
-	[STEP_OOM_SCORE_ADJ] = step_oom_score_adj,
-	[STEP_RLIMIT] = step_rlimit,
-	[STEP_PERSONALITY] = step_personality,
-	[STEP_NO_TIOCSTI] = step_no_tiocsti,
-	[STEP_CAPS_BOUNDING] = step_caps_bounding,
-	[STEP_USER] = step_user,
-	[STEP_CAPS] = step_caps,
-	[STEP_NO_NEW_PRIVS] = step_no_new_privs,
-	[STEP_CWD] = step_cwd,
-	[STEP_SELINUX_LABEL] = step_selinux_label,
-	[STEP_APPARMOR_PROFILE] = step_apparmor_profile,
-	[STEP_HOOKS] = step_hooks,
-	[STEP_NOTIFY_PARENT] = step_notify_parent,
-	[STEP_WAIT_CHILD] = step_wait_child,
-	[STEP_WAIT_START] = step_wait_start,
-	[STEP_STDIO] = step_stdio,
-	[STEP_SECCOMP] = step_seccomp,
-	[STEP_EXEC] = step_exec,
-	[STEP_NET_VETH] = step_net_veth,
-	[STEP_NET_BRIDGE] = step_net_bridge,
-	[STEP_NET_ADDRESS] = step_net_address,
-	[STEP_NET_CONTAINER] = step_net_container,
-	[STEP_NET_PORTS] = step_net_ports,
-	[STEP_NET_DHCP] = step_net_dhcp,
-	[STEP_NET_RESOLV] = step_net_resolv,
+/* The libexec columns of the step list. */
+static const struct {
+	step_fn run;   /* carries the step out */
+	step_fn early; /* child, right after clone, before any step; or NULL */
+} step_table[STEP__MAX] = {
+#define STEP(kind, name, where, flags, run, early, describe) [STEP_##kind] = { run, early },
+#include "steps.def"
+#undef STEP
 };
 
 /* Fault injection for tests: NSRUN_TEST_FAIL_STEP=N makes step N fail
@@ -91,25 +51,27 @@ static bool injected_failure(size_t i, struct nsrun_error *err)
 	return true;
 }
 
+
+/* "step 7 mount /proc: ...": the step's number, name and target. */
+static int name_step(const struct plan_step *s, size_t i, struct nsrun_error *err)
+{
+	const char *what = s->path ? s->path :
+			   plan_step_flags(s->kind) & PLAN_STEP_BY_VALUE ? s->value : NULL;
+	if (what)
+		return nsrun_error_prefix(err, "step %zu %s %s: ", i + 1, plan_step_name(s->kind), what);
+	return nsrun_error_prefix(err, "step %zu %s: ", i + 1, plan_step_name(s->kind));
+}
+
 static int run_step(struct exec_ctx *c, size_t i, struct nsrun_error *err)
 {
 	const struct plan_step *s = &c->plan->steps[i];
-	if (s->skip_reason || !step_table[s->kind])
+	if (s->skip_reason || !step_table[s->kind].run)
 		return 0;
 	c->step_index = i;
-	/* exec does not come back: its injected failure comes first */
-	bool fail_first = s->kind == STEP_EXEC && injected_failure(i, err);
-	if (fail_first || step_table[s->kind](c, s, err) < 0 || injected_failure(i, err)) {
-		/* the child's own message already names its step */
-		if (c->child_reported)
-			return -1;
-		/* "step 7 mount /proc: ..." names the step and its target */
-		const char *what = s->path ? s->path : s->kind == STEP_HOSTNAME ? s->value : NULL;
-		if (what)
-			return nsrun_error_prefix(err, "step %zu %s %s: ", i + 1, plan_step_name(s->kind),
-						  what);
-		return nsrun_error_prefix(err, "step %zu %s: ", i + 1, plan_step_name(s->kind));
-	}
+	/* the last step, exec, does not come back: its injected failure comes first */
+	bool fail_first = i + 1 == c->plan->n_steps && injected_failure(i, err);
+	if (fail_first || step_table[s->kind].run(c, s, err) < 0 || injected_failure(i, err))
+		return c->error_named ? -1 : name_step(s, i, err);
 	return 0;
 }
 
@@ -130,16 +92,37 @@ static void arm_pdeathsig(const struct exec_ctx *c)
 		_exit(NSRUN_EXIT_FAILURE);
 }
 
-/* The container's PID 1 until exec. */
-static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
+
+/* The child's EARLY functions, in step order: after clone, before the
+ * first step, while it is still the host's root in the host's namespaces.
+ * What they open waits in ns_fds for the step; bind_trees gets the idmapped
+ * bind sources nsrun sends before release (sync.c). */
+static int child_open_early(struct exec_ctx *c, struct nsrun_error *err)
 {
-	struct nsrun_error err = { 0 };
+	const struct plan *p = c->plan;
+	c->ns_fds = xcalloc(p->n_steps, sizeof(int));
+	c->bind_trees = xcalloc(p->n_steps, sizeof(int));
+	for (size_t i = 0; i < p->n_steps; i++)
+		c->ns_fds[i] = c->bind_trees[i] = -1;
+	for (size_t i = 0; i < p->n_steps; i++) {
+		const struct plan_step *s = &p->steps[i];
+		if (s->in_parent || !step_table[s->kind].early)
+			continue;
+		c->step_index = i;
+		if (step_table[s->kind].early(c, s, err) < 0)
+			return nsrun_error_prefix(err, "step %zu %s: ", i + 1, plan_step_name(s->kind));
+	}
+	return 0;
+}
+
+/* The child before its first step. */
+static int child_prepare(struct exec_ctx *c, struct nsrun_error *err)
+{
 	/* Nothing inside may ptrace or open /proc/PID/exe of nsrun (rule 5).
 	 * Rootless, the caller must still open our uid_map (and newuidmap
-	 * checks who owns /proc/PID): then it is done after wait-parent,
+	 * checks who owns /proc/PID): then it is done at wait-parent (sync.c),
 	 * before anything of the container runs. */
-	bool rootless = userns_rootless(c->plan);
-	if (!rootless)
+	if (!userns_rootless(c->plan))
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* the state lock belongs to the nsrun command, not to the container */
 	if (c->opts->lock_fd >= 0)
@@ -150,8 +133,8 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 	 * it outlives it by design. */
 	arm_pdeathsig(c);
 	umask(0);
-	if (exec_new_session_keyring(&err) < 0)
-		goto fail;
+	if (exec_new_session_keyring(err) < 0)
+		return -1;
 	/* our pid as the host sees it, for hooks: kept for when the host's
 	 * procfs is gone (wait-start) */
 	char self[32];
@@ -165,71 +148,27 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 	 * a new user namespace that changes at wait-parent). */
 	if (c->plan->clone_flags & CLONE_NEWNS) {
 		int fd = open(c->plan->rootfs, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0) {
-			nsrun_error_set(&err, errno, "open %s", c->plan->rootfs);
-			goto fail;
-		}
+		if (fd < 0)
+			return nsrun_error_set(err, errno, "open %s", c->plan->rootfs);
 		close(c->rootfs_fd);
 		c->rootfs_fd = fd;
 	}
-	c->ns_fds = xcalloc(c->plan->n_steps, sizeof(int));
-	c->bind_trees = xcalloc(c->plan->n_steps, sizeof(int));
-	for (size_t i = 0; i < c->plan->n_steps; i++) {
-		c->ns_fds[i] = -1;
-		c->bind_trees[i] = -1;
-		/* In a new user namespace our ids change at wait-parent: open
-		 * bind sources now, as the host's root (below dirs only it may
-		 * search); the bind itself is made in its step. */
-		const struct plan_step *b = &c->plan->steps[i];
-		if (c->plan->new_userns && b->kind == STEP_MOUNT && b->mount_kind == MOUNT_BIND)
-			c->ns_fds[i] = open(b->source, O_PATH | O_CLOEXEC);
-		if (c->plan->steps[i].kind != STEP_JOIN_NS)
-			continue;
-		c->ns_fds[i] = open(c->plan->steps[i].path, O_RDONLY | O_CLOEXEC);
-		if (c->ns_fds[i] < 0) {
-			nsrun_error_set(&err, errno, "step %zu join-namespace: open %s", i + 1,
-					c->plan->steps[i].path);
-			goto fail;
-		}
-	}
-	for (size_t i = 0; i < c->plan->n_steps; i++) {
-		const struct plan_step *s = &c->plan->steps[i];
-		if (s->in_parent)
-			continue;
-		if (s->kind == STEP_WAIT_PARENT) {
-			struct sync_msg m;
-			int fd;
-			int got;
-			/* idmapped bind sources (userns.c) come first */
-			while ((got = sync_recv(c->sync_fd, &m, &fd)) == 1 && m.kind == SYNC_IDMAP_TREE &&
-			       fd >= 0 && m.status >= 0 && (size_t)m.status < c->plan->n_steps)
-				c->bind_trees[m.status] = fd;
-			if (got != 1 || m.kind != SYNC_RELEASE)
-				_exit(NSRUN_EXIT_FAILURE);
-			if (fd >= 0) /* the idmapped root (privateUsers) */
-				c->idmap_root_fd = fd;
-			if (rootless)
-				prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-			/* Become root of the new user namespace, so that what the
-			 * setup creates is owned by a mapped id. */
-			if (c->plan->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
-				nsrun_error_set(&err, errno, "step %zu wait-parent: become uid 0 in the "
-						"user namespace (the mappings must map container id 0)",
-						i + 1);
+	return child_open_early(c, err);
+}
+
+/* The container's PID 1 until exec: its steps in order. */
+static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
+{
+	struct nsrun_error err = { 0 };
+	if (child_prepare(c, &err) == 0)
+		for (size_t i = 0; i < c->plan->n_steps; i++) {
+			const struct plan_step *s = &c->plan->steps[i];
+			if (s->in_parent)
+				continue;
+			if (notify_before_step(c, s->kind, &err) < 0 || run_step(c, i, &err) < 0)
 				break;
-			}
 			arm_pdeathsig(c);
-			if (injected_failure(i, &err)) {
-				nsrun_error_prefix(&err, "step %zu wait-parent: ", i + 1);
-				break;
-			}
-			continue;
 		}
-		if (notify_before_step(c, s->kind, &err) < 0 || run_step(c, i, &err) < 0)
-			break;
-		arm_pdeathsig(c);
-	}
-fail:;
 	struct sync_msg m = { .kind = SYNC_ERROR, .status = err.status ? err.status : NSRUN_EXIT_FAILURE };
 	memcpy(m.msg, err.msg, sizeof(m.msg));
 	/* After `create` returned nobody listens: leave it for start and state. */
@@ -324,6 +263,7 @@ int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
 	return seccomp_preflight(c, err);
 }
 
+
 /* cgroup_fd >= 0: straight into that v2 cgroup (*into_cgroup says whether
  * the kernel could; if not, cgroup_enter() moves the child). */
 static pid_t clone_child(int flags, int *pidfd, int cgroup_fd, bool *into_cgroup)
@@ -345,6 +285,93 @@ static pid_t clone_child(int flags, int *pidfd, int cgroup_fd, bool *into_cgroup
 		}
 	}
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+/* join-namespace before clone: nsrun joins a pid or time namespace "for
+ * children", so that only the container's PID 1 is made in it; it goes
+ * back to its own right after clone, and hooks and everything else it
+ * forks stay there. */
+int step_join_ns_early(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	bool pid = s->ns_flags == CLONE_NEWPID;
+	int *own = &c->own_ns[pid ? 0 : 1];
+	if (*own < 0)
+		*own = openat(c->proc_fd, pid ? "self/ns/pid" : "self/ns/time", O_RDONLY | O_CLOEXEC);
+	return step_join_ns(c, s, err);
+}
+
+/* nsrun after clone: back in its own pid and time namespaces, the child in
+ * its cgroup before it goes on (it waits at wait-parent). */
+static int after_clone(struct exec_ctx *c, bool into_cgroup, struct nsrun_error *err)
+{
+	static const int types[] = { CLONE_NEWPID, CLONE_NEWTIME };
+	for (size_t k = 0; k < ARRAY_SIZE(types); k++)
+		/* rootless, the way back up to an ancestor's namespace is
+		 * closed (EPERM): nsrun then stays where it joined */
+		if (c->own_ns[k] >= 0 && setns(c->own_ns[k], types[k]) < 0 &&
+		    !(errno == EPERM && exec_rootless()))
+			return nsrun_error_set(err, errno, "return to nsrun's own %s namespace",
+					       spec_namespace_name(types[k]));
+	if (c->cgroup && cgroup_enter(c->cgroup, c->child, into_cgroup, err) < 0)
+		return nsrun_error_prefix(err, "step %zu cgroup: ", c->cgroup_step + 1);
+	/* nsrun exec: into the container's cgroup */
+	if (c->opts->join_cgroup) {
+		struct cgroup_handle *h = NULL;
+		int r = cgroup_state_from_string(c->opts->join_cgroup, &h, err);
+		if (r == 0)
+			r = cgroup_enter(h, c->child, false, err);
+		if (h)
+			cgroup_handle_free(h);
+		if (r < 0)
+			return nsrun_error_prefix(err, "join the container's cgroup: ");
+	}
+	return 0;
+}
+
+/* Restore the signal mask clone blocked. */
+static void unblock_signals(struct exec_ctx *c)
+{
+	if (c->signals_blocked)
+		sigprocmask(SIG_SETMASK, &c->orig_mask, NULL);
+	c->signals_blocked = false;
+}
+
+/* clone: one clone3() makes the container's PID 1 with all its new
+ * namespaces (straight into its cgroup where the kernel can); it carries
+ * out the child's steps (child_main) and never comes back here. */
+int step_clone(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	/* Signals wait in the queue for supervise(); the child restores the
+	 * mask right before exec. */
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &c->orig_mask);
+	c->signals_blocked = true;
+	fflush(NULL);
+	bool into_cgroup;
+	c->child = clone_child(s->ns_flags, &c->pidfd, c->cgroup ? cgroup_v2_fd(c->cgroup) : -1,
+			       &into_cgroup);
+	if (c->child < 0) {
+		c->error_named = true; /* these errors name their step themselves */
+		nsrun_error_set(err, errno, "step %zu clone", c->step_index + 1);
+		unblock_signals(c);
+		return -1;
+	}
+	if (c->child == 0) {
+		/* nsrun's own namespaces are nothing the container may hold */
+		for (size_t k = 0; k < ARRAY_SIZE(c->own_ns); k++)
+			if (c->own_ns[k] >= 0)
+				close(TAKE_FD(c->own_ns[k]));
+		close(c->sync_fd);
+		c->sync_fd = TAKE_FD(c->sync_child_fd);
+		child_main(c);
+	}
+	close(TAKE_FD(c->sync_child_fd));
+	if (after_clone(c, into_cgroup, err) < 0) {
+		c->error_named = true;
+		return -1;
+	}
+	return 0;
 }
 
 static int write_pid_file(const char *path, pid_t pid, struct nsrun_error *err)
@@ -411,54 +438,26 @@ static int wait_exec(struct exec_ctx *c, const struct exec_options *o, struct ns
 		}
 		if (fd >= 0)
 			close(fd);
-		if (m.kind == SYNC_ERROR) {
-			nsrun_error_set(err, 0, "%s", m.msg);
-			err->status = m.status;
-			return -1;
-		}
+		if (m.kind == SYNC_ERROR)
+			return sync_take_error(c, &m, err);
 	}
 }
 
-/* Parent: after clone, run the parent's steps and wait for the child to
- * exec (the sync socket closes) or to report a failure. */
-static int parent_setup(struct exec_ctx *c, const struct exec_options *o, struct nsrun_error *err)
+
+/* nsrun's steps in order, clone among them; then until the child execs. */
+static int parent_walk(struct exec_ctx *c, struct nsrun_error *err)
 {
-	for (size_t i = 0; i < c->plan->n_steps; i++) {
-		const struct plan_step *s = &c->plan->steps[i];
-		if (!s->in_parent || s->kind == STEP_CLONE || s->kind == STEP_JOIN_NS_EARLY ||
-		    s->kind == STEP_CGROUP)
-			continue;
-		if (s->kind == STEP_RELEASE) {
-			/* with the idmapped root (privateUsers, userns.c) */
-			struct sync_msg m = { .kind = SYNC_RELEASE };
-			int sent = sync_send(c->sync_fd, &m, c->idmap_root_fd);
-			if (c->idmap_root_fd >= 0)
-				close(TAKE_FD(c->idmap_root_fd));
-			if (sent < 0) {
-				/* it failed before: what it said is waiting for us */
-				int e = errno, fd;
-				if (sync_recv(c->sync_fd, &m, &fd) == 1 && m.kind == SYNC_ERROR) {
-					nsrun_error_set(err, 0, "%s", m.msg);
-					err->status = m.status;
-					return -1;
-				}
-				return nsrun_error_set(err, e, "step %zu release: the container's "
-						       "PID 1 is gone", i + 1);
-			}
-			if (injected_failure(i, err))
-				return nsrun_error_prefix(err, "step %zu release: ", i + 1);
-			continue;
-		}
-		if (run_step(c, i, err) < 0)
+	for (size_t i = 0; i < c->plan->n_steps; i++)
+		if (c->plan->steps[i].in_parent && run_step(c, i, err) < 0)
 			return -1;
-	}
-	if (wait_exec(c, o, err) < 0)
+	if (c->child <= 0)
+		return nsrun_error_set(err, 0, "the plan has no clone step");
+	if (wait_exec(c, c->opts, err) < 0)
 		return -1;
-	if (o->pid_file && write_pid_file(o->pid_file, c->child, err) < 0)
+	if (c->opts->pid_file && write_pid_file(c->opts->pid_file, c->child, err) < 0)
 		return -1;
 	return 0;
 }
-
 
 /* Hand the pty master to whoever holds the console socket (podman's conmon). */
 static int send_console(const char *path, int master, struct nsrun_error *err)
@@ -486,188 +485,116 @@ static void reap(struct exec_ctx *c)
 	c->child = -1;
 }
 
+
+/* Before the first step: the host's procfs, the user id range, the sync
+ * socket (the child's end goes to the container's PID 1 at clone). */
+static int exec_prepare(struct exec_ctx *c, struct nsrun_error *err)
+{
+	c->proc_fd = open_verified_procfs(err);
+	if (c->proc_fd < 0 || userns_prepare(c, err) < 0)
+		return -1;
+	struct stat nsst;
+	if (fstatat(c->proc_fd, "self/ns/cgroup", &nsst, 0) == 0)
+		c->nsrun_cgroupns = nsst.st_ino;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return nsrun_error_set(err, errno, "socketpair");
+	c->sync_fd = sv[0];
+	c->sync_child_fd = sv[1];
+	return 0;
+}
+
+/* `create`, `run --detach`, `exec --detach`: the container lives on without us. */
+static int exec_detach(struct exec_ctx *c, struct exec_options *o, struct nsrun_error *err)
+{
+	if (c->console_master >= 0 && o->console_socket &&
+	    send_console(o->console_socket, c->console_master, err) < 0)
+		return -1;
+	if (o->mode == EXEC_DETACH && c->notify_fd >= 0)
+		exec_notify_until_ready(c->notify_fd, c->child, c->pidfd); /* as crun */
+	c->child = -1;
+	unblock_signals(c);
+	if (c->cgroup) {
+		/* the cgroup lives on with it; the caller keeps its state */
+		o->cgroup = cgroup_state_to_string(c->cgroup);
+		cgroup_handle_free(c->cgroup);
+		c->cgroup = NULL;
+	}
+	return 0;
+}
+
+/* In the foreground: until the container ends, then the poststop hooks. */
+static int exec_foreground(struct exec_ctx *c, struct exec_options *o, int *exit_status,
+			   struct nsrun_error *err)
+{
+	if (o->on_start) {
+		_cleanup_free_ char *cg = c->cgroup ? cgroup_state_to_string(c->cgroup) : NULL;
+		o->on_start(o->on_start_data, c->child, cg);
+	}
+	int r = supervise(c, &c->orig_mask, exit_status, err);
+	o->rebooted = c->rebooted;
+	pid_t ended = c->child;
+	c->child = -1;
+	unblock_signals(c);
+	if (r == 0) {
+		struct nsrun_error herr = { 0 };
+		if (exec_run_hooks(c->plan, o->id, HOOK_POSTSTOP, "stopped", ended, &herr) < 0)
+			fprintf(stderr, "nsrun: warning: %s\n", herr.msg);
+	}
+	return r;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(TAKE_FD(*fd));
+}
+
+/* Whatever happened: the child killed unless it lives on, what the steps
+ * made undone (the network, the cgroup) unless it lives on, fds closed. */
+static void exec_cleanup(struct exec_ctx *c, int r)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(c->own_ns); k++)
+		close_fd(&c->own_ns[k]);
+	reap(c);
+	unblock_signals(c);
+	net_teardown(c, r == 0 && c->opts->mode != EXEC_FOREGROUND); /* links, nftables chains, dnsmasq: libexec/net.c */
+	if (c->cgroup) {
+		struct nsrun_error cerr = { 0 };
+		if (cgroup_destroy(c->cgroup, &cerr) < 0 && r == 0)
+			fprintf(stderr, "nsrun: warning: %s\n", cerr.msg);
+	}
+	close_fd(&c->sync_fd);
+	close_fd(&c->sync_child_fd);
+	close_fd(&c->proc_fd);
+	userns_release(c);
+	close_fd(&c->idmap_root_fd);
+	close_fd(&c->rootfs_fd);
+	close_fd(&c->pidfd);
+	close_fd(&c->console_master);
+	close_fd(&c->notify_fd);
+	seccomp_progs_free(c);
+}
+
 int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 		  struct nsrun_error *err)
 {
 	struct exec_ctx c = { .plan = p, .sync_fd = -1, .proc_fd = -1, .root_fd = -1, .rootfs_fd = -1,
 			      .console_slave = -1, .child = -1, .pidfd = -1, .console_master = -1,
 			      .mask_mnt = -1, .late_error_fd = -1, .notify_fd = -1, .opts = o,
-			      .userns_lock_fd = -1, .idmap_root_fd = -1 };
-	int sv[2] = { -1, -1 };
-	int own_pidns = -1, own_timens = -1;
+			      .userns_lock_fd = -1, .idmap_root_fd = -1, .sync_child_fd = -1,
+			      .own_ns = { -1, -1 } };
 	int r = -1;
-	if (exec_preflight(&c, err) < 0)
-		goto out;
-	c.proc_fd = open_verified_procfs(err);
-	if (c.proc_fd < 0 || userns_prepare(&c, err) < 0)
-		goto out;
-	/* Joining pid and time namespaces "for children" must not outlive the
-	 * clone: hooks and everything else nsrun forks stay in its own. */
-	own_pidns = openat(c.proc_fd, "self/ns/pid", O_RDONLY | O_CLOEXEC);
-	own_timens = openat(c.proc_fd, "self/ns/time", O_RDONLY | O_CLOEXEC);
-	/* the parent's steps before clone: join-namespace, cgroup */
-	for (size_t i = 0; i < p->n_steps && p->steps[i].kind != STEP_CLONE; i++)
-		if (run_step(&c, i, err) < 0)
-			goto out;
-	struct stat nsst;
-	if (fstatat(c.proc_fd, "self/ns/cgroup", &nsst, 0) == 0)
-		c.nsrun_cgroupns = nsst.st_ino;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		nsrun_error_set(err, errno, "socketpair");
-		goto out;
-	}
-	/* Signals wait in the queue for supervise(); the child restores the
-	 * mask right before exec. */
-	sigset_t all;
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &c.orig_mask);
-	fflush(NULL);
-	bool into_cgroup;
-	c.child = clone_child(p->clone_flags, &c.pidfd, c.cgroup ? cgroup_v2_fd(c.cgroup) : -1,
-			      &into_cgroup);
-	if (c.child < 0) {
-		int e = errno;
-		size_t i = 0;
-		while (i < p->n_steps && p->steps[i].kind != STEP_CLONE)
-			i++;
-		nsrun_error_set(err, e, "step %zu clone", i + 1);
-		sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
-		goto out;
-	}
-	if (c.child == 0) {
-		close(sv[0]);
-		/* nsrun's own namespaces are nothing the container may hold */
-		if (own_pidns >= 0)
-			close(own_pidns);
-		if (own_timens >= 0)
-			close(own_timens);
-		c.sync_fd = sv[1];
-		child_main(&c);
-	}
-	for (size_t i = 0; i < p->n_steps; i++) {
-		int fd = p->steps[i].kind != STEP_JOIN_NS_EARLY ? -1 :
-			 p->steps[i].ns_flags == CLONE_NEWPID ? own_pidns : own_timens;
-		/* rootless, the way back up to an ancestor's namespace is
-		 * closed (EPERM): nsrun then stays where it joined */
-		if (fd >= 0 && setns(fd, p->steps[i].ns_flags) < 0 && !(errno == EPERM && exec_rootless())) {
-			nsrun_error_set(err, errno, "return to nsrun's own %s namespace",
-					spec_namespace_name(p->steps[i].ns_flags));
-			reap(&c);
-			sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
-			goto out;
+	if (exec_preflight(&c, err) == 0 && exec_prepare(&c, err) == 0 && parent_walk(&c, err) == 0) {
+		o->pid = c.child;
+		/* poststart: after the program started; a failure is only a warning */
+		if (o->mode != EXEC_CREATE) {
+			struct nsrun_error herr = { 0 };
+			if (exec_run_hooks(p, o->id, HOOK_POSTSTART, "running", c.child, &herr) < 0)
+				fprintf(stderr, "nsrun: warning: %s\n", herr.msg);
 		}
+		r = o->mode != EXEC_FOREGROUND ? exec_detach(&c, o, err) : exec_foreground(&c, o, exit_status, err);
 	}
-	close(sv[1]);
-	sv[1] = -1;
-	c.sync_fd = sv[0];
-	for (size_t i = 0; i < p->n_steps; i++)
-		if (p->steps[i].kind == STEP_CLONE && injected_failure(i, err)) {
-			nsrun_error_prefix(err, "step %zu clone: ", i + 1);
-			reap(&c);
-			sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
-			goto out;
-		}
-	/* PID 1 waits (wait-parent) until it is in its cgroup everywhere. */
-	if (c.cgroup && cgroup_enter(c.cgroup, c.child, into_cgroup, err) < 0) {
-		size_t i = 0;
-		while (i < p->n_steps && p->steps[i].kind != STEP_CGROUP)
-			i++;
-		nsrun_error_prefix(err, "step %zu cgroup: ", i + 1);
-		reap(&c);
-		sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
-		goto out;
-	}
-	/* nsrun exec: into the container's cgroup before it goes on */
-	if (o->join_cgroup) {
-		struct cgroup_handle *h = NULL;
-		int jr = cgroup_state_from_string(o->join_cgroup, &h, err);
-		if (jr == 0)
-			jr = cgroup_enter(h, c.child, false, err);
-		if (h)
-			cgroup_handle_free(h);
-		if (jr < 0) {
-			nsrun_error_prefix(err, "join the container's cgroup: ");
-			reap(&c);
-			sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
-			goto out;
-		}
-	}
-	if (parent_setup(&c, o, err) < 0) {
-		reap(&c);
-		sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
-		goto out;
-	}
-	o->pid = c.child;
-	/* poststart: after the program started; a failure is only a warning */
-	if (o->mode != EXEC_CREATE) {
-		struct nsrun_error herr = { 0 };
-		if (exec_run_hooks(p, o->id, HOOK_POSTSTART, "running", c.child, &herr) < 0)
-			fprintf(stderr, "nsrun: warning: %s\n", herr.msg);
-	}
-	if (o->mode != EXEC_FOREGROUND) {
-		/* The container lives on without us. */
-		if (c.console_master >= 0 && o->console_socket &&
-		    send_console(o->console_socket, c.console_master, err) < 0) {
-			reap(&c);
-			sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
-			goto out;
-		}
-		if (o->mode == EXEC_DETACH && c.notify_fd >= 0)
-			exec_notify_until_ready(c.notify_fd, c.child, c.pidfd); /* as crun */
-		c.child = -1;
-		sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
-		if (c.cgroup) {
-			/* the cgroup lives on with it; the caller keeps its state */
-			o->cgroup = cgroup_state_to_string(c.cgroup);
-			cgroup_handle_free(c.cgroup);
-			c.cgroup = NULL;
-		}
-		r = 0;
-		goto out;
-	}
-	if (o->on_start) {
-		_cleanup_free_ char *cg = c.cgroup ? cgroup_state_to_string(c.cgroup) : NULL;
-		o->on_start(o->on_start_data, c.child, cg);
-	}
-	r = supervise(&c, &c.orig_mask, exit_status, err);
-	o->rebooted = c.rebooted;
-	pid_t ended = c.child;
-	c.child = -1;
-	sigprocmask(SIG_SETMASK, &c.orig_mask, NULL);
-	if (r == 0) {
-		struct nsrun_error herr = { 0 };
-		if (exec_run_hooks(p, o->id, HOOK_POSTSTOP, "stopped", ended, &herr) < 0)
-			fprintf(stderr, "nsrun: warning: %s\n", herr.msg);
-	}
-out:
-	if (own_pidns >= 0)
-		close(own_pidns);
-	if (own_timens >= 0)
-		close(own_timens);
-	if (c.child > 0)
-		reap(&c);
-	net_teardown(&c, r == 0 && o->mode != EXEC_FOREGROUND); /* links, nftables chains, dnsmasq: libexec/net.c */
-	if (c.cgroup) {
-		struct nsrun_error cerr = { 0 };
-		if (cgroup_destroy(c.cgroup, &cerr) < 0 && r == 0)
-			fprintf(stderr, "nsrun: warning: %s\n", cerr.msg);
-	}
-	for (int i = 0; i < 2; i++)
-		if (sv[i] >= 0)
-			close(sv[i]);
-	if (c.proc_fd >= 0)
-		close(c.proc_fd);
-	userns_release(&c);
-	if (c.idmap_root_fd >= 0)
-		close(c.idmap_root_fd);
-	if (c.rootfs_fd >= 0)
-		close(c.rootfs_fd);
-	if (c.pidfd >= 0)
-		close(c.pidfd);
-	if (c.console_master >= 0)
-		close(c.console_master);
-	if (c.notify_fd >= 0)
-		close(c.notify_fd);
-	seccomp_progs_free(&c);
+	exec_cleanup(&c, r);
 	return r;
 }

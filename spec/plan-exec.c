@@ -6,24 +6,7 @@
 
 static bool kept_for_exec(enum plan_step_kind kind)
 {
-	switch (kind) {
-	case STEP_RLIMIT:
-	case STEP_PERSONALITY:
-	case STEP_NO_TIOCSTI:
-	case STEP_CAPS_BOUNDING:
-	case STEP_USER:
-	case STEP_CAPS:
-	case STEP_NO_NEW_PRIVS:
-	case STEP_CWD:
-	case STEP_SELINUX_LABEL:
-	case STEP_APPARMOR_PROFILE:
-	case STEP_STDIO:
-	case STEP_SECCOMP:
-	case STEP_EXEC:
-		return true;
-	default:
-		return false;
-	}
+	return plan_step_flags(kind) & PLAN_STEP_EXEC; /* the FLAGS column of spec/steps.def */
 }
 
 static struct plan_step *push(struct plan_step **v, size_t *n, enum plan_step_kind kind, bool parent)

@@ -96,9 +96,7 @@ static struct plan_step *add_step(struct plan *p, enum plan_step_kind kind)
 	struct plan_step *s = &p->steps[p->n_steps++];
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
-	s->in_parent = kind == STEP_JOIN_NS_EARLY || kind == STEP_CLONE || kind == STEP_ID_MAPS ||
-		       kind == STEP_IDMAP_ROOT ||
-		       kind == STEP_RELEASE || kind == STEP_CGROUP || kind == STEP_WAIT_CHILD;
+	s->in_parent = plan_step_where(kind) != PLAN_CHILD; /* spec/steps.def */
 	return s;
 }
 

@@ -8,63 +8,19 @@
 
 #include "spec.h"
 
+/* The kinds of step, from the step list (spec/steps.def: how to add one). */
 enum plan_step_kind {
-	STEP_JOIN_NS_EARLY,   /* parent, before clone: setns() pid/time "for children" */
-	STEP_CGROUP,          /* parent, before clone: create the cgroup, write limits (plan->cgroup) */
-	STEP_CLONE,           /* parent: one clone3() with all new-namespace flags */
-	STEP_ID_MAPS,         /* parent: write uid_map/gid_map of the child */
-	STEP_IDMAP_ROOT,      /* parent: root.path idmapped to the child's user namespace (privateUsers) */
-	STEP_RELEASE,         /* parent: let the child go on */
-	STEP_WAIT_PARENT,     /* child: wait for STEP_RELEASE */
-	STEP_JOIN_NS,         /* child: setns() into a namespace given by path */
-	STEP_ENTER_PIDNS,     /* child, nsrun exec: drop every host fd, then fork into the pid
-	                         and time namespaces joined for children (SECURITY.md rule 11) */
-	STEP_UNSHARE,         /* child: new namespaces after joining a user namespace */
-	STEP_TIME_OFFSETS,    /* child: new time namespace with clock offsets */
-	STEP_HOSTNAME,
-	STEP_DOMAINNAME,
-	STEP_PROPAGATION,     /* make every host mount a slave: nothing leaks out */
-	STEP_ROOTFS_BIND,     /* bind root.path onto itself (pivot_root needs a mount) */
-	STEP_MOUNT,
-	STEP_DEVICE,          /* one node under /dev (default or linux.devices) */
-	STEP_DEV_SYMLINKS,    /* /dev/fd, stdin, stdout, stderr, ptmx, core */
-	STEP_CONSOLE,         /* new pty in the container's devpts, master to the parent */
-	STEP_NOTIFY_PARENT,   /* child: tell nsrun it reached this point (then wait-parent) */
-	STEP_WAIT_CHILD,      /* parent: wait for the child's notify-parent */
-	STEP_HOOKS,           /* run the OCI hooks of one kind (field hook) */
-	STEP_PIVOT_ROOT,
-	STEP_MASK_PATH,
-	STEP_READONLY_PATH,
-	STEP_READWRITE_PATH,  /* boot: /proc/sys/net writable again with a private network */
-	STEP_RUN_HOST,        /* boot: a read-only tmpfs on /run/host: os-release, container-manager, ... */
-	STEP_ROOT_READONLY,
-	STEP_ROOT_PROPAGATION,
-	STEP_SYSCTL,
-	STEP_OOM_SCORE_ADJ,
-	STEP_RLIMIT,
-	STEP_PERSONALITY,
-	STEP_NO_TIOCSTI,      /* seccomp: no TIOCSTI/TIOCLINUX on a terminal shared with the caller */
-	STEP_CAPS_BOUNDING,   /* drop from the bounding set (needs CAP_SETPCAP: before setuid) */
-	STEP_USER,            /* groups, gid, uid, umask; keeps capabilities across setuid */
-	STEP_CAPS,            /* effective, permitted, inheritable, ambient */
-	STEP_NO_NEW_PRIVS,
-	STEP_CWD,
-	STEP_SELINUX_LABEL,
-	STEP_APPARMOR_PROFILE,
-	STEP_WAIT_START,      /* `nsrun create`: drop every host fd, wait on a socket for `nsrun start` */
-	STEP_STDIO,           /* new session, the pty as stdio, close nsrun's fds */
-	STEP_SECCOMP,         /* load one syscall filter (spec/plan-seccomp.c) */
-	STEP_EXEC,
-	/* networking (spec/plan-network.c, libexec/net*.c): parent steps between
-	 * clone and release, each undone when the container stops or fails */
-	STEP_NET_VETH,        /* parent: veth pair, host0 made in the container's netns */
-	STEP_NET_BRIDGE,      /* parent: host side into the bridge */
-	STEP_NET_ADDRESS,     /* parent: host side's addresses (or a free subnet: auto), up */
-	STEP_NET_CONTAINER,   /* parent, in the container's netns: lo, host0 addresses, route */
-	STEP_NET_PORTS,       /* parent: nftables DNAT chains in table inet nsrun */
-	STEP_NET_DHCP,        /* parent: dnsmasq serving DHCP on the host side (auto + boot) */
-	STEP_NET_RESOLV,      /* child: a resolv.conf with the spec's DNS servers */
+#define STEP(kind, name, where, flags, run, early, describe) STEP_##kind,
+#include "steps.def"
+#undef STEP
 	STEP__MAX
+};
+/* Where a kind of step runs (the WHERE column): plan_step.in_parent. */
+enum plan_step_where { PLAN_BEFORE_CLONE, PLAN_PARENT, PLAN_CHILD };
+/* The FLAGS column. */
+enum {
+	PLAN_STEP_EXEC = 1 << 0,     /* `nsrun exec`'s plan keeps the step */
+	PLAN_STEP_BY_VALUE = 1 << 1, /* errors name the step by its value (else its path) */
 };
 
 /* MOUNT_CGROUP: OCI's "cgroup" type: cgroup2 on a v2 host; on a v1 or hybrid
@@ -296,7 +252,10 @@ bool plan_mount_takes_label(const struct plan *p, const struct plan_step *s);
  * file without file capabilities or set-uid bit: the kernel's rules
  * applied to the sets nsrun installs (capabilities(7)). */
 void plan_caps_after_exec(const struct plan *p, uint64_t *effective, uint64_t *permitted);
+/* The step list's columns (spec/plan-steps.c). */
 const char *plan_step_name(enum plan_step_kind kind);
+enum plan_step_where plan_step_where(enum plan_step_kind kind);
+unsigned plan_step_flags(enum plan_step_kind kind);
 /* One line describing the step (no number, no newline). */
 void plan_step_describe(const struct plan *p, const struct plan_step *s, FILE *f);
 void plan_print(const struct plan *p, FILE *f);

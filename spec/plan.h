@@ -20,7 +20,7 @@ enum plan_step_where { PLAN_BEFORE_CLONE, PLAN_PARENT, PLAN_CHILD };
 /* The FLAGS column. */
 enum {
 	PLAN_STEP_EXEC = 1 << 0,     /* `nsrun exec`'s plan keeps the step */
-	PLAN_STEP_BY_VALUE = 1 << 1, /* errors name the step by its value (else its path) */
+	PLAN_STEP_BY_VALUE = 1 << 1, /* errors name the step by its value when it has no path */
 };
 
 /* MOUNT_CGROUP: OCI's "cgroup" type: cgroup2 on a v2 host; on a v1 or hybrid

@@ -79,6 +79,8 @@ struct sync_msg {
 /* sendmsg of buf with pass_fd (>= 0) as SCM_RIGHTS, retried on EINTR. */
 ssize_t send_with_fd(int sock, const void *buf, size_t len, int pass_fd);
 int sync_send(int fd, const struct sync_msg *m, int pass_fd);
+/* recvmsg into buf, retried on EINTR; *recv_fd gets a passed fd or -1. */
+ssize_t recv_with_fd(int sock, void *buf, size_t len, int *recv_fd);
 /* Returns 1 with a message, 0 on EOF, -1 on error; *recv_fd gets a passed fd or -1. */
 int sync_recv(int fd, struct sync_msg *m, int *recv_fd);
 /* The child's SYNC_ERROR m into err (its message names its step); -1. */

@@ -51,7 +51,6 @@ static bool injected_failure(size_t i, struct nsrun_error *err)
 	return true;
 }
 
-
 /* "step 7 mount /proc: ...": the step's number, name and target. */
 static int name_step(const struct plan_step *s, size_t i, struct nsrun_error *err)
 {
@@ -92,9 +91,8 @@ static void arm_pdeathsig(const struct exec_ctx *c)
 		_exit(NSRUN_EXIT_FAILURE);
 }
 
-
 /* The child's EARLY functions, in step order: after clone, before the
- * first step, while it is still the host's root in the host's namespaces.
+ * first step, while it still is the host's root and has joined nothing.
  * What they open waits in ns_fds for the step; bind_trees gets the idmapped
  * bind sources nsrun sends before release (sync.c). */
 static int child_open_early(struct exec_ctx *c, struct nsrun_error *err)
@@ -262,7 +260,6 @@ int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
 		return -1;
 	return seccomp_preflight(c, err);
 }
-
 
 /* cgroup_fd >= 0: straight into that v2 cgroup (*into_cgroup says whether
  * the kernel could; if not, cgroup_enter() moves the child). */
@@ -443,7 +440,6 @@ static int wait_exec(struct exec_ctx *c, const struct exec_options *o, struct ns
 	}
 }
 
-
 /* nsrun's steps in order, clone among them; then until the child execs. */
 static int parent_walk(struct exec_ctx *c, struct nsrun_error *err)
 {
@@ -484,7 +480,6 @@ static void reap(struct exec_ctx *c)
 		;
 	c->child = -1;
 }
-
 
 /* Before the first step: the host's procfs, the user id range, the sync
  * socket (the child's end goes to the container's PID 1 at clone). */

@@ -17,12 +17,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "commands.h"
 #include "common.h"
 #include "json.h"
 #include "syscall-groups.h"
-
-/* Until the lead adds a header for the cmd_* entry points. */
-int cmd_analyze(int argc, char **argv);
 
 /* ---- terminal styling ----------------------------------------------------
  * Decided once, before any output (and before a pager takes over stdout),
@@ -668,13 +666,13 @@ static int syscall_filter(char **names, int n, bool quiet, bool expand, bool jso
 
 int cmd_analyze(int argc, char **argv)
 {
-	enum { OPT_NO_PAGER = 0x100, OPT_EXPAND, OPT_JSON };
+	enum { ARG_NO_PAGER = 0x100, ARG_EXPAND, ARG_JSON };
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "no-pager", no_argument, NULL, OPT_NO_PAGER },
-		{ "expand", no_argument, NULL, OPT_EXPAND },
-		{ "json", no_argument, NULL, OPT_JSON },
+		{ "no-pager", no_argument, NULL, ARG_NO_PAGER },
+		{ "expand", no_argument, NULL, ARG_EXPAND },
+		{ "json", no_argument, NULL, ARG_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool quiet = false, expand = false, json = false, pager = true;
@@ -691,13 +689,13 @@ int cmd_analyze(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
-		case OPT_NO_PAGER:
+		case ARG_NO_PAGER:
 			pager = false;
 			break;
-		case OPT_EXPAND:
+		case ARG_EXPAND:
 			expand = true;
 			break;
-		case OPT_JSON:
+		case ARG_JSON:
 			json = true;
 			break;
 		default:

@@ -1,32 +1,43 @@
-/* cmd/: one function per verb; each returns nsrun's exit status. */
+/* cmd/: one function per verb (cmd/verbs.c lists them); each returns
+ * nsrun's exit status. */
 #ifndef NSRUN_COMMANDS_H
 #define NSRUN_COMMANDS_H
 
 #include <stdbool.h>
 
+#include "verbs.h"
+
+/* Verbs that parse their own argv (argv[0] is the verb). */
 int cmd_run_foreground(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
-int cmd_spec(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_spec_from_command_line(int argc, char **argv); /* cmd/options.c */
-/* OCI verbs (cmd/oci.c) */
-int cmd_create(int argc, char **argv);
-int cmd_start(int argc, char **argv);
-int cmd_state(int argc, char **argv);
-int cmd_kill(int argc, char **argv);
-int cmd_delete(int argc, char **argv);
-int cmd_oci_run(int argc, char **argv);
-int cmd_list(int argc, char **argv);
-int cmd_exec(int argc, char **argv);
-int cmd_ps(int argc, char **argv);
-int cmd_pause(int argc, char **argv);
-int cmd_resume(int argc, char **argv);
-int cmd_update(int argc, char **argv);
-int cmd_features(int argc, char **argv);
-int cmd_events(int argc, char **argv);   /* cmd/events.c */
+int cmd_unsupported(int argc, char **argv);            /* checkpoint, restore */
+/* cmd/spec-template.c */
+int cmd_spec(const struct verb_args *a);
+/* OCI verbs (cmd/oci.c, cmd/oci-exec.c, cmd/oci-manage.c, cmd/events.c) */
+int cmd_create(const struct verb_args *a);
+int cmd_start(const struct verb_args *a);
+int cmd_state(const struct verb_args *a);
+int cmd_kill(const struct verb_args *a);
+int cmd_delete(const struct verb_args *a);
+int cmd_oci_run(const struct verb_args *a);
+int cmd_list(const struct verb_args *a);
+int cmd_exec(const struct verb_args *a);
+int cmd_ps(const struct verb_args *a);
+int cmd_pause(const struct verb_args *a);
+int cmd_resume(const struct verb_args *a);
+int cmd_update(const struct verb_args *a);
+int cmd_features(const struct verb_args *a);
+int cmd_events(const struct verb_args *a);
 
-/* Global options, before the verb (runc's syntax). */
+struct container_state;
+/* Each OCI container under `root` whose state reads: fn(state, data). */
+void cmd_each_container(const char *root, void (*fn)(struct container_state *st, void *data),
+			void *data);
+
+/* Global options, before the verb (runc's syntax; cmd/global.c). */
 struct oci_global {
 	const char *root;         /* --root: state directories (default /run/nsrun) */
 	const char *log;          /* --log FILE: errors also go here */
@@ -40,6 +51,20 @@ struct plan;
 struct exec_options;
 /* Run a plan in the foreground (cmd/foreground.c); returns nsrun's exit status. */
 int cmd_run_plan_foreground(struct plan *plan, struct exec_options *o);
+/* Run a plan that joins a running container (exec, shell, login); its exit
+ * status, or nsrun's after printing the error (cmd/oci-exec.c). */
+int cmd_run_plan_joined(struct plan *plan, struct exec_options *o);
+struct spec_strv;
+/* Replace *v by a copy of items[0..n) (cmd/oci-exec.c). */
+void cmd_strv_set(struct spec_strv *v, char **items, size_t n);
+/* Open, lock and read container id's state (its lock kept in *dirfd, or
+ * released when dirfd is NULL); -1 after printing the error (cmd/oci.c). */
+int cmd_load_container(const char *id, int *dirfd, struct container_state *st);
+/* ... and its cgroup, for a running container with one (cmd/oci-manage.c). */
+struct cgroup_handle;
+int cmd_container_cgroup(const char *id, struct container_state *st, struct cgroup_handle **h);
+/* The command line as given, for cmd_seal (main.c sets it). */
+void cmd_set_argv(char **argv);
 /* Re-run nsrun from a sealed memfd copy of itself (SECURITY.md rule 5),
  * for a verb main.c does not seal first; -1 after printing an error. */
 int cmd_seal(void);

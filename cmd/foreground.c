@@ -3,10 +3,19 @@
 #include <string.h>
 
 #include "commands.h"
+#include "config.h"
 #include "exec.h"
 #include "machine.h"
 #include "options.h"
 #include "plan.h"
+
+/* checkpoint, restore: runc's verbs that nsrun does not have yet */
+int cmd_unsupported(int argc, char **argv)
+{
+	(void)argc;
+	cmd_error("'%s' is not supported yet by nsrun %s", argv[0], NSRUN_VERSION);
+	return NSRUN_EXIT_FAILURE;
+}
 
 /* Load, validate and plan; prints the error and returns NULL on failure. */
 static struct plan *load_plan(const struct run_cmdline *a, char **text, struct machine_run *m)
@@ -70,27 +79,8 @@ int cmd_run_plan_foreground(struct plan *plan, struct exec_options *o)
 	}
 }
 
-static const char plan_usage[] =
-	"Usage: nsrun plan [--json] [--verbose] SPEC.json [-- ARGS...]\n"
-	"\n"
-	"Print the ordered steps nsrun would carry out for SPEC.json, with every\n"
-	"default filled in, without running anything and without privileges.\n"
-	"  --json    print the plan as JSON\n"
-	"  -v, --verbose  also list each step's details: every rule of the\n"
-	"                 syscall filters\n"
-	"  -b, --boot     plan a boot, as nsrun -b\n"
-	"  --private-network, --network-veth, --network-bridge=BR,\n"
-	"  -p, --port=[tcp:|udp:]HOSTPORT[:CONTAINERPORT]\n"
-	"                 as for running (nsrun --help): plan that run's network\n"
-	"  -U, --private-users=pick|N[:M]|no\n"
-	"                 the plan with that private user range (as nsrun -U)\n";
-
 int cmd_plan(int argc, char **argv)
 {
-	if (cmd_wants_help(argc, argv)) {
-		fputs(plan_usage, stdout);
-		return 0;
-	}
 	struct run_cmdline a;
 	if (options_parse(argc, argv, OPT_ALLOW_PLAN | OPT_ALLOW_ARGS, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
@@ -108,40 +98,18 @@ int cmd_plan(int argc, char **argv)
 	return 0;
 }
 
-static const char check_usage[] =
-	"Usage: nsrun check [--no-host] SPEC.json\n"
-	"\n"
-	"Validate SPEC.json: exit 0 when nsrun can run it, otherwise print the\n"
-	"error (FILE:LINE:COL: /json/pointer: what is wrong) and exit 125.\n"
-	"Warnings (unknown members) go to stderr and do not fail the check.\n"
-	"With a veth or bridge network it also checks this host, as a run would:\n"
-	"the bridge exists, the host side's link name and the host ports are free\n"
-	"(--no-host: only the spec).\n";
-
 int cmd_check(int argc, char **argv)
 {
-	if (cmd_wants_help(argc, argv)) {
-		fputs(check_usage, stdout);
-		return 0;
-	}
-	/* --no-host: the spec alone (what schema tests compare) */
-	bool host = true;
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--no-host") == 0) {
-			host = false;
-			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
-			argc--;
-			break;
-		}
 	struct run_cmdline a;
-	if (options_parse(argc, argv, 0, &a) < 0)
+	if (options_parse(argc, argv, OPT_ALLOW_CHECK, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
 	_cleanup_plan_ struct plan *plan = load_plan(&a, NULL, NULL);
 	options_free(&a);
 	if (!plan)
 		return NSRUN_EXIT_FAILURE;
 	struct nsrun_error err = { 0 };
-	if (host && net_check_host(plan, &err) < 0) {
+	/* --no-host: the spec alone (what schema tests compare) */
+	if (!a.no_host && net_check_host(plan, &err) < 0) {
 		cmd_error("%s", err.msg);
 		return NSRUN_EXIT_FAILURE;
 	}

@@ -279,17 +279,9 @@ static int by_image_name(const void *a, const void *b)
 	return strcmp(((const struct image *)a)->name, ((const struct image *)b)->name);
 }
 
-int cmd_list_images(int argc, char **argv)
+int cmd_list_images(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun list-images [--json]\n\n"
-		"List the images in $NSRUN_MACHINES_DIR (default /var/lib/machines) and the\n"
-		"spec files there and in /etc/nsrun: name, kind (directory, spec,\n"
-		"directory+spec), read-only, disk usage, creation and modification time.\n";
-	bool json = argc == 2 && strcmp(argv[1], "--json") == 0;
-	if (cmd_wants_help(argc, argv) || (argc > 1 && !json)) {
-		fputs(usage, cmd_wants_help(argc, argv) ? stdout : stderr);
-		return cmd_wants_help(argc, argv) ? 0 : NSRUN_EXIT_FAILURE;
-	}
+	bool json = a->json;
 	struct image *v = NULL;
 	size_t n = 0;
 	scan_images(&v, &n);
@@ -342,32 +334,21 @@ static int copy_spec_file(const char *from, const char *to)
 	return 0;
 }
 
-int cmd_clone(int argc, char **argv)
+int cmd_clone(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun clone NAME NEW\n\n"
-		"Copy image NAME (and NAME.json) to NEW: copy-on-write where the file\n"
-		"system can (FICLONE), else a copy keeping owners, modes, xattrs, device\n"
-		"nodes, hard links and holes.\n";
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc != 3) {
-		fputs(usage, stderr);
+	char **op = a->operands;
+	if (check_name("clone", op[0]) < 0 || check_name("clone", op[1]) < 0 ||
+	    refuse_existing("clone", op[1]) < 0)
 		return NSRUN_EXIT_FAILURE;
-	}
-	if (check_name("clone", argv[1]) < 0 || check_name("clone", argv[2]) < 0 ||
-	    refuse_existing("clone", argv[2]) < 0)
-		return NSRUN_EXIT_FAILURE;
-	_cleanup_free_ char *src = image_dir(argv[1]);
+	_cleanup_free_ char *src = image_dir(op[0]);
 	_cleanup_free_ char *sspec = xasprintf("%s.json", src);
-	_cleanup_free_ char *dst = image_dir(argv[2]);
+	_cleanup_free_ char *dst = image_dir(op[1]);
 	_cleanup_free_ char *dspec = xasprintf("%s.json", dst);
 	if (!is_dir(src) && access(sspec, F_OK) < 0) {
-		cmd_error("clone: no image \"%s\" in %s", argv[1], options_machines_dir());
+		cmd_error("clone: no image \"%s\" in %s", op[0], options_machines_dir());
 		return NSRUN_EXIT_FAILURE;
 	}
-	if (is_dir(src) && copy_tree_into("clone", src, argv[2]) < 0)
+	if (is_dir(src) && copy_tree_into("clone", src, op[1]) < 0)
 		return NSRUN_EXIT_FAILURE;
 	if (copy_spec_file(sspec, dspec) < 0) {
 		cmd_error("clone: copy %s to %s: %s", sspec, dspec, strerror(errno));
@@ -376,32 +357,23 @@ int cmd_clone(int argc, char **argv)
 	return 0;
 }
 
-int cmd_rename(int argc, char **argv)
+int cmd_rename(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun rename NAME NEW\n\n"
-		"Rename image NAME (and NAME.json) to NEW; not while it runs.\n";
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc != 3) {
-		fputs(usage, stderr);
+	char **op = a->operands;
+	if (check_name("rename", op[0]) < 0 || check_name("rename", op[1]) < 0 ||
+	    refuse_existing("rename", op[1]) < 0)
+		return NSRUN_EXIT_FAILURE;
+	if (image_running(op[0])) {
+		cmd_error("rename: machine \"%s\" is running: stop it first", op[0]);
 		return NSRUN_EXIT_FAILURE;
 	}
-	if (check_name("rename", argv[1]) < 0 || check_name("rename", argv[2]) < 0 ||
-	    refuse_existing("rename", argv[2]) < 0)
-		return NSRUN_EXIT_FAILURE;
-	if (image_running(argv[1])) {
-		cmd_error("rename: machine \"%s\" is running: stop it first", argv[1]);
-		return NSRUN_EXIT_FAILURE;
-	}
-	_cleanup_free_ char *src = image_dir(argv[1]);
+	_cleanup_free_ char *src = image_dir(op[0]);
 	_cleanup_free_ char *sspec = xasprintf("%s.json", src);
-	_cleanup_free_ char *dst = image_dir(argv[2]);
+	_cleanup_free_ char *dst = image_dir(op[1]);
 	_cleanup_free_ char *dspec = xasprintf("%s.json", dst);
 	bool had_dir = is_dir(src), had_spec = access(sspec, F_OK) == 0;
 	if (!had_dir && !had_spec) {
-		cmd_error("rename: no image \"%s\" in %s", argv[1], options_machines_dir());
+		cmd_error("rename: no image \"%s\" in %s", op[0], options_machines_dir());
 		return NSRUN_EXIT_FAILURE;
 	}
 	if (had_dir && renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_NOREPLACE) < 0) {
@@ -418,22 +390,11 @@ int cmd_rename(int argc, char **argv)
 	return 0;
 }
 
-int cmd_remove(int argc, char **argv)
+int cmd_remove(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun remove NAME...\n\n"
-		"Remove image NAME and NAME.json from the store; not while it runs, not\n"
-		"when it is read-only.\n";
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc < 2) {
-		fputs(usage, stderr);
-		return NSRUN_EXIT_FAILURE;
-	}
 	int status = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *name = argv[i];
+	for (int i = 0; i < a->n_operands; i++) {
+		const char *name = a->operands[i];
 		if (check_name("remove", name) < 0) {
 			status = NSRUN_EXIT_FAILURE;
 			continue;
@@ -462,29 +423,23 @@ int cmd_remove(int argc, char **argv)
 	return status;
 }
 
-int cmd_read_only(int argc, char **argv)
+int cmd_read_only(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun read-only NAME [true|false]\n\n"
-		"Mark image NAME read-only (default true) or writable again.  A read-only\n"
-		"image cannot be renamed or removed and runs with a read-only root.\n";
-	if (argc < 2 || argc > 3 || cmd_wants_help(argc, argv)) {
-		fputs(usage, argc < 2 || argc > 3 ? stderr : stdout);
-		return argc < 2 || argc > 3 ? NSRUN_EXIT_FAILURE : 0;
-	}
+	char **op = a->operands;
 	bool ro = true;
-	if (argc == 3) {
-		if (!strcmp(argv[2], "true") || !strcmp(argv[2], "yes") || !strcmp(argv[2], "1"))
+	if (a->n_operands == 2) {
+		if (!strcmp(op[1], "true") || !strcmp(op[1], "yes") || !strcmp(op[1], "1"))
 			ro = true;
-		else if (!strcmp(argv[2], "false") || !strcmp(argv[2], "no") || !strcmp(argv[2], "0"))
+		else if (!strcmp(op[1], "false") || !strcmp(op[1], "no") || !strcmp(op[1], "0"))
 			ro = false;
 		else {
-			cmd_error("read-only: expected true or false, got \"%s\"", argv[2]);
+			cmd_error("read-only: expected true or false, got \"%s\"", op[1]);
 			return NSRUN_EXIT_FAILURE;
 		}
 	}
-	if (check_name("read-only", argv[1]) < 0)
+	if (check_name("read-only", op[0]) < 0)
 		return NSRUN_EXIT_FAILURE;
-	_cleanup_free_ char *dir = image_dir(argv[1]);
+	_cleanup_free_ char *dir = image_dir(op[0]);
 	if (!is_dir(dir)) {
 		cmd_error("read-only: no image directory %s", dir);
 		return NSRUN_EXIT_FAILURE;
@@ -498,45 +453,26 @@ int cmd_read_only(int argc, char **argv)
 
 /* ---- import, export ---------------------------------------------------- */
 
-int cmd_import_fs(int argc, char **argv)
+int cmd_import_fs(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun import-fs DIR NAME\n\n"
-		"Copy directory tree DIR into the store as image NAME (as clone does).\n";
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc != 3) {
-		fputs(usage, stderr);
+	char **op = a->operands;
+	if (check_name("import-fs", op[1]) < 0 || refuse_existing("import-fs", op[1]) < 0)
+		return NSRUN_EXIT_FAILURE;
+	if (!is_dir(op[0])) {
+		cmd_error("import-fs: %s is not a directory", op[0]);
 		return NSRUN_EXIT_FAILURE;
 	}
-	if (check_name("import-fs", argv[2]) < 0 || refuse_existing("import-fs", argv[2]) < 0)
-		return NSRUN_EXIT_FAILURE;
-	if (!is_dir(argv[1])) {
-		cmd_error("import-fs: %s is not a directory", argv[1]);
-		return NSRUN_EXIT_FAILURE;
-	}
-	return copy_tree_into("import-fs", argv[1], argv[2]) < 0 ? NSRUN_EXIT_FAILURE : 0;
+	return copy_tree_into("import-fs", op[0], op[1]) < 0 ? NSRUN_EXIT_FAILURE : 0;
 }
 
 static char *const tar_keep[] = { "--numeric-owner", "--xattrs", "--xattrs-include=*", "--acls" };
 
-int cmd_import_tar(int argc, char **argv)
+int cmd_import_tar(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun import-tar FILE NAME\n\n"
-		"Unpack tar archive FILE (any compression; - for stdin) as image NAME,\n"
-		"keeping owners (numeric), modes, xattrs, ACLs and device nodes.\n";
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc != 3) {
-		fputs(usage, stderr);
+	char **op = a->operands;
+	if (check_name("import-tar", op[1]) < 0 || refuse_existing("import-tar", op[1]) < 0)
 		return NSRUN_EXIT_FAILURE;
-	}
-	if (check_name("import-tar", argv[2]) < 0 || refuse_existing("import-tar", argv[2]) < 0)
-		return NSRUN_EXIT_FAILURE;
-	_cleanup_free_ char *staging = staging_dir(argv[2]);
+	_cleanup_free_ char *staging = staging_dir(op[1]);
 	if (mkdir(options_machines_dir(), 0700) < 0 && errno != EEXIST) {
 		cmd_error("import-tar: %s: %s", options_machines_dir(), strerror(errno));
 		return NSRUN_EXIT_FAILURE;
@@ -545,36 +481,26 @@ int cmd_import_tar(int argc, char **argv)
 		cmd_error("import-tar: %s: %s", staging, strerror(errno));
 		return NSRUN_EXIT_FAILURE;
 	}
-	char *targv[] = { "tar", "-x", "-p", "-f", argv[1], "-C", staging, tar_keep[0], tar_keep[1],
+	char *targv[] = { "tar", "-x", "-p", "-f", op[0], "-C", staging, tar_keep[0], tar_keep[1],
 			  tar_keep[2], tar_keep[3], "--same-owner", NULL };
 	if (run_tool(targv) < 0) {
 		remove_tree(staging);
 		return NSRUN_EXIT_FAILURE;
 	}
-	return finish_staging("import-tar", staging, argv[2]) < 0 ? NSRUN_EXIT_FAILURE : 0;
+	return finish_staging("import-tar", staging, op[1]) < 0 ? NSRUN_EXIT_FAILURE : 0;
 }
 
-int cmd_export_tar(int argc, char **argv)
+int cmd_export_tar(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun export-tar NAME FILE\n\n"
-		"Write image NAME as tar archive FILE (compressed by its suffix: .gz, .xz,\n"
-		".zst, ...; - for stdout), keeping owners, xattrs, ACLs and holes.\n";
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc != 3) {
-		fputs(usage, stderr);
+	char **op = a->operands;
+	if (check_name("export-tar", op[0]) < 0)
 		return NSRUN_EXIT_FAILURE;
-	}
-	if (check_name("export-tar", argv[1]) < 0)
-		return NSRUN_EXIT_FAILURE;
-	_cleanup_free_ char *dir = image_dir(argv[1]);
+	_cleanup_free_ char *dir = image_dir(op[0]);
 	if (!is_dir(dir)) {
 		cmd_error("export-tar: no image directory %s", dir);
 		return NSRUN_EXIT_FAILURE;
 	}
-	char *targv[] = { "tar", "-c", "--auto-compress", "--sparse", "-f", argv[2], "-C", dir,
+	char *targv[] = { "tar", "-c", "--auto-compress", "--sparse", "-f", op[1], "-C", dir,
 			  tar_keep[0], tar_keep[1], tar_keep[2], tar_keep[3], ".", NULL };
 	return run_tool(targv) < 0 ? NSRUN_EXIT_FAILURE : 0;
 }

@@ -66,14 +66,9 @@ static int make_link(const char *target, const char *dir, const char *name)
 	return 0;
 }
 
-static int enable_disable(int argc, char **argv, bool enable)
+static int enable_disable(const struct verb_args *a, bool enable)
 {
-	if (argc < 2 || cmd_wants_help(argc, argv)) {
-		fprintf(argc < 2 ? stderr : stdout, "Usage: nsrun %s NAME...\n\n%s machine NAME at boot "
-			"(nsrun@NAME.service in machines.target), like machinectl %s.\n",
-			enable ? "enable" : "disable", enable ? "Start" : "Do not start", argv[0]);
-		return argc < 2 ? NSRUN_EXIT_FAILURE : 0;
-	}
+	const char *verb = a->verb->name;
 	/* machines.target comes with systemd-container; without it the
 	 * machine is wanted by multi-user.target directly */
 	_cleanup_free_ char *mt = xasprintf("%s/machines.target", NSRUN_UNIT_DIR);
@@ -82,14 +77,14 @@ static int enable_disable(int argc, char **argv, bool enable)
 					       have_mt ? "machines" : "multi-user");
 	_cleanup_free_ char *unit = xasprintf("%s/nsrun@.service", NSRUN_UNIT_DIR);
 	int status = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *why = machine_name_check(argv[i]);
+	for (int i = 0; i < a->n_operands; i++) {
+		const char *why = machine_name_check(a->operands[i]);
 		if (why) {
-			cmd_error("%s: a machine name %s, got \"%s\"", argv[0], why, argv[i]);
+			cmd_error("%s: a machine name %s, got \"%s\"", verb, why, a->operands[i]);
 			status = NSRUN_EXIT_FAILURE;
 			continue;
 		}
-		_cleanup_free_ char *name = xasprintf("nsrun@%s.service", argv[i]);
+		_cleanup_free_ char *name = xasprintf("nsrun@%s.service", a->operands[i]);
 		if (enable) {
 			if (make_link(unit, wants, name) < 0)
 				status = NSRUN_EXIT_FAILURE;
@@ -115,5 +110,5 @@ static int enable_disable(int argc, char **argv, bool enable)
 	return status;
 }
 
-int cmd_machine_enable(int argc, char **argv) { return enable_disable(argc, argv, true); }
-int cmd_machine_disable(int argc, char **argv) { return enable_disable(argc, argv, false); }
+int cmd_machine_enable(const struct verb_args *a) { return enable_disable(a, true); }
+int cmd_machine_disable(const struct verb_args *a) { return enable_disable(a, false); }

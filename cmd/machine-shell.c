@@ -9,15 +9,6 @@
 #include "exec.h"
 #include "machine.h"
 
-static void strv_set(struct spec_strv *v, char **items, size_t n)
-{
-	spec_strv_free(v);
-	v->v = xcalloc(n + 1, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		v->v[i] = xstrdup(items[i]);
-	v->n = n;
-}
-
 static int join_machine(const char *name, char **args, size_t n_args, bool tty)
 {
 	struct machine_record r;
@@ -40,12 +31,12 @@ static int join_machine(const char *name, char **args, size_t n_args, bool tty)
 		goto out;
 	}
 	struct spec_process *p = &spec->process;
-	strv_set(&p->args, args, n_args);
+	cmd_strv_set(&p->args, args, n_args);
 	const char *term = getenv("TERM");
 	term_kv = xasprintf("TERM=%s", term && *term ? term : "vt220");
 	char *env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 			"container=nsrun", "HOME=/root", "USER=root", "LOGNAME=root", term_kv };
-	strv_set(&p->env, env, ARRAY_SIZE(env));
+	cmd_strv_set(&p->env, env, ARRAY_SIZE(env));
 	p->terminal = tty;
 	p->user.uid = p->user.gid = 0;
 	free(p->cwd);
@@ -58,15 +49,7 @@ static int join_machine(const char *name, char **args, size_t n_args, bool tty)
 	}
 	struct exec_options o = { .mode = EXEC_FOREGROUND, .id = r.name, .fifo_fd = -1, .lock_fd = -1,
 				  .join_cgroup = r.cgroup };
-	int exit_status = 0;
-	if (exec_run_plan(plan, &o, &exit_status, &err) < 0) {
-		cmd_error("%s", err.msg);
-		if (err.status)
-			status = err.status;
-		goto out;
-	}
-	free(o.cgroup);
-	status = exit_status;
+	status = cmd_run_plan_joined(plan, &o);
 out:
 	spec_free(spec);
 	plan_free(plan);
@@ -74,39 +57,19 @@ out:
 	return status;
 }
 
-int cmd_machine_shell(int argc, char **argv)
+int cmd_machine_shell(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun shell NAME [COMMAND [ARGS...]]\n\n"
-		"Run a login shell of root (or COMMAND) inside running machine NAME, like\n"
-		"machinectl shell: it joins every namespace and the cgroup of the machine,\n"
-		"on a new pty when stdin is a terminal.  Its exit status is nsrun's.\n";
-	if (argc < 2 || (cmd_wants_help(argc, argv) && argv[1][0] == '-')) {
-		fputs(usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? NSRUN_EXIT_FAILURE : 0;
-	}
 	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	if (argc > 2)
-		return join_machine(argv[1], argv + 2, (size_t)argc - 2, tty);
+	if (a->n_operands > 1)
+		return join_machine(a->operands[0], a->operands + 1, (size_t)a->n_operands - 1, tty);
 	char *shell[] = { "/bin/sh", "-c", "exec \"$(getent passwd root | cut -d: -f7 || echo /bin/sh)\" -l" };
-	return join_machine(argv[1], shell, ARRAY_SIZE(shell), tty);
+	return join_machine(a->operands[0], shell, ARRAY_SIZE(shell), tty);
 }
 
-int cmd_machine_login(int argc, char **argv)
+int cmd_machine_login(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun login NAME\n\n"
-		"A login prompt inside running machine NAME on a new pty (agetty, as\n"
-		"machinectl login gives), joining all its namespaces and its cgroup.\n"
-		"Leave with Ctrl-] three times (or log out).\n";
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc != 2) {
-		fputs(usage, stderr);
-		return NSRUN_EXIT_FAILURE;
-	}
 	static const char getty_script[] = "if command -v agetty >/dev/null; then exec agetty "
 					   "--noclear -8 - \"${TERM:-vt220}\"; else exec login; fi";
 	char *getty[] = { "/bin/sh", "-c", (char *)getty_script };
-	return join_machine(argv[1], getty, ARRAY_SIZE(getty), true);
+	return join_machine(a->operands[0], getty, ARRAY_SIZE(getty), true);
 }

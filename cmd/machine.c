@@ -350,50 +350,10 @@ static bool wait_supervisor_gone(const struct machine_record *r, unsigned second
 	return false;
 }
 
-static const char *one_name(int argc, char **argv, const char *usage)
+int cmd_machine_stop(const struct verb_args *a)
 {
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return NULL;
-	}
-	if (argc != 2) {
-		fputs(usage, stderr);
-		return NULL;
-	}
-	return argv[1];
-}
-
-int cmd_machine_stop(int argc, char **argv)
-{
-	static const char usage[] = "Usage: nsrun stop [--timeout SECS] NAME\n\n"
-		"Shut machine NAME down cleanly: its nsrun sends a booted machine's init\n"
-		"systemd's halt signal (SIGRTMIN+3), other programs SIGTERM.  After SECS\n"
-		"(default 90) what is left is killed (SIGKILL).  Returns once it is gone.\n";
-	unsigned timeout = 90;
-	const char *name = NULL;
-	for (int i = 1; i < argc; i++) {
-		char *end;
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			fputs(usage, stdout);
-			return 0;
-		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-			unsigned long t = strtoul(argv[++i], &end, 10);
-			if (*end || !*argv[i] || t == 0 || t > 86400) {
-				cmd_error("stop: --timeout: expected seconds from 1 to 86400, got \"%s\"", argv[i]);
-				return NSRUN_EXIT_FAILURE;
-			}
-			timeout = (unsigned)t;
-		} else if (!name && argv[i][0] != '-') {
-			name = argv[i];
-		} else {
-			fputs(usage, stderr);
-			return NSRUN_EXIT_FAILURE;
-		}
-	}
-	if (!name) {
-		fputs(usage, stderr);
-		return NSRUN_EXIT_FAILURE;
-	}
+	unsigned timeout = a->timeout ? a->timeout : 90;
+	const char *name = a->operands[0];
 	struct machine_record r;
 	if (find(name, &r) < 0)
 		return NSRUN_EXIT_FAILURE;
@@ -441,14 +401,9 @@ int cmd_machine_kill(const char *name, const char *sigarg)
 	return status;
 }
 
-int cmd_machine_reboot(int argc, char **argv)
+int cmd_machine_reboot(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun reboot NAME\n\n"
-		"Reboot machine NAME: its init gets SIGINT (systemd: ctrl-alt-del, a clean\n"
-		"reboot); the reboot ends the container and its nsrun starts it again.\n";
-	const char *name = one_name(argc, argv, usage);
-	if (!name)
-		return cmd_wants_help(argc, argv) ? 0 : NSRUN_EXIT_FAILURE;
+	const char *name = a->operands[0];
 	return cmd_machine_kill(name, "INT");
 }
 
@@ -543,15 +498,9 @@ static int oci_record(const char *id, struct machine_record *r, const char **sta
 	return 0;
 }
 
-int cmd_machine_status(int argc, char **argv)
+int cmd_machine_status(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun status NAME\n\n"
-		"Show machine NAME (or OCI container NAME): state, PID, since, host0's\n"
-		"addresses and forwarded ports, its processes (the cgroup's) and the last\n"
-		"lines of its log.\n";
-	const char *name = one_name(argc, argv, usage);
-	if (!name)
-		return cmd_wants_help(argc, argv) ? 0 : NSRUN_EXIT_FAILURE;
+	const char *name = a->operands[0];
 	struct machine_record r;
 	const char *oci_status = NULL;
 	struct nsrun_error err = { 0 };
@@ -604,29 +553,12 @@ int cmd_machine_status(int argc, char **argv)
 	return 0;
 }
 
-int cmd_machine_log(int argc, char **argv)
+int cmd_machine_log(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun log [-f] NAME\n\n"
-		"Print the console log of machine NAME (started with nsrun start).\n"
-		"  -f, --follow  go on printing what it writes until it stops\n";
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	bool follow = false;
-	const char *name = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--follow") == 0)
-			follow = true;
-		else if (!name && argv[i][0] != '-')
-			name = argv[i];
-		else {
-			fputs(usage, stderr);
-			return NSRUN_EXIT_FAILURE;
-		}
-	}
-	if (!name || machine_name_check(name)) {
-		fputs(usage, stderr);
+	bool follow = a->follow;
+	const char *name = a->operands[0];
+	if (machine_name_check(name)) {
+		cmd_error("log: not a machine name: \"%s\"", name);
 		return NSRUN_EXIT_FAILURE;
 	}
 	_cleanup_free_ char *log = log_path(name);
@@ -697,50 +629,37 @@ static void print_row(const struct row *w, int root_w, int addr_w)
 }
 
 /* OCI containers (engines' ids) are listed beside machines, kind "oci". */
-static void list_oci(bool json, bool *first, int root_w)
+struct oci_listing { bool json, first; int root_w; };
+
+static void list_oci_one(struct container_state *st, void *data)
 {
-	_cleanup_closedir_ DIR *d = opendir(machine_state_root());
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		int dirfd;
-		struct container_state st;
-		struct nsrun_error err = { 0 };
-		if (state_open_dir(machine_state_root(), e->d_name, &dirfd, &err) < 0)
-			continue;
-		if (state_read(dirfd, &st, &err) == 0) {
-			const char *id = st.id ? st.id : e->d_name;
-			pid_t pid = st.status == STATUS_STOPPED ? 0 : st.pid;
-			/* a veth of an OCI container (create with "network") too */
-			struct machine_record as = { .leader = pid, .leader_start = st.starttime };
-			struct net_view v;
-			view_of(&as, &v);
-			if (json) {
-				fputs(*first ? "\n" : ",\n", stdout);
-				fputs("  {\"name\":", stdout);
-				json_write_string(stdout, id);
-				printf(",\"kind\":\"oci\",\"leader\":%d,\"state\":\"%s\",\"root\":", (int)pid,
-				       state_status_name(st.status));
-				json_write_string(stdout, st.bundle ? st.bundle : "");
-				fputs(",\"since\":", stdout);
-				json_write_string(stdout, st.created ? st.created : "");
-				const char *addrs[ARRAY_SIZE(v.a)];
-				for (size_t i = 0; i < v.n; i++)
-					addrs[i] = v.a[i].text;
-				json_strings("addresses", addrs, v.n);
-				fputs(",\"ports\":[]}", stdout);
-			} else {
-				_cleanup_free_ char *a = joined(&v, NULL, 0);
-				struct row w = { id, "oci", state_status_name(st.status), st.created ? st.created : "",
-						 st.bundle ? st.bundle : "", pid, a, NULL };
-				print_row(&w, root_w, 0);
-			}
-			*first = false;
-			state_free(&st);
-		}
-		close(dirfd);
+	struct oci_listing *l = data;
+	pid_t pid = st->status == STATUS_STOPPED ? 0 : st->pid;
+	/* a veth of an OCI container (create with "network") too */
+	struct machine_record as = { .leader = pid, .leader_start = st->starttime };
+	struct net_view v;
+	view_of(&as, &v);
+	if (l->json) {
+		fputs(l->first ? "\n" : ",\n", stdout);
+		fputs("  {\"name\":", stdout);
+		json_write_string(stdout, st->id);
+		printf(",\"kind\":\"oci\",\"leader\":%d,\"state\":\"%s\",\"root\":", (int)pid,
+		       state_status_name(st->status));
+		json_write_string(stdout, st->bundle ? st->bundle : "");
+		fputs(",\"since\":", stdout);
+		json_write_string(stdout, st->created ? st->created : "");
+		const char *addrs[ARRAY_SIZE(v.a)];
+		for (size_t i = 0; i < v.n; i++)
+			addrs[i] = v.a[i].text;
+		json_strings("addresses", addrs, v.n);
+		fputs(",\"ports\":[]}", stdout);
+	} else {
+		_cleanup_free_ char *addrs = joined(&v, NULL, 0);
+		struct row w = { st->id, "oci", state_status_name(st->status), st->created ? st->created : "",
+				 st->bundle ? st->bundle : "", pid, addrs, NULL };
+		print_row(&w, l->root_w, 0);
 	}
+	l->first = false;
 }
 
 static void list_json(const struct machine_record *r, const struct net_view *v, bool first)
@@ -763,9 +682,8 @@ static void list_json(const struct machine_record *r, const struct net_view *v, 
 	fputs("}", stdout);
 }
 
-int cmd_machine_list(int argc, char **argv)
+static int machine_list(bool json)
 {
-	bool json = argc == 2 && strcmp(argv[1], "--json") == 0;
 	struct machine_record *recs;
 	size_t n;
 	registry_list(machine_state_root(), &recs, &n);
@@ -799,7 +717,9 @@ int cmd_machine_list(int argc, char **argv)
 	}
 	free(recs);
 	free(views);
-	list_oci(json, &first, root_w);
+	struct oci_listing l = { json, first, root_w };
+	cmd_each_container(machine_state_root(), list_oci_one, &l);
+	first = l.first;
 	if (json)
 		fputs(first ? "]\n" : "\n]\n", stdout);
 	return 0;
@@ -820,67 +740,51 @@ static bool oci_exists(const char *id)
 
 /* start ID: a created OCI container first (engines only start what they
  * created); else NAME of the image store. */
-int cmd_start_any(int argc, char **argv)
+int cmd_start_any(const struct verb_args *a)
 {
-	if (cmd_wants_help(argc, argv)) {
-		fputs("Usage: nsrun start [--foreground] ID|NAME\n\n"
-		      "Let created OCI container ID run; when no container ID was created,\n"
-		      "boot machine NAME of the image store ($NSRUN_MACHINES_DIR/NAME, with\n"
-		      "NAME.json if there is one) in the background under a supervising\n"
-		      "nsrun, its console in a log (nsrun log NAME); returns once it runs and\n"
-		      "its systemd reported READY=1.  --foreground: run it in this process\n"
-		      "(nsrun@.service).\n", stdout);
-		return 0;
-	}
-	if (argc == 2 && argv[1][0] != '-' && !oci_exists(argv[1]))
-		return cmd_machine_start(argv[1], false);
-	if (argc == 3 && strcmp(argv[1], "--foreground") == 0)
-		return cmd_machine_start(argv[2], true);
-	return cmd_start(argc, argv);
+	const char *id = a->operands[0];
+	if (a->foreground || !oci_exists(id))
+		return cmd_machine_start(id, a->foreground);
+	return cmd_start(a);
 }
 
-int cmd_kill_any(int argc, char **argv)
+/* A machine NAME, given without options, that is no OCI container. */
+static bool machine_not_oci(const struct verb_args *a)
 {
-	if ((argc == 2 || argc == 3) && argv[1][0] != '-' && !oci_exists(argv[1])) {
-		struct machine_record r;
-		struct nsrun_error err = { 0 };
-		if (registry_read(machine_state_root(), argv[1], &r, &err) == 0) {
-			registry_record_free(&r);
-			return cmd_machine_kill(argv[1], argc == 3 ? argv[2] : NULL);
-		}
-	}
-	return cmd_kill(argc, argv);
+	const char *name = a->operands[0];
+	struct machine_record r;
+	struct nsrun_error err = { 0 };
+	if (a->n_options || oci_exists(name) || registry_read(machine_state_root(), name, &r, &err) < 0)
+		return false;
+	registry_record_free(&r);
+	return true;
+}
+
+int cmd_kill_any(const struct verb_args *a)
+{
+	if (machine_not_oci(a))
+		return cmd_machine_kill(a->operands[0], a->n_operands > 1 ? a->operands[1] : NULL);
+	return cmd_kill(a);
 }
 
 /* list, list --json: machines and OCI containers; runc's --format and -q
  * keep runc's output. */
-int cmd_list_any(int argc, char **argv)
+int cmd_list_any(const struct verb_args *a)
 {
-	if (cmd_wants_help(argc, argv)) {
-		fputs("Usage: nsrun list [--json] [--format table|json] [-q]\n\n"
-		      "List what nsrun runs: machines and foreground runs (name, kind, leader\n"
-		      "PID, state, since, root, host0's addresses, forwarded ports) and OCI\n"
-		      "containers (kind oci).\n"
-		      "  --json        the same as JSON\n"
-		      "  --format table|json, -q  runc's listing of the OCI containers (ids only)\n", stdout);
-		return 0;
+	if (!a->format_given && !a->quiet)
+		return machine_list(a->json);
+	if (a->json) {
+		cmd_error("list: --json is nsrun's listing, --format and -q runc's: give one");
+		return NSRUN_EXIT_FAILURE;
 	}
-	if (argc == 1 || (argc == 2 && strcmp(argv[1], "--json") == 0))
-		return cmd_machine_list(argc, argv);
-	return cmd_list(argc, argv);
+	return cmd_list(a);
 }
 
 /* exec NAME CMD...: for a machine (no OCI container of that id), what
  * `nsrun shell NAME CMD...` does; exec's options are the OCI verb's. */
-int cmd_exec_any(int argc, char **argv)
+int cmd_exec_any(const struct verb_args *a)
 {
-	if (argc >= 3 && argv[1][0] != '-' && !oci_exists(argv[1])) {
-		struct machine_record r;
-		struct nsrun_error err = { 0 };
-		if (registry_read(machine_state_root(), argv[1], &r, &err) == 0) {
-			registry_record_free(&r);
-			return cmd_machine_shell(argc, argv);
-		}
-	}
-	return cmd_exec(argc, argv);
+	if (a->n_operands >= 2 && machine_not_oci(a))
+		return cmd_machine_shell(a);
+	return cmd_exec(a);
 }

@@ -5,6 +5,7 @@
 #include "options.h"
 #include "plan.h"
 #include "registry.h"
+#include "verbs.h"
 
 struct machine_run {
 	struct machine_record rec;
@@ -44,29 +45,29 @@ void machine_run_init(struct machine_run *m);
 /* Register and run a machine in the foreground; nsrun's exit status. */
 int machine_run_foreground(struct plan *plan, struct run_cmdline *c, const char *text,
 			   struct machine_run *m);
-int cmd_machine_stop(int argc, char **argv);
+int cmd_machine_stop(const struct verb_args *a);
 int cmd_machine_kill(const char *name, const char *sig);
-int cmd_machine_reboot(int argc, char **argv);
-int cmd_machine_status(int argc, char **argv);
-int cmd_machine_log(int argc, char **argv);
-int cmd_machine_list(int argc, char **argv);
-int cmd_machine_shell(int argc, char **argv);
-int cmd_machine_login(int argc, char **argv);
-int cmd_start_any(int argc, char **argv);
-int cmd_machine_enable(int argc, char **argv);
-int cmd_machine_disable(int argc, char **argv);
+int cmd_machine_reboot(const struct verb_args *a);
+int cmd_machine_status(const struct verb_args *a);
+int cmd_machine_log(const struct verb_args *a);
+int cmd_machine_list(const struct verb_args *a);
+int cmd_machine_shell(const struct verb_args *a);
+int cmd_machine_login(const struct verb_args *a);
+int cmd_start_any(const struct verb_args *a);
+int cmd_machine_enable(const struct verb_args *a);
+int cmd_machine_disable(const struct verb_args *a);
 /* the image store (cmd/images.c) */
-int cmd_list_images(int argc, char **argv);
-int cmd_clone(int argc, char **argv);
-int cmd_rename(int argc, char **argv);
-int cmd_remove(int argc, char **argv);
-int cmd_read_only(int argc, char **argv);
-int cmd_import_fs(int argc, char **argv);
-int cmd_import_tar(int argc, char **argv);
-int cmd_export_tar(int argc, char **argv);
+int cmd_list_images(const struct verb_args *a);
+int cmd_clone(const struct verb_args *a);
+int cmd_rename(const struct verb_args *a);
+int cmd_remove(const struct verb_args *a);
+int cmd_read_only(const struct verb_args *a);
+int cmd_import_fs(const struct verb_args *a);
+int cmd_import_tar(const struct verb_args *a);
+int cmd_export_tar(const struct verb_args *a);
 bool image_is_read_only(const char *name);
-int cmd_kill_any(int argc, char **argv);
-int cmd_exec_any(int argc, char **argv);
-int cmd_list_any(int argc, char **argv);
+int cmd_kill_any(const struct verb_args *a);
+int cmd_exec_any(const struct verb_args *a);
+int cmd_list_any(const struct verb_args *a);
 
 #endif

@@ -17,88 +17,6 @@
 #include "cgroups.h"
 #include "state.h"
 
-struct oci_global oci_global = { .root = NSRUN_DEFAULT_ROOT };
-
-struct create_args {
-	const char *bundle;
-	const char *pid_file;
-	const char *console_socket;
-	int preserve_fds;
-	bool detach;
-	const char *id;
-};
-
-/* Options runc takes that change nothing here, with whether they take a value. */
-static const struct { const char *name; bool value; } ignored_opts[] = {
-	{ "--no-pivot", false }, { "--no-new-keyring", false }, { "--no-subreaper", false },
-	{ "--keep", false },
-};
-
-static int parse_create(int argc, char **argv, bool allow_detach, struct create_args *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->bundle = ".";
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		const char *val = NULL;
-		char *eq = strchr(arg, '=');
-		_cleanup_free_ char *name = eq ? xstrndup(arg, (size_t)(eq - arg)) : xstrdup(arg);
-		if (eq)
-			val = eq + 1;
-#define TAKE_VALUE() \
-	do { \
-		if (!val) { \
-			if (i + 1 >= argc) { \
-				cmd_error("option %s needs a value", name); \
-				return -1; \
-			} \
-			val = argv[++i]; \
-		} \
-	} while (0)
-		if (strcmp(name, "--bundle") == 0 || strcmp(name, "-b") == 0) {
-			TAKE_VALUE();
-			a->bundle = val;
-		} else if (strcmp(name, "--pid-file") == 0) {
-			TAKE_VALUE();
-			a->pid_file = val;
-		} else if (strcmp(name, "--console-socket") == 0) {
-			TAKE_VALUE();
-			a->console_socket = val;
-		} else if (strcmp(name, "--preserve-fds") == 0) {
-			TAKE_VALUE();
-			char *end;
-			long n = strtol(val, &end, 10);
-			if (*end || n < 0 || n > 1000) {
-				cmd_error("--preserve-fds: expected a number from 0 to 1000, got \"%s\"", val);
-				return -1;
-			}
-			a->preserve_fds = (int)n;
-		} else if (allow_detach && (strcmp(name, "--detach") == 0 || strcmp(name, "-d") == 0)) {
-			a->detach = true;
-		} else if (arg[0] == '-') {
-			size_t k;
-			for (k = 0; k < ARRAY_SIZE(ignored_opts); k++)
-				if (strcmp(name, ignored_opts[k].name) == 0)
-					break;
-			if (k == ARRAY_SIZE(ignored_opts)) {
-				cmd_error("unknown option '%s'", arg);
-				return -1;
-			}
-		} else if (!a->id) {
-			a->id = arg;
-		} else {
-			cmd_error("unexpected argument '%s'", arg);
-			return -1;
-		}
-#undef TAKE_VALUE
-	}
-	if (!a->id) {
-		cmd_error("a container id is required");
-		return -1;
-	}
-	return 0;
-}
-
 static char *now_rfc3339(void)
 {
 	struct timespec ts;
@@ -117,27 +35,28 @@ static char *absolute(const char *path)
 }
 
 /* create and run share this: state directory, plan, executor. */
-static int create_container(const struct create_args *a, enum exec_mode mode, int *exit_status)
+static int create_container(const struct verb_args *a, enum exec_mode mode, int *exit_status)
 {
 	struct nsrun_error err = { 0 };
 	int dirfd = -1;
 	int status = NSRUN_EXIT_FAILURE;
 	bool made_dir = false;
-	_cleanup_free_ char *bundle = absolute(a->bundle);
+	const char *id = a->operands[0];
+	_cleanup_free_ char *bundle = absolute(a->bundle ? a->bundle : ".");
 	_cleanup_free_ char *config = xasprintf("%s/config.json", bundle);
 	struct spec *spec = NULL;
 	_cleanup_plan_ struct plan *plan = NULL;
 	int sock = -1;
 	struct container_state st = { 0 };
-	struct exec_options o = { .mode = mode, .id = a->id, .pid_file = a->pid_file,
+	struct exec_options o = { .mode = mode, .id = id, .pid_file = a->pid_file,
 				  .console_socket = a->console_socket, .preserve_fds = a->preserve_fds,
 				  .fifo_fd = -1, .lock_fd = -1 };
 
-	if (state_check_id(a->id, &err) < 0 || spec_load_file(config, stderr, &spec, &err) < 0 ||
+	if (state_check_id(id, &err) < 0 || spec_load_file(config, stderr, &spec, &err) < 0 ||
 	    plan_build(spec, 0, NULL, &plan, &err) < 0)
 		goto fail;
-	plan_set_container(plan, a->id, mode == EXEC_CREATE);
-	if (state_create_dir(oci_global.root, a->id, &dirfd, &err) < 0)
+	plan_set_container(plan, id, mode == EXEC_CREATE);
+	if (state_create_dir(oci_global.root, id, &dirfd, &err) < 0)
 		goto fail;
 	made_dir = true;
 	if (plan->terminal && mode != EXEC_FOREGROUND && !a->console_socket) {
@@ -149,7 +68,7 @@ static int create_container(const struct create_args *a, enum exec_mode mode, in
 		if (sock < 0)
 			goto fail;
 	}
-	st.id = (char *)a->id;
+	st.id = (char *)id;
 	st.bundle = bundle;
 	st.config = config;
 	st.created = now_rfc3339();
@@ -165,7 +84,7 @@ static int create_container(const struct create_args *a, enum exec_mode mode, in
 		/* record the pid as soon as it exists: other verbs may look */
 		if (exec_run_plan(plan, &o, exit_status, &err) < 0)
 			goto fail;
-		state_remove_dir(oci_global.root, a->id, &err);
+		state_remove_dir(oci_global.root, id, &err);
 		status = 0;
 		goto out;
 	}
@@ -186,7 +105,7 @@ fail:
 	if (err.status)
 		status = err.status;
 	if (made_dir)
-		state_remove_dir(oci_global.root, a->id, &err);
+		state_remove_dir(oci_global.root, id, &err);
 out:
 	if (sock >= 0)
 		close(sock);
@@ -198,82 +117,35 @@ out:
 	return status;
 }
 
-static const char create_usage[] =
-	"Usage: nsrun [GLOBAL OPTIONS] create [OPTIONS] ID\n"
-	"\n"
-	"Create container ID from the bundle's config.json; its program waits\n"
-	"until `nsrun start ID`.\n"
-	"  -b, --bundle DIR        the bundle (default: the current directory)\n"
-	"  --pid-file FILE         write the container's PID 1 host pid here\n"
-	"  --console-socket PATH   with terminal: true, send the pty master here\n"
-	"  --preserve-fds N        pass fds 3 .. 3+N-1 to the container\n"
-	"  --no-pivot              accepted, no effect\n"
-	"  --no-new-keyring        accepted, ignored: every container gets a new session\n"
-	"                          keyring (SECURITY.md rule 13)\n";
-
-int cmd_create(int argc, char **argv)
+int cmd_create(const struct verb_args *a)
 {
-	if (cmd_wants_help(argc, argv)) {
-		fputs(create_usage, stdout);
-		return 0;
-	}
-	struct create_args a;
-	if (parse_create(argc, argv, false, &a) < 0)
-		return NSRUN_EXIT_FAILURE;
 	int unused;
-	return create_container(&a, EXEC_CREATE, &unused);
+	return create_container(a, EXEC_CREATE, &unused);
 }
 
-static const char run_usage[] =
-	"Usage: nsrun [GLOBAL OPTIONS] run [OPTIONS] ID\n"
-	"\n"
-	"Create and start container ID from the bundle's config.json; wait for it\n"
-	"(its exit status is nsrun's) unless --detach.\n"
-	"  -b, --bundle DIR        the bundle (default: the current directory)\n"
-	"  --pid-file FILE         write the container's PID 1 host pid here\n"
-	"  --console-socket PATH   with terminal: true, send the pty master here\n"
-	"  --preserve-fds N        pass fds 3 .. 3+N-1 to the container\n"
-	"  --no-pivot, --no-new-keyring   accepted, no effect\n"
-	"  -d, --detach            return once the program runs\n";
-
-int cmd_oci_run(int argc, char **argv)
+int cmd_oci_run(const struct verb_args *a)
 {
-	if (cmd_wants_help(argc, argv)) {
-		fputs(run_usage, stdout);
-		return 0;
-	}
-	struct create_args a;
-	if (parse_create(argc, argv, true, &a) < 0)
-		return NSRUN_EXIT_FAILURE;
 	int exit_status = 0;
-	int r = create_container(&a, a.detach ? EXEC_DETACH : EXEC_FOREGROUND, &exit_status);
+	int r = create_container(a, a->detach ? EXEC_DETACH : EXEC_FOREGROUND, &exit_status);
 	return r ? r : exit_status;
 }
 
-/* Open, lock and read a container; prints the error. */
-static int load(const char *id, int *dirfd, struct container_state *st)
+int cmd_load_container(const char *id, int *dirfd, struct container_state *st)
 {
 	struct nsrun_error err = { 0 };
-	if (state_open_dir(oci_global.root, id, dirfd, &err) < 0 || state_read(*dirfd, st, &err) < 0) {
+	int fd = -1;
+	if (state_open_dir(oci_global.root, id, &fd, &err) < 0 || state_read(fd, st, &err) < 0) {
+		if (fd >= 0)
+			close(fd);
 		cmd_error("%s", err.msg);
 		return -1;
 	}
+	if (dirfd)
+		*dirfd = fd;
+	else
+		close(fd); /* the lock is released before long work */
 	if (!st->id)
 		st->id = xstrdup(id);
-	return 0;
-}
-
-static int one_id(int argc, char **argv, const char *usage, const char **id)
-{
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 1;
-	}
-	if (argc != 2 || argv[1][0] == '-') {
-		fputs(usage, stderr);
-		return -1;
-	}
-	*id = argv[1];
 	return 0;
 }
 
@@ -294,15 +166,12 @@ static void run_lifecycle_hooks(const struct container_state *st, enum spec_hook
 		cmd_warning("%s", err.msg);
 }
 
-int cmd_start(int argc, char **argv)
+int cmd_start(const struct verb_args *a)
 {
-	const char *id;
-	int r = one_id(argc, argv, "Usage: nsrun start ID\n\nLet a created container's program run.\n", &id);
-	if (r)
-		return r < 0 ? NSRUN_EXIT_FAILURE : 0;
+	const char *id = a->operands[0];
 	int dirfd;
 	struct container_state st;
-	if (load(id, &dirfd, &st) < 0)
+	if (cmd_load_container(id, &dirfd, &st) < 0)
 		return NSRUN_EXIT_FAILURE;
 	int status = NSRUN_EXIT_FAILURE;
 	_cleanup_close_ int sock = -1;
@@ -360,15 +229,12 @@ out:
 	return status;
 }
 
-int cmd_state(int argc, char **argv)
+int cmd_state(const struct verb_args *a)
 {
-	const char *id;
-	int r = one_id(argc, argv, "Usage: nsrun state ID\n\nPrint the OCI state of container ID as JSON.\n", &id);
-	if (r)
-		return r < 0 ? NSRUN_EXIT_FAILURE : 0;
+	const char *id = a->operands[0];
 	int dirfd;
 	struct container_state st;
-	if (load(id, &dirfd, &st) < 0)
+	if (cmd_load_container(id, &dirfd, &st) < 0)
 		return 1;
 	state_print_json(stdout, &st, OCI_STATE_INDENTED);
 	putchar('\n');
@@ -380,34 +246,10 @@ int cmd_state(int argc, char **argv)
 	return 0;
 }
 
-int cmd_kill(int argc, char **argv)
+int cmd_kill(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun kill [--all] ID [SIGNAL]\n\n"
-		"Send SIGNAL (a name like TERM or SIGKILL, or a number; default TERM) to\n"
-		"the container's PID 1 (--all: to every process of the container).\n";
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	bool all = false;
-	const char *id = NULL, *sigarg = "TERM";
-	int npos = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "-a") == 0)
-			all = true;
-		else if (npos == 0 && ++npos)
-			id = argv[i];
-		else if (npos == 1 && ++npos)
-			sigarg = argv[i];
-		else {
-			fputs(usage, stderr);
-			return NSRUN_EXIT_FAILURE;
-		}
-	}
-	if (!id) {
-		fputs(usage, stderr);
-		return NSRUN_EXIT_FAILURE;
-	}
+	const char *id = a->operands[0];
+	const char *sigarg = a->n_operands > 1 ? a->operands[1] : "TERM";
 	int sig = spec_signal_from_name(sigarg);
 	if (sig < 0) {
 		cmd_error("unknown signal \"%s\"", sigarg);
@@ -415,7 +257,7 @@ int cmd_kill(int argc, char **argv)
 	}
 	int dirfd;
 	struct container_state st;
-	if (load(id, &dirfd, &st) < 0)
+	if (cmd_load_container(id, &dirfd, &st) < 0)
 		return 1;
 	int status = 0;
 	struct cgroup_handle *cg = NULL;
@@ -423,7 +265,7 @@ int cmd_kill(int argc, char **argv)
 	if (st.status != STATUS_CREATED && st.status != STATUS_RUNNING) {
 		cmd_error("container \"%s\" is not running", id);
 		status = 1;
-	} else if (all && st.cgroup) {
+	} else if (a->all && st.cgroup) {
 		if (cgroup_state_from_string(st.cgroup, &cg, &err) < 0 || cgroup_kill(cg, sig, &err) < 0) {
 			cmd_error("kill --all container \"%s\": %s", id, err.msg);
 			status = 1;
@@ -448,34 +290,13 @@ static void wait_gone(pid_t pid, unsigned long long starttime)
 	}
 }
 
-int cmd_delete(int argc, char **argv)
+int cmd_delete(const struct verb_args *a)
 {
-	static const char usage[] = "Usage: nsrun delete [--force] ID\n\n"
-		"Remove container ID and everything nsrun made for it.  A running\n"
-		"container needs --force (it is killed).\n";
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	bool force = false;
-	const char *id = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "-f") == 0)
-			force = true;
-		else if (!id && argv[i][0] != '-')
-			id = argv[i];
-		else {
-			fputs(usage, stderr);
-			return NSRUN_EXIT_FAILURE;
-		}
-	}
-	if (!id) {
-		fputs(usage, stderr);
-		return NSRUN_EXIT_FAILURE;
-	}
+	const char *id = a->operands[0];
+	bool force = a->force;
 	int dirfd;
 	struct container_state st;
-	if (load(id, &dirfd, &st) < 0) {
+	if (cmd_load_container(id, &dirfd, &st) < 0) {
 		/* runc: deleting what is not there with --force is not an error */
 		return force ? 0 : 1;
 	}
@@ -513,40 +334,10 @@ out:
 	return status;
 }
 
-int cmd_list(int argc, char **argv)
+void cmd_each_container(const char *root, void (*fn)(struct container_state *st, void *data),
+			void *data)
 {
-	static const char usage[] = "Usage: nsrun list [--format table|json] [-q]\n\n"
-		"List the containers under --root.\n";
-	if (cmd_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	bool json = false, quiet = false;
-	for (int i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "-f") == 0) && i + 1 < argc) {
-			const char *f = argv[++i];
-			if (strcmp(f, "json") && strcmp(f, "table")) {
-				cmd_error("unknown format \"%s\": table or json", f);
-				return NSRUN_EXIT_FAILURE;
-			}
-			json = strcmp(f, "json") == 0;
-		} else if (strcmp(argv[i], "--format=json") == 0) {
-			json = true;
-		} else if (strcmp(argv[i], "--format=table") == 0) {
-			json = false;
-		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
-			quiet = true;
-		} else {
-			fputs(usage, stderr);
-			return NSRUN_EXIT_FAILURE;
-		}
-	}
-	_cleanup_closedir_ DIR *d = opendir(oci_global.root);
-	if (json)
-		fputs("[", stdout);
-	else if (!quiet)
-		printf("%-24s %-8s %-10s %-40s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED");
-	bool first = true;
+	_cleanup_closedir_ DIR *d = opendir(root);
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
@@ -554,28 +345,46 @@ int cmd_list(int argc, char **argv)
 		int dirfd;
 		struct container_state st;
 		struct nsrun_error err = { 0 };
-		if (state_open_dir(oci_global.root, e->d_name, &dirfd, &err) < 0)
+		if (state_open_dir(root, e->d_name, &dirfd, &err) < 0)
 			continue;
 		if (state_read(dirfd, &st, &err) == 0) {
 			if (!st.id)
 				st.id = xstrdup(e->d_name);
-			pid_t pid = st.status == STATUS_STOPPED ? 0 : st.pid;
-			if (json) {
-				fputs(first ? "" : ",", stdout);
-				state_print_json(stdout, &st, OCI_STATE_COMPACT);
-			} else if (quiet) {
-				printf("%s\n", st.id);
-			} else {
-				printf("%-24s %-8d %-10s %-40s %s\n", st.id, (int)pid,
-				       state_status_name(st.status), st.bundle ? st.bundle : "",
-				       st.created ? st.created : "");
-			}
-			first = false;
+			fn(&st, data);
 			state_free(&st);
 		}
 		close(dirfd);
 	}
-	if (json)
+}
+
+struct listing { bool json, quiet, first; };
+
+static void list_one(struct container_state *st, void *data)
+{
+	struct listing *l = data;
+	pid_t pid = st->status == STATUS_STOPPED ? 0 : st->pid;
+	if (l->json) {
+		fputs(l->first ? "" : ",", stdout);
+		state_print_json(stdout, st, OCI_STATE_COMPACT);
+	} else if (l->quiet) {
+		printf("%s\n", st->id);
+	} else {
+		printf("%-24s %-8d %-10s %-40s %s\n", st->id, (int)pid, state_status_name(st->status),
+		       st->bundle ? st->bundle : "", st->created ? st->created : "");
+	}
+	l->first = false;
+}
+
+/* runc's listing: --format table|json, -q */
+int cmd_list(const struct verb_args *a)
+{
+	struct listing l = { a->format_json, a->quiet, true };
+	if (l.json)
+		fputs("[", stdout);
+	else if (!l.quiet)
+		printf("%-24s %-8s %-10s %-40s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED");
+	cmd_each_container(oci_global.root, list_one, &l);
+	if (l.json)
 		fputs("]\n", stdout);
 	return 0;
 }

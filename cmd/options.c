@@ -24,7 +24,7 @@ enum {
 	O_TMPFS, O_CHDIR, O_READ_ONLY, O_CAPABILITY, O_DROP_CAPABILITY, O_SYSCALL_FILTER,
 	O_REGISTER, O_NO_REGISTER, O_ARGS,
 	O_PRIVATE_NETWORK, O_NETWORK_VETH, O_NETWORK_BRIDGE, O_PORT = 'p',
-	O_PRIVATE_USERS, O_PRIVATE_USERS_OWNERSHIP,
+	O_PRIVATE_USERS, O_PRIVATE_USERS_OWNERSHIP, O_NO_HOST,
 };
 
 static const struct option long_options[] = {
@@ -37,6 +37,7 @@ static const struct option long_options[] = {
 	{ "stop-timeout", required_argument, NULL, O_STOP_TIMEOUT },
 	{ "json", no_argument, NULL, O_JSON },
 	{ "verbose", no_argument, NULL, O_VERBOSE },
+	{ "no-host", no_argument, NULL, O_NO_HOST },
 	{ "hostname", required_argument, NULL, O_HOSTNAME },
 	{ "bind", required_argument, NULL, O_BIND },
 	{ "bind-ro", required_argument, NULL, O_BIND_RO },
@@ -77,7 +78,7 @@ bool options_is_run_option(const char *arg)
 	size_t len = strcspn(name, "=");
 	for (const struct option *o = long_options; o->name; o++)
 		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
-			return o->val != O_JSON && o->val != O_VERBOSE;
+			return o->val != O_JSON && o->val != O_VERBOSE && o->val != O_NO_HOST;
 	return false;
 }
 
@@ -149,6 +150,11 @@ static int take_option(struct run_cmdline *c, int opt, unsigned allow, const cha
 		else
 			c->verbose = true;
 		return 0;
+	case O_NO_HOST:
+		if (!(allow & OPT_ALLOW_CHECK))
+			break;
+		c->no_host = true;
+		return 0;
 	case O_PID_FILE:
 		if (!(allow & OPT_ALLOW_RUN))
 			break;
@@ -186,10 +192,10 @@ int options_parse(int argc, char **argv, unsigned allow, struct run_cmdline *c)
 static int parse(int argc, char **argv, unsigned allow, struct run_cmdline *c)
 {
 	memset(c, 0, sizeof(*c));
-	optind = 1;
+	optind = 0;   /* a full re-initialisation in glibc: the ordering is "+" */
 	opterr = 0;
 	for (;;) {
-		int prev = optind;
+		int prev = optind ? optind : 1;
 		int opt = getopt_long(argc, argv, short_options, long_options, NULL);
 		if (opt == '?' || opt == ':') {
 			const char *arg = argv[prev < argc ? prev : argc - 1];

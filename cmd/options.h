@@ -14,6 +14,7 @@ enum {
 	OPT_ALLOW_RUN = 1,        /* --pid-file, --stop-timeout, a command after the spec */
 	OPT_ALLOW_PLAN = 2,       /* --json, --verbose */
 	OPT_ALLOW_ARGS = 4,       /* a command after the spec (plan, spec --from-command-line) */
+	OPT_ALLOW_CHECK = 8,      /* --no-host */
 };
 
 struct run_edit { int opt; const char *val; char *origin; };
@@ -24,7 +25,7 @@ struct run_cmdline {
 	const char *machine;      /* -M NAME */
 	const char *pid_file;
 	unsigned stop_timeout;
-	bool boot, json, verbose;
+	bool boot, json, verbose, no_host;
 	int extra_argc;           /* the command: replaces process.args */
 	char **extra_argv;
 	struct run_edit *edits;   /* options that become spec members, in order */

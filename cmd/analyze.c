@@ -347,6 +347,17 @@ static int load_kernel_syscalls(struct names *kernel, char **text)
 
 /* ---- text output -------------------------------------------------------- */
 
+/* A group's members resolved recursively; -1 after logging the error. */
+static int expand_group(const struct syscall_group *g, char ***list, size_t *n)
+{
+	struct nsrun_error err = { 0 };
+	if (syscall_group_expand(g->name, list, n, &err) < 0) {
+		log_msg(LEVEL_ERROR, "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 static int print_group(const struct syscall_group *g, bool expand)
 {
 	printf("%s%s%s\n    # %s\n", hl(), g->name, normal(), g->help);
@@ -357,12 +368,9 @@ static int print_group(const struct syscall_group *g, bool expand)
 		return 0;
 	}
 	_cleanup_syscall_names_ char **list = NULL;
-	struct nsrun_error err = { 0 };
 	size_t n;
-	if (syscall_group_expand(g->name, &list, &n, &err) < 0) {
-		log_msg(LEVEL_ERROR, "%s", err.msg);
+	if (expand_group(g, &list, &n) < 0)
 		return -1;
-	}
 	for (size_t i = 0; i < n; i++)
 		printf("    %s%s\n", list[i], normal());
 	return 0;
@@ -517,13 +525,10 @@ static void json_list(const char *const *v, size_t n)
 static int json_group(const struct syscall_group *g)
 {
 	_cleanup_syscall_names_ char **list = NULL;
-	struct nsrun_error err = { 0 };
 	size_t n;
 
-	if (syscall_group_expand(g->name, &list, &n, &err) < 0) {
-		log_msg(LEVEL_ERROR, "%s", err.msg);
+	if (expand_group(g, &list, &n) < 0)
 		return -1;
-	}
 	fputs("  {\n    \"name\": ", stdout);
 	json_write_string(stdout, g->name);
 	fputs(",\n    \"help\": ", stdout);
@@ -536,6 +541,14 @@ static int json_group(const struct syscall_group *g)
 	return 0;
 }
 
+/* An item of a JSON list: the separator, then NAME as a string. */
+static void json_item(const char **sep, const char *name)
+{
+	fputs(*sep, stdout);
+	json_write_string(stdout, name);
+	*sep = ", ";
+}
+
 static void json_syscall(const char *syscall)
 {
 	const char *sep = "";
@@ -544,11 +557,8 @@ static void json_syscall(const char *syscall)
 	json_write_string(stdout, syscall);
 	fputs(",\n    \"direct\": [", stdout);
 	SYSCALL_GROUP_FOREACH(g) {
-		if (!syscall_group_contains(g, syscall, false))
-			continue;
-		fputs(sep, stdout);
-		json_write_string(stdout, g->name);
-		sep = ", ";
+		if (syscall_group_contains(g, syscall, false))
+			json_item(&sep, g->name);
 	}
 	fputs("],\n    \"nested\": [", stdout);
 	sep = "";
@@ -563,11 +573,8 @@ static void json_syscall(const char *syscall)
 		for (size_t i = 0; i < g->n_members; i++) {
 			const struct syscall_group *sub = g->members[i][0] == '@' ?
 				syscall_group_find(g->members[i]) : NULL;
-			if (!sub || !syscall_group_contains(sub, syscall, true))
-				continue;
-			fputs(sep2, stdout);
-			json_write_string(stdout, sub->name);
-			sep2 = ", ";
+			if (sub && syscall_group_contains(sub, syscall, true))
+				json_item(&sep2, sub->name);
 		}
 		fputs("]}", stdout);
 		sep = ", ";

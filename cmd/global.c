@@ -13,36 +13,10 @@
 
 struct oci_global oci_global = { .root = NSRUN_DEFAULT_ROOT };
 
-/* "nsrun: " or "nsrun: warning: " and the message, control characters
- * escaped: messages may carry names the image chose (file names).  Returns
- * the message as formatted, for the log. */
-static void message(const char *prefix, char *msg, size_t size, const char *fmt, va_list ap)
+/* The log file of --log: the message as is, or a JSON line (--log-format
+ * json, which podman reads). */
+static void log_error(const char *msg, const char *safe)
 {
-	vsnprintf(msg, size, fmt, ap);
-	_cleanup_free_ char *safe = nsrun_escape(msg);
-	fprintf(stderr, "nsrun: %s%s\n", prefix, safe);
-}
-
-void cmd_warning(const char *fmt, ...)
-{
-	char msg[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	message("warning: ", msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-}
-
-/* Errors go to stderr and, with --log, to the log file too (as JSON lines
- * with --log-format json, which podman reads). */
-void cmd_error(const char *fmt, ...)
-{
-	char msg[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	message("", msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!oci_global.log)
-		return;
 	FILE *f = fopen(oci_global.log, "ae");
 	if (!f)
 		return;
@@ -56,10 +30,38 @@ void cmd_error(const char *fmt, ...)
 		json_write_string(f, msg);
 		fprintf(f, ",\"time\":\"%s\"}\n", when);
 	} else {
-		_cleanup_free_ char *safe = nsrun_escape(msg);
 		fprintf(f, "nsrun: %s\n", safe);
 	}
 	fclose(f);
+}
+
+/* "nsrun: " or "nsrun: warning: " and the message on stderr, control
+ * characters escaped (messages may carry names the image chose); errors
+ * go to --log too. */
+static void message(bool error, const char *fmt, va_list ap)
+{
+	char msg[4096];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	_cleanup_free_ char *safe = nsrun_escape(msg);
+	fprintf(stderr, "nsrun: %s%s\n", error ? "" : "warning: ", safe);
+	if (error && oci_global.log)
+		log_error(msg, safe);
+}
+
+void cmd_warning(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	message(false, fmt, ap);
+	va_end(ap);
+}
+
+void cmd_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	message(true, fmt, ap);
+	va_end(ap);
 }
 
 int cmd_wants_help(int argc, char **argv)

@@ -430,15 +430,22 @@ static void print_tail(const char *path, unsigned lines)
 	free(ring);
 }
 
+/* The start of /proc/PID/WHAT into buf, NUL-terminated; its length. */
+static ssize_t read_proc(pid_t pid, const char *what, char *buf, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? n : 0;
+}
+
 static pid_t ppid_of(pid_t pid)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	if (n <= 0)
+	char buf[512];
+	if (read_proc(pid, "stat", buf, sizeof(buf)) == 0)
 		return 0;
-	buf[n] = '\0';
 	char *rp = strrchr(buf, ')');
 	int ppid = 0;
 	if (!rp || sscanf(rp + 2, "%*c %d", &ppid) != 1)
@@ -448,13 +455,8 @@ static pid_t ppid_of(pid_t pid)
 
 static void print_cmdline(pid_t pid)
 {
-	char path[64], buf[256];
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	if (n <= 0)
-		n = 0;
-	buf[n] = '\0';
+	char buf[256];
+	ssize_t n = read_proc(pid, "cmdline", buf, sizeof(buf));
 	for (ssize_t i = 0; i + 1 < n; i++)
 		if (!buf[i])
 			buf[i] = ' ';

@@ -50,7 +50,6 @@ int cmd_machine_kill(const char *name, const char *sig);
 int cmd_machine_reboot(const struct verb_args *a);
 int cmd_machine_status(const struct verb_args *a);
 int cmd_machine_log(const struct verb_args *a);
-int cmd_machine_list(const struct verb_args *a);
 int cmd_machine_shell(const struct verb_args *a);
 int cmd_machine_login(const struct verb_args *a);
 int cmd_start_any(const struct verb_args *a);

@@ -531,11 +531,14 @@ int verb_parse(const struct verb *v, int argc, char **argv, struct verb_args *a)
 	a->operands = argv + optind;
 	a->n_operands = argc - optind;
 	if (a->n_operands < v->min || (v->max >= 0 && a->n_operands > v->max)) {
+		/* the Usage line's first form */
+		_cleanup_free_ char *usage = xasprintf("nsrun %s%s%.*s", v->name, *v->synopsis ? " " : "",
+						       (int)strcspn(v->synopsis, "\n"), v->synopsis);
 		if (a->n_operands < v->min)
-			cmd_error("%s: too few arguments; usage: nsrun %s %s", v->name, v->name, v->synopsis);
+			cmd_error("%s: too few arguments; usage: %s", v->name, usage);
 		else
-			cmd_error("%s: unexpected argument '%s'; usage: nsrun %s %s", v->name,
-				  a->operands[v->max], v->name, v->synopsis);
+			cmd_error("%s: unexpected argument '%s'; usage: %s", v->name, a->operands[v->max],
+				  usage);
 		verb_args_free(a);
 		return -1;
 	}

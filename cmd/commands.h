@@ -7,6 +7,17 @@
 
 #include "verbs.h"
 
+/* The text of `nsrun VERB --help` after its Usage line (cmd/verbs.c makes
+ * that from the table), beside each verb's function. */
+extern const char cmd_plan_help[], cmd_check_help[], cmd_spec_help[], cmd_list_help[],
+	cmd_start_help[], cmd_kill_help[], cmd_exec_help[], cmd_stop_help[], cmd_reboot_help[],
+	cmd_status_help[], cmd_log_help[], cmd_shell_help[], cmd_login_help[], cmd_enable_help[],
+	cmd_disable_help[], cmd_list_images_help[], cmd_clone_help[], cmd_rename_help[],
+	cmd_remove_help[], cmd_read_only_help[], cmd_import_fs_help[], cmd_import_tar_help[],
+	cmd_export_tar_help[], cmd_create_help[], cmd_run_help[], cmd_state_help[], cmd_delete_help[],
+	cmd_ps_help[], cmd_pause_help[], cmd_resume_help[], cmd_update_help[], cmd_features_help[],
+	cmd_events_help[];
+
 /* Verbs that parse their own argv (argv[0] is the verb). */
 int cmd_run_foreground(int argc, char **argv);
 int cmd_plan(int argc, char **argv);

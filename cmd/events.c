@@ -24,6 +24,13 @@ static void print_stats(struct cgroup_handle *cg, const char *id, unsigned long 
 	fflush(stdout);
 }
 
+const char cmd_events_help[] =
+	"Print container ID's cgroup statistics as JSON lines, in runc's form\n"
+	"({\"type\":\"stats\",\"id\":ID,\"data\":{\"cpu\":...,\"memory\":...,\"pids\":...}}),\n"
+	"and {\"type\":\"oom\"} events, until the container stops.\n"
+	"  --stats              print the statistics once and exit\n"
+	"  --interval SECS      seconds between two statistics (default 5)\n";
+
 int cmd_events(const struct verb_args *a)
 {
 	const char *id = a->operands[0];

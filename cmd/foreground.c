@@ -79,6 +79,19 @@ int cmd_run_plan_foreground(struct plan *plan, struct exec_options *o)
 	}
 }
 
+const char cmd_plan_help[] =
+	"Print the ordered steps nsrun would carry out for SPEC.json, with every\n"
+	"default filled in, without running anything and without privileges.\n"
+	"  --json    print the plan as JSON\n"
+	"  -v, --verbose  also list each step's details: every rule of the\n"
+	"                 syscall filters\n"
+	"  -b, --boot     plan a boot, as nsrun -b\n"
+	"  --private-network, --network-veth, --network-bridge=BR,\n"
+	"  -p, --port=[tcp:|udp:]HOSTPORT[:CONTAINERPORT]\n"
+	"                 as for running (nsrun --help): plan that run's network\n"
+	"  -U, --private-users=pick|N[:M]|no\n"
+	"                 the plan with that private user range (as nsrun -U)\n";
+
 int cmd_plan(int argc, char **argv)
 {
 	struct run_cmdline a;
@@ -97,6 +110,14 @@ int cmd_plan(int argc, char **argv)
 		plan_print(plan, stdout);
 	return 0;
 }
+
+const char cmd_check_help[] =
+	"Validate SPEC.json: exit 0 when nsrun can run it, otherwise print the\n"
+	"error (FILE:LINE:COL: /json/pointer: what is wrong) and exit 125.\n"
+	"Warnings (unknown members) go to stderr and do not fail the check.\n"
+	"With a veth or bridge network it also checks this host, as a run would:\n"
+	"the bridge exists, the host side's link name and the host ports are free\n"
+	"(--no-host: only the spec).\n";
 
 int cmd_check(int argc, char **argv)
 {

@@ -279,6 +279,11 @@ static int by_image_name(const void *a, const void *b)
 	return strcmp(((const struct image *)a)->name, ((const struct image *)b)->name);
 }
 
+const char cmd_list_images_help[] =
+	"List the images in $NSRUN_MACHINES_DIR (default /var/lib/machines) and the\n"
+	"spec files there and in /etc/nsrun: name, kind (directory, spec,\n"
+	"directory+spec), read-only, disk usage, creation and modification time.\n";
+
 int cmd_list_images(const struct verb_args *a)
 {
 	bool json = a->json;
@@ -334,6 +339,11 @@ static int copy_spec_file(const char *from, const char *to)
 	return 0;
 }
 
+const char cmd_clone_help[] =
+	"Copy image NAME (and NAME.json) to NEW: copy-on-write where the file\n"
+	"system can (FICLONE), else a copy keeping owners, modes, xattrs, device\n"
+	"nodes, hard links and holes.\n";
+
 int cmd_clone(const struct verb_args *a)
 {
 	char **op = a->operands;
@@ -356,6 +366,9 @@ int cmd_clone(const struct verb_args *a)
 	}
 	return 0;
 }
+
+const char cmd_rename_help[] =
+	"Rename image NAME (and NAME.json) to NEW; not while it runs.\n";
 
 int cmd_rename(const struct verb_args *a)
 {
@@ -390,6 +403,10 @@ int cmd_rename(const struct verb_args *a)
 	return 0;
 }
 
+const char cmd_remove_help[] =
+	"Remove image NAME and NAME.json from the store; not while it runs, not\n"
+	"when it is read-only.\n";
+
 int cmd_remove(const struct verb_args *a)
 {
 	int status = 0;
@@ -423,6 +440,10 @@ int cmd_remove(const struct verb_args *a)
 	return status;
 }
 
+const char cmd_read_only_help[] =
+	"Mark image NAME read-only (default true) or writable again.  A read-only\n"
+	"image cannot be renamed or removed and runs with a read-only root.\n";
+
 int cmd_read_only(const struct verb_args *a)
 {
 	char **op = a->operands;
@@ -451,6 +472,9 @@ int cmd_read_only(const struct verb_args *a)
 	return 0;
 }
 
+const char cmd_import_fs_help[] =
+	"Copy directory tree DIR into the store as image NAME (as clone does).\n";
+
 /* ---- import, export ---------------------------------------------------- */
 
 int cmd_import_fs(const struct verb_args *a)
@@ -466,6 +490,10 @@ int cmd_import_fs(const struct verb_args *a)
 }
 
 static char *const tar_keep[] = { "--numeric-owner", "--xattrs", "--xattrs-include=*", "--acls" };
+
+const char cmd_import_tar_help[] =
+	"Unpack tar archive FILE (any compression; - for stdin) as image NAME,\n"
+	"keeping owners (numeric), modes, xattrs, ACLs and device nodes.\n";
 
 int cmd_import_tar(const struct verb_args *a)
 {
@@ -489,6 +517,10 @@ int cmd_import_tar(const struct verb_args *a)
 	}
 	return finish_staging("import-tar", staging, op[1]) < 0 ? NSRUN_EXIT_FAILURE : 0;
 }
+
+const char cmd_export_tar_help[] =
+	"Write image NAME as tar archive FILE (compressed by its suffix: .gz, .xz,\n"
+	".zst, ...; - for stdout), keeping owners, xattrs, ACLs and holes.\n";
 
 int cmd_export_tar(const struct verb_args *a)
 {

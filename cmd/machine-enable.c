@@ -110,5 +110,13 @@ static int enable_disable(const struct verb_args *a, bool enable)
 	return status;
 }
 
+const char cmd_enable_help[] =
+	"Start machine NAME at boot (nsrun@NAME.service in machines.target), like\n"
+	"machinectl enable.\n";
+
+const char cmd_disable_help[] =
+	"Do not start machine NAME at boot (nsrun@NAME.service in machines.target),\n"
+	"like machinectl disable.\n";
+
 int cmd_machine_enable(const struct verb_args *a) { return enable_disable(a, true); }
 int cmd_machine_disable(const struct verb_args *a) { return enable_disable(a, false); }

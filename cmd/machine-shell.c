@@ -57,6 +57,11 @@ out:
 	return status;
 }
 
+const char cmd_shell_help[] =
+	"Run a login shell of root (or COMMAND) inside running machine NAME, like\n"
+	"machinectl shell: it joins every namespace and the cgroup of the machine,\n"
+	"on a new pty when stdin is a terminal.  Its exit status is nsrun's.\n";
+
 int cmd_machine_shell(const struct verb_args *a)
 {
 	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
@@ -65,6 +70,11 @@ int cmd_machine_shell(const struct verb_args *a)
 	char *shell[] = { "/bin/sh", "-c", "exec \"$(getent passwd root | cut -d: -f7 || echo /bin/sh)\" -l" };
 	return join_machine(a->operands[0], shell, ARRAY_SIZE(shell), tty);
 }
+
+const char cmd_login_help[] =
+	"A login prompt inside running machine NAME on a new pty (agetty, as\n"
+	"machinectl login gives), joining all its namespaces and its cgroup.\n"
+	"Leave with Ctrl-] three times (or log out).\n";
 
 int cmd_machine_login(const struct verb_args *a)
 {

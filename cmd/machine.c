@@ -350,6 +350,11 @@ static bool wait_supervisor_gone(const struct machine_record *r, unsigned second
 	return false;
 }
 
+const char cmd_stop_help[] =
+	"Shut machine NAME down cleanly: its nsrun sends a booted machine's init\n"
+	"systemd's halt signal (SIGRTMIN+3), other programs SIGTERM.  After SECS\n"
+	"(default 90) what is left is killed (SIGKILL).  Returns once it is gone.\n";
+
 int cmd_machine_stop(const struct verb_args *a)
 {
 	unsigned timeout = a->timeout ? a->timeout : 90;
@@ -400,6 +405,10 @@ int cmd_machine_kill(const char *name, const char *sigarg)
 	registry_record_free(&r);
 	return status;
 }
+
+const char cmd_reboot_help[] =
+	"Reboot machine NAME: its init gets SIGINT (systemd: ctrl-alt-del, a clean\n"
+	"reboot); the reboot ends the container and its nsrun starts it again.\n";
 
 int cmd_machine_reboot(const struct verb_args *a)
 {
@@ -500,6 +509,11 @@ static int oci_record(const char *id, struct machine_record *r, const char **sta
 	return 0;
 }
 
+const char cmd_status_help[] =
+	"Show machine NAME (or OCI container NAME): state, PID, since, host0's\n"
+	"addresses and forwarded ports, its processes (the cgroup's) and the last\n"
+	"lines of its log.\n";
+
 int cmd_machine_status(const struct verb_args *a)
 {
 	const char *name = a->operands[0];
@@ -554,6 +568,10 @@ int cmd_machine_status(const struct verb_args *a)
 	registry_record_free(&r);
 	return 0;
 }
+
+const char cmd_log_help[] =
+	"Print the console log of machine NAME (started with nsrun start).\n"
+	"  -f, --follow  go on printing what it writes until it stops\n";
 
 int cmd_machine_log(const struct verb_args *a)
 {
@@ -740,6 +758,14 @@ static bool oci_exists(const char *id)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+const char cmd_start_help[] =
+	"Let created OCI container ID run; when no container ID was created,\n"
+	"boot machine NAME of the image store ($NSRUN_MACHINES_DIR/NAME, with\n"
+	"NAME.json if there is one) in the background under a supervising\n"
+	"nsrun, its console in a log (nsrun log NAME); returns once it runs and\n"
+	"its systemd reported READY=1.  --foreground: run it in this process\n"
+	"(nsrun@.service).\n";
+
 /* start ID: a created OCI container first (engines only start what they
  * created); else NAME of the image store. */
 int cmd_start_any(const struct verb_args *a)
@@ -762,12 +788,23 @@ static bool machine_not_oci(const struct verb_args *a)
 	return true;
 }
 
+const char cmd_kill_help[] =
+	"Send SIGNAL (a name like TERM or SIGKILL, or a number; default TERM) to\n"
+	"the container's PID 1 (--all: to every process of the container).\n";
+
 int cmd_kill_any(const struct verb_args *a)
 {
 	if (machine_not_oci(a))
 		return cmd_machine_kill(a->operands[0], a->n_operands > 1 ? a->operands[1] : NULL);
 	return cmd_kill(a);
 }
+
+const char cmd_list_help[] =
+	"List what nsrun runs: machines and foreground runs (name, kind, leader\n"
+	"PID, state, since, root, host0's addresses, forwarded ports) and OCI\n"
+	"containers (kind oci).\n"
+	"  --json        the same as JSON\n"
+	"  --format table|json, -q  runc's listing of the OCI containers (ids only)\n";
 
 /* list, list --json: machines and OCI containers; runc's --format and -q
  * keep runc's output. */

@@ -82,6 +82,20 @@ int cmd_run_plan_joined(struct plan *plan, struct exec_options *o)
 	return exit_status;
 }
 
+const char cmd_exec_help[] =
+	"Run a process in running container ID: it joins every namespace, the cgroup,\n"
+	"the capability sets (never inheritable ones), the syscall filters and the\n"
+	"labels of the container.  Its exit status is nsrun's unless --detach.\n"
+	"  -p, --process FILE      the process as an OCI process object (JSON)\n"
+	"  -t, --tty               give it a pty\n"
+	"  --cwd DIR               working directory\n"
+	"  -e, --env KEY=VALUE     add or replace an environment variable\n"
+	"  -u, --user UID[:GID]    run as this user\n"
+	"  -d, --detach            return once it runs\n"
+	"  --pid-file FILE         write its host pid here\n"
+	"  --console-socket PATH   with --tty and --detach, send the pty master here\n"
+	"  --preserve-fds N        pass fds 3 .. 3+N-1\n";
+
 int cmd_exec(const struct verb_args *a)
 {
 	const char *id = a->operands[0];

@@ -62,6 +62,9 @@ static int container_pids(const struct container_state *st, pid_t **out, size_t 
 	return 0;
 }
 
+const char cmd_ps_help[] =
+	"List the processes of container ID (host pids).\n";
+
 int cmd_ps(const struct verb_args *a)
 {
 	const char *id = a->operands[0];
@@ -146,8 +149,18 @@ static int freeze(const char *id, bool frozen)
 	return status;
 }
 
+const char cmd_pause_help[] =
+	"Freeze every process of container ID (the cgroup freezer).\n";
+
+const char cmd_resume_help[] =
+	"Thaw every process of container ID (the cgroup freezer).\n";
+
 int cmd_pause(const struct verb_args *a) { return freeze(a->operands[0], true); }
 int cmd_resume(const struct verb_args *a) { return freeze(a->operands[0], false); }
+
+const char cmd_update_help[] =
+	"Change the cgroup limits of container ID; FILE holds an OCI linux.resources\n"
+	"object (\"-\" for stdin is not supported).\n";
 
 int cmd_update(const struct verb_args *a)
 {
@@ -183,6 +196,9 @@ int cmd_update(const struct verb_args *a)
 	state_free(&st);
 	return status;
 }
+
+const char cmd_features_help[] =
+	"Print what this nsrun supports, as the OCI features JSON.\n";
 
 /* --- features ------------------------------------------------------------ */
 

@@ -117,11 +117,32 @@ out:
 	return status;
 }
 
+#define CREATE_HELP \
+	"  -b, --bundle DIR        the bundle (default: the current directory)\n" \
+	"  --pid-file FILE         write the container's PID 1 host pid here\n" \
+	"  --console-socket PATH   with terminal: true, send the pty master here\n" \
+	"  --preserve-fds N        pass fds 3 .. 3+N-1 to the container\n"
+
+const char cmd_create_help[] =
+	"Create container ID from the bundle's config.json; its program waits\n"
+	"until `nsrun start ID`.\n"
+	CREATE_HELP
+	"  --no-pivot              accepted, no effect\n"
+	"  --no-new-keyring        accepted, ignored: every container gets a new session\n"
+	"                          keyring (SECURITY.md rule 13)\n";
+
 int cmd_create(const struct verb_args *a)
 {
 	int unused;
 	return create_container(a, EXEC_CREATE, &unused);
 }
+
+const char cmd_run_help[] =
+	"Create and start container ID from the bundle's config.json; wait for it\n"
+	"(its exit status is nsrun's) unless --detach.\n"
+	CREATE_HELP
+	"  --no-pivot, --no-new-keyring   accepted, no effect\n"
+	"  -d, --detach            return once the program runs\n";
 
 int cmd_oci_run(const struct verb_args *a)
 {
@@ -229,6 +250,9 @@ out:
 	return status;
 }
 
+const char cmd_state_help[] =
+	"Print the OCI state of container ID as JSON.\n";
+
 int cmd_state(const struct verb_args *a)
 {
 	const char *id = a->operands[0];
@@ -289,6 +313,10 @@ static void wait_gone(pid_t pid, unsigned long long starttime)
 		nanosleep(&ts, NULL);
 	}
 }
+
+const char cmd_delete_help[] =
+	"Remove container ID and everything nsrun made for it.  A running\n"
+	"container needs --force (it is killed).\n";
 
 int cmd_delete(const struct verb_args *a)
 {

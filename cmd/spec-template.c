@@ -90,6 +90,15 @@ static char *rootless_config(void)
 		"\t\t\t{ \"type\": \"mount\" }, { \"type\": \"user\" }\n");
 }
 
+const char cmd_spec_help[] =
+	"Write a default OCI config.json into DIR (default: the current directory),\n"
+	"for a root filesystem in DIR/rootfs.  An existing config.json is kept.\n"
+	"With --from-command-line, print the spec file a run's command line stands\n"
+	"for (nsrun's options over SPEC.json or a directory), after checking it.\n"
+	"  --rootless  a config that runs as the calling user: a user namespace\n"
+	"              mapping root to your uid and gid, no network or cgroup\n"
+	"              namespace, the host's /sys bound read-only\n";
+
 int cmd_spec(const struct verb_args *a)
 {
 	const char *dir = a->bundle ? a->bundle : ".";

@@ -1,8 +1,14 @@
-/* The verb table: one entry per verb, and the getopt_long parser, the
- * usage messages and nsrun --help's command list made from it.  Adding a
- * verb: its function (cmd/commands.h), an entry below with its options,
- * then its --help, man/nsrun.1 and completion/nsrun.bash (install.sh
- * checks that the three agree). */
+/* The verb table: one entry per verb (its name, where nsrun --help lists
+ * it, its Usage line, operand counts, whether it runs sealed, its options
+ * and its function), and the getopt_long parser, the usage messages and
+ * nsrun --help's command list made from it.
+ *
+ * Adding a verb: its function and its help text (cmd_VERB_help, the lines
+ * after the Usage line) side by side in the file of its subject, both
+ * declared in commands.h; an entry below, with an option array if it has
+ * options; then the verb and its options in man/nsrun.1 and
+ * completion/nsrun.bash (tests/integration/install.sh checks that --help,
+ * the man page and the completion agree). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -87,211 +93,124 @@ static const struct verb_opt spec_opts[] = {
 	END,
 };
 
-static const char spec_synopsis[] =
-	"[--bundle DIR] [--rootless]\n"
-	"       nsrun spec --from-command-line [SPEC.json | -D DIR | -M NAME] [OPTIONS] [-- ARGS]";
-static const char spec_help[] =
-	"Write a default OCI config.json into DIR (default: the current directory),\n"
-	"for a root filesystem in DIR/rootfs.  An existing config.json is kept.\n"
-	"With --from-command-line, print the spec file a run's command line stands\n"
-	"for (nsrun's options over SPEC.json or a directory), after checking it.\n"
-	"  --rootless  a config that runs as the calling user: a user namespace\n"
-	"              mapping root to your uid and gid, no network or cgroup\n"
-	"              namespace, the host's /sys bound read-only\n";
-#define CREATE_HELP \
-	"  -b, --bundle DIR        the bundle (default: the current directory)\n" \
-	"  --pid-file FILE         write the container's PID 1 host pid here\n" \
-	"  --console-socket PATH   with terminal: true, send the pty master here\n" \
-	"  --preserve-fds N        pass fds 3 .. 3+N-1 to the container\n"
+/* spec --from-command-line's Usage line: spec's second one */
+#define SPEC_CMDLINE "--from-command-line [SPEC.json | -D DIR | -M NAME] [OPTIONS] [-- ARGS]"
 
 static const struct verb verbs[] = {
 	{ "plan", NULL, GROUP_TOOLS, "print the ordered steps nsrun would carry out, run nothing",
-	  "[--json] [--verbose] SPEC.json [-- ARGS...]",
-	  "Print the ordered steps nsrun would carry out for SPEC.json, with every\n"
-	  "default filled in, without running anything and without privileges.\n"
-	  "  --json    print the plan as JSON\n"
-	  "  -v, --verbose  also list each step's details: every rule of the\n"
-	  "                 syscall filters\n"
-	  "  -b, --boot     plan a boot, as nsrun -b\n"
-	  "  --private-network, --network-veth, --network-bridge=BR,\n"
-	  "  -p, --port=[tcp:|udp:]HOSTPORT[:CONTAINERPORT]\n"
-	  "                 as for running (nsrun --help): plan that run's network\n"
-	  "  -U, --private-users=pick|N[:M]|no\n"
-	  "                 the plan with that private user range (as nsrun -U)\n",
-	  0, -1, 0, NULL, NULL, cmd_plan },
+	  "[--json] [--verbose] SPEC.json [-- ARGS...]", cmd_plan_help,
+	  0, VERB_ANY, 0, NULL, NULL, cmd_plan },
 	{ "check", NULL, GROUP_TOOLS, "validate the spec: exit 0, or print the error",
-	  "[--no-host] SPEC.json",
-	  "Validate SPEC.json: exit 0 when nsrun can run it, otherwise print the\n"
-	  "error (FILE:LINE:COL: /json/pointer: what is wrong) and exit 125.\n"
-	  "Warnings (unknown members) go to stderr and do not fail the check.\n"
-	  "With a veth or bridge network it also checks this host, as a run would:\n"
-	  "the bridge exists, the host side's link name and the host ports are free\n"
-	  "(--no-host: only the spec).\n",
-	  0, -1, 0, NULL, NULL, cmd_check },
+	  "[--no-host] SPEC.json", cmd_check_help,
+	  0, VERB_ANY, 0, NULL, NULL, cmd_check },
 	{ "spec", NULL, GROUP_TOOLS, "write a default OCI config.json into the current directory",
-	  spec_synopsis, spec_help, 0, 0, 0, spec_opts, cmd_spec, NULL },
+	  "[--bundle DIR] [--rootless]\n       nsrun spec " SPEC_CMDLINE, cmd_spec_help,
+	  0, 0, 0, spec_opts, cmd_spec, NULL },
 	{ "spec", "--from-command-line", GROUP_TOOLS, "print the spec file a command line stands for",
-	  spec_synopsis, spec_help, 0, -1, 0, NULL, NULL, cmd_spec_from_command_line },
+	  SPEC_CMDLINE, cmd_spec_help,
+	  0, VERB_ANY, 0, NULL, NULL, cmd_spec_from_command_line },
 	{ "analyze", NULL, GROUP_TOOLS, "print systemd's syscall groups (analyze syscall-filter)",
-	  "", NULL, 0, -1, 0, NULL, NULL, cmd_analyze },
-
+	  "", NULL,
+	  0, VERB_ANY, 0, NULL, NULL, cmd_analyze },
 	/* machines and OCI containers alike: an OCI container ID first */
-	{ "list", NULL, GROUP_BOTH, "running machines and containers", "[--json] [--format table|json] [-q]",
-	  "List what nsrun runs: machines and foreground runs (name, kind, leader\n"
-	  "PID, state, since, root, host0's addresses, forwarded ports) and OCI\n"
-	  "containers (kind oci).\n"
-	  "  --json        the same as JSON\n"
-	  "  --format table|json, -q  runc's listing of the OCI containers (ids only)\n",
+	{ "list", NULL, GROUP_BOTH, "running machines and containers",
+	  "[--json] [--format table|json] [-q]", cmd_list_help,
 	  0, 0, 0, list_opts, cmd_list_any, NULL },
 	{ "start", NULL, GROUP_BOTH, "let created container ID run, or boot machine NAME",
-	  "[--foreground] ID|NAME",
-	  "Let created OCI container ID run; when no container ID was created,\n"
-	  "boot machine NAME of the image store ($NSRUN_MACHINES_DIR/NAME, with\n"
-	  "NAME.json if there is one) in the background under a supervising\n"
-	  "nsrun, its console in a log (nsrun log NAME); returns once it runs and\n"
-	  "its systemd reported READY=1.  --foreground: run it in this process\n"
-	  "(nsrun@.service).\n",
+	  "[--foreground] ID|NAME", cmd_start_help,
 	  1, 1, 0, start_opts, cmd_start_any, NULL },
-	{ "kill", NULL, GROUP_BOTH, "send a signal to container ID or machine NAME", "[--all] ID [SIGNAL]",
-	  "Send SIGNAL (a name like TERM or SIGKILL, or a number; default TERM) to\n"
-	  "the container's PID 1 (--all: to every process of the container).\n",
+	{ "kill", NULL, GROUP_BOTH, "send a signal to container ID or machine NAME",
+	  "[--all] ID [SIGNAL]", cmd_kill_help,
 	  1, 2, 0, kill_opts, cmd_kill_any, NULL },
 	{ "exec", NULL, GROUP_BOTH, "run a process in container ID (or machine NAME)",
-	  "[OPTIONS] ID [COMMAND [ARGS...]]",
-	  "Run a process in running container ID: it joins every namespace, the cgroup,\n"
-	  "the capability sets (never inheritable ones), the syscall filters and the\n"
-	  "labels of the container.  Its exit status is nsrun's unless --detach.\n"
-	  "  -p, --process FILE      the process as an OCI process object (JSON)\n"
-	  "  -t, --tty               give it a pty\n"
-	  "  --cwd DIR               working directory\n"
-	  "  -e, --env KEY=VALUE     add or replace an environment variable\n"
-	  "  -u, --user UID[:GID]    run as this user\n"
-	  "  -d, --detach            return once it runs\n"
-	  "  --pid-file FILE         write its host pid here\n"
-	  "  --console-socket PATH   with --tty and --detach, send the pty master here\n"
-	  "  --preserve-fds N        pass fds 3 .. 3+N-1\n",
-	  1, -1, VERB_SEALED | VERB_COMMAND_FOLLOWS, exec_opts, cmd_exec_any, NULL },
-
+	  "[OPTIONS] ID [COMMAND [ARGS...]]", cmd_exec_help,
+	  1, VERB_ANY, VERB_JOINS, exec_opts, cmd_exec_any, NULL },
 	/* machines (cmd/machine*.c, cmd/images.c) */
-	{ "stop", NULL, GROUP_MACHINES, "shut machine NAME down cleanly", "[--timeout SECS] NAME",
-	  "Shut machine NAME down cleanly: its nsrun sends a booted machine's init\n"
-	  "systemd's halt signal (SIGRTMIN+3), other programs SIGTERM.  After SECS\n"
-	  "(default 90) what is left is killed (SIGKILL).  Returns once it is gone.\n",
+	{ "stop", NULL, GROUP_MACHINES, "shut machine NAME down cleanly",
+	  "[--timeout SECS] NAME", cmd_stop_help,
 	  1, 1, 0, stop_opts, cmd_machine_stop, NULL },
-	{ "reboot", NULL, GROUP_MACHINES, "reboot machine NAME", "NAME",
-	  "Reboot machine NAME: its init gets SIGINT (systemd: ctrl-alt-del, a clean\n"
-	  "reboot); the reboot ends the container and its nsrun starts it again.\n",
+	{ "reboot", NULL, GROUP_MACHINES, "reboot machine NAME",
+	  "NAME", cmd_reboot_help,
 	  1, 1, 0, NULL, cmd_machine_reboot, NULL },
-	{ "status", NULL, GROUP_MACHINES, "show machine NAME (or OCI container NAME)", "NAME",
-	  "Show machine NAME (or OCI container NAME): state, PID, since, host0's\n"
-	  "addresses and forwarded ports, its processes (the cgroup's) and the last\n"
-	  "lines of its log.\n",
+	{ "status", NULL, GROUP_MACHINES, "show machine NAME (or OCI container NAME)",
+	  "NAME", cmd_status_help,
 	  1, 1, 0, NULL, cmd_machine_status, NULL },
-	{ "log", NULL, GROUP_MACHINES, "print the console log of machine NAME", "[-f] NAME",
-	  "Print the console log of machine NAME (started with nsrun start).\n"
-	  "  -f, --follow  go on printing what it writes until it stops\n",
+	{ "log", NULL, GROUP_MACHINES, "print the console log of machine NAME",
+	  "[-f] NAME", cmd_log_help,
 	  1, 1, 0, log_opts, cmd_machine_log, NULL },
 	{ "shell", NULL, GROUP_MACHINES, "a shell (or COMMAND) inside machine NAME",
-	  "NAME [COMMAND [ARGS...]]",
-	  "Run a login shell of root (or COMMAND) inside running machine NAME, like\n"
-	  "machinectl shell: it joins every namespace and the cgroup of the machine,\n"
-	  "on a new pty when stdin is a terminal.  Its exit status is nsrun's.\n",
-	  1, -1, VERB_SEALED | VERB_COMMAND_FOLLOWS, NULL, cmd_machine_shell, NULL },
-	{ "login", NULL, GROUP_MACHINES, "a login prompt inside machine NAME", "NAME",
-	  "A login prompt inside running machine NAME on a new pty (agetty, as\n"
-	  "machinectl login gives), joining all its namespaces and its cgroup.\n"
-	  "Leave with Ctrl-] three times (or log out).\n",
+	  "NAME [COMMAND [ARGS...]]", cmd_shell_help,
+	  1, VERB_ANY, VERB_JOINS, NULL, cmd_machine_shell, NULL },
+	{ "login", NULL, GROUP_MACHINES, "a login prompt inside machine NAME",
+	  "NAME", cmd_login_help,
 	  1, 1, VERB_SEALED, NULL, cmd_machine_login, NULL },
-	{ "enable", NULL, GROUP_MACHINES, "start machine NAME at boot", "NAME...",
-	  "Start machine NAME at boot (nsrun@NAME.service in machines.target), like\n"
-	  "machinectl enable.\n",
-	  1, -1, 0, NULL, cmd_machine_enable, NULL },
-	{ "disable", NULL, GROUP_MACHINES, "do not start machine NAME at boot", "NAME...",
-	  "Do not start machine NAME at boot (nsrun@NAME.service in machines.target),\n"
-	  "like machinectl disable.\n",
-	  1, -1, 0, NULL, cmd_machine_disable, NULL },
-	{ "list-images", NULL, GROUP_MACHINES, "the images of the store", "[--json]",
-	  "List the images in $NSRUN_MACHINES_DIR (default /var/lib/machines) and the\n"
-	  "spec files there and in /etc/nsrun: name, kind (directory, spec,\n"
-	  "directory+spec), read-only, disk usage, creation and modification time.\n",
+	{ "enable", NULL, GROUP_MACHINES, "start machine NAME at boot",
+	  "NAME...", cmd_enable_help,
+	  1, VERB_ANY, 0, NULL, cmd_machine_enable, NULL },
+	{ "disable", NULL, GROUP_MACHINES, "do not start machine NAME at boot",
+	  "NAME...", cmd_disable_help,
+	  1, VERB_ANY, 0, NULL, cmd_machine_disable, NULL },
+	{ "list-images", NULL, GROUP_MACHINES, "the images of the store",
+	  "[--json]", cmd_list_images_help,
 	  0, 0, 0, json_opts, cmd_list_images, NULL },
-	{ "clone", NULL, GROUP_MACHINES, "copy image NAME to NEW", "NAME NEW",
-	  "Copy image NAME (and NAME.json) to NEW: copy-on-write where the file\n"
-	  "system can (FICLONE), else a copy keeping owners, modes, xattrs, device\n"
-	  "nodes, hard links and holes.\n",
+	{ "clone", NULL, GROUP_MACHINES, "copy image NAME to NEW",
+	  "NAME NEW", cmd_clone_help,
 	  2, 2, 0, NULL, cmd_clone, NULL },
-	{ "rename", NULL, GROUP_MACHINES, "rename image NAME to NEW", "NAME NEW",
-	  "Rename image NAME (and NAME.json) to NEW; not while it runs.\n",
+	{ "rename", NULL, GROUP_MACHINES, "rename image NAME to NEW",
+	  "NAME NEW", cmd_rename_help,
 	  2, 2, 0, NULL, cmd_rename, NULL },
-	{ "remove", NULL, GROUP_MACHINES, "remove image NAME", "NAME...",
-	  "Remove image NAME and NAME.json from the store; not while it runs, not\n"
-	  "when it is read-only.\n",
-	  1, -1, 0, NULL, cmd_remove, NULL },
+	{ "remove", NULL, GROUP_MACHINES, "remove image NAME",
+	  "NAME...", cmd_remove_help,
+	  1, VERB_ANY, 0, NULL, cmd_remove, NULL },
 	{ "read-only", NULL, GROUP_MACHINES, "mark image NAME read-only or writable",
-	  "NAME [true|false]",
-	  "Mark image NAME read-only (default true) or writable again.  A read-only\n"
-	  "image cannot be renamed or removed and runs with a read-only root.\n",
+	  "NAME [true|false]", cmd_read_only_help,
 	  1, 2, 0, NULL, cmd_read_only, NULL },
-	{ "import-fs", NULL, GROUP_MACHINES, "copy directory tree DIR in as image NAME", "DIR NAME",
-	  "Copy directory tree DIR into the store as image NAME (as clone does).\n",
+	{ "import-fs", NULL, GROUP_MACHINES, "copy directory tree DIR in as image NAME",
+	  "DIR NAME", cmd_import_fs_help,
 	  2, 2, 0, NULL, cmd_import_fs, NULL },
-	{ "import-tar", NULL, GROUP_MACHINES, "unpack tar archive FILE as image NAME", "FILE NAME",
-	  "Unpack tar archive FILE (any compression; - for stdin) as image NAME,\n"
-	  "keeping owners (numeric), modes, xattrs, ACLs and device nodes.\n",
+	{ "import-tar", NULL, GROUP_MACHINES, "unpack tar archive FILE as image NAME",
+	  "FILE NAME", cmd_import_tar_help,
 	  2, 2, 0, NULL, cmd_import_tar, NULL },
-	{ "export-tar", NULL, GROUP_MACHINES, "write image NAME as tar archive FILE", "NAME FILE",
-	  "Write image NAME as tar archive FILE (compressed by its suffix: .gz, .xz,\n"
-	  ".zst, ...; - for stdout), keeping owners, xattrs, ACLs and holes.\n",
+	{ "export-tar", NULL, GROUP_MACHINES, "write image NAME as tar archive FILE",
+	  "NAME FILE", cmd_export_tar_help,
 	  2, 2, 0, NULL, cmd_export_tar, NULL },
-
 	/* OCI runtime verbs (cmd/oci*.c, cmd/events.c) */
-	{ "create", NULL, GROUP_OCI, "create container ID from a bundle", "[OPTIONS] ID",
-	  "Create container ID from the bundle's config.json; its program waits\n"
-	  "until `nsrun start ID`.\n"
-	  CREATE_HELP
-	  "  --no-pivot              accepted, no effect\n"
-	  "  --no-new-keyring        accepted, ignored: every container gets a new session\n"
-	  "                          keyring (SECURITY.md rule 13)\n",
+	{ "create", NULL, GROUP_OCI, "create container ID from a bundle",
+	  "[OPTIONS] ID", cmd_create_help,
 	  1, 1, VERB_SEALED, create_opts, cmd_create, NULL },
-	{ "run", NULL, GROUP_OCI, "create and start container ID", "[OPTIONS] ID",
-	  "Create and start container ID from the bundle's config.json; wait for it\n"
-	  "(its exit status is nsrun's) unless --detach.\n"
-	  CREATE_HELP
-	  "  --no-pivot, --no-new-keyring   accepted, no effect\n"
-	  "  -d, --detach            return once the program runs\n",
+	{ "run", NULL, GROUP_OCI, "create and start container ID",
+	  "[OPTIONS] ID", cmd_run_help,
 	  1, 1, VERB_SEALED, run_opts, cmd_oci_run, NULL },
-	{ "state", NULL, GROUP_OCI, "print the OCI state of container ID", "ID",
-	  "Print the OCI state of container ID as JSON.\n",
+	{ "state", NULL, GROUP_OCI, "print the OCI state of container ID",
+	  "ID", cmd_state_help,
 	  1, 1, 0, NULL, cmd_state, NULL },
-	{ "delete", NULL, GROUP_OCI, "remove container ID", "[--force] ID",
-	  "Remove container ID and everything nsrun made for it.  A running\n"
-	  "container needs --force (it is killed).\n",
+	{ "delete", NULL, GROUP_OCI, "remove container ID",
+	  "[--force] ID", cmd_delete_help,
 	  1, 1, 0, delete_opts, cmd_delete, NULL },
-	{ "ps", NULL, GROUP_OCI, "the processes of container ID", "[--format table|json] ID",
-	  "List the processes of container ID (host pids).\n",
+	{ "ps", NULL, GROUP_OCI, "the processes of container ID",
+	  "[--format table|json] ID", cmd_ps_help,
 	  1, 1, 0, ps_opts, cmd_ps, NULL },
-	{ "pause", NULL, GROUP_OCI, "freeze container ID", "ID",
-	  "Freeze every process of container ID (the cgroup freezer).\n",
+	{ "pause", NULL, GROUP_OCI, "freeze container ID",
+	  "ID", cmd_pause_help,
 	  1, 1, 0, NULL, cmd_pause, NULL },
-	{ "resume", NULL, GROUP_OCI, "thaw container ID", "ID",
-	  "Thaw every process of container ID (the cgroup freezer).\n",
+	{ "resume", NULL, GROUP_OCI, "thaw container ID",
+	  "ID", cmd_resume_help,
 	  1, 1, 0, NULL, cmd_resume, NULL },
-	{ "update", NULL, GROUP_OCI, "change the cgroup limits of container ID", "--resources FILE ID",
-	  "Change the cgroup limits of container ID; FILE holds an OCI linux.resources\n"
-	  "object (\"-\" for stdin is not supported).\n",
+	{ "update", NULL, GROUP_OCI, "change the cgroup limits of container ID",
+	  "--resources FILE ID", cmd_update_help,
 	  1, 1, 0, update_opts, cmd_update, NULL },
-	{ "features", NULL, GROUP_OCI, "what this nsrun supports, as JSON", "",
-	  "Print what this nsrun supports, as the OCI features JSON.\n",
+	{ "features", NULL, GROUP_OCI, "what this nsrun supports, as JSON",
+	  "", cmd_features_help,
 	  0, 0, 0, NULL, cmd_features, NULL },
-	{ "events", NULL, GROUP_OCI, "container ID's cgroup statistics", "[--stats] [--interval SECS] ID",
-	  "Print container ID's cgroup statistics as JSON lines, in runc's form\n"
-	  "({\"type\":\"stats\",\"id\":ID,\"data\":{\"cpu\":...,\"memory\":...,\"pids\":...}}),\n"
-	  "and {\"type\":\"oom\"} events, until the container stops.\n"
-	  "  --stats              print the statistics once and exit\n"
-	  "  --interval SECS      seconds between two statistics (default 5)\n",
+	{ "events", NULL, GROUP_OCI, "container ID's cgroup statistics",
+	  "[--stats] [--interval SECS] ID", cmd_events_help,
 	  1, 1, 0, events_opts, cmd_events, NULL },
-	{ "checkpoint", NULL, GROUP_NONE, NULL, "", NULL, 0, -1, 0, NULL, NULL, cmd_unsupported },
-	{ "restore", NULL, GROUP_NONE, NULL, "", NULL, 0, -1, 0, NULL, NULL, cmd_unsupported },
+	{ "checkpoint", NULL, GROUP_NONE, NULL,
+	  "", NULL,
+	  0, VERB_ANY, 0, NULL, NULL, cmd_unsupported },
+	{ "restore", NULL, GROUP_NONE, NULL,
+	  "", NULL,
+	  0, VERB_ANY, 0, NULL, NULL, cmd_unsupported },
 };
 
 const struct verb verb_foreground = {

@@ -47,11 +47,14 @@ struct verb_args {
 	size_t n_env;
 };
 
+#define VERB_ANY (-1)
+
 enum verb_group { GROUP_NONE, GROUP_TOOLS, GROUP_MACHINES, GROUP_BOTH, GROUP_OCI };
 
 enum verb_flag {
 	VERB_SEALED = 1,          /* creates or enters a container: runs from the sealed copy */
 	VERB_COMMAND_FOLLOWS = 2, /* options end at the first operand (a command follows) */
+	VERB_JOINS = VERB_SEALED | VERB_COMMAND_FOLLOWS, /* exec, shell: a command in a container */
 };
 
 struct verb {
@@ -61,7 +64,7 @@ struct verb {
 	const char *summary;      /* its line in nsrun --help */
 	const char *synopsis;     /* what follows "nsrun VERB" on the Usage line */
 	const char *help;         /* the rest of `nsrun VERB --help`; NULL: the verb's own */
-	int min, max;             /* operands; max -1: any number */
+	int min, max;             /* operands; max VERB_ANY: any number */
 	unsigned flags;           /* enum verb_flag */
 	const struct verb_opt *opts; /* ended by { NULL }; NULL: none */
 	int (*run)(const struct verb_args *a);

@@ -24,7 +24,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_spec_from_command_line(int argc, char **argv); /* cmd/options.c */
-int cmd_unsupported(int argc, char **argv);            /* checkpoint, restore */
+int cmd_unsupported(int argc, char **argv);            /* checkpoint, restore (cmd/oci.c) */
 /* cmd/spec-template.c */
 int cmd_spec(const struct verb_args *a);
 /* OCI verbs (cmd/oci.c, cmd/oci-exec.c, cmd/oci-manage.c, cmd/events.c) */

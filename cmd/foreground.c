@@ -3,19 +3,10 @@
 #include <string.h>
 
 #include "commands.h"
-#include "config.h"
 #include "exec.h"
 #include "machine.h"
 #include "options.h"
 #include "plan.h"
-
-/* checkpoint, restore: runc's verbs that nsrun does not have yet */
-int cmd_unsupported(int argc, char **argv)
-{
-	(void)argc;
-	cmd_error("'%s' is not supported yet by nsrun %s", argv[0], NSRUN_VERSION);
-	return NSRUN_EXIT_FAILURE;
-}
 
 /* Load, validate and plan; prints the error and returns NULL on failure. */
 static struct plan *load_plan(const struct run_cmdline *a, char **text, struct machine_run *m)

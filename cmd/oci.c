@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "config.h"
 #include "exec.h"
 #include "plan.h"
 #include "cgroups.h"
@@ -415,4 +416,12 @@ int cmd_list(const struct verb_args *a)
 	if (l.json)
 		fputs("]\n", stdout);
 	return 0;
+}
+
+/* checkpoint, restore: runc's verbs that nsrun does not have yet */
+int cmd_unsupported(int argc, char **argv)
+{
+	(void)argc;
+	cmd_error("'%s' is not supported yet by nsrun %s", argv[0], NSRUN_VERSION);
+	return NSRUN_EXIT_FAILURE;
 }

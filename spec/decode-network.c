@@ -131,7 +131,10 @@ void net_addr_format(const struct spec_net_addr *a, bool with_prefix, char *buf,
 		snprintf(buf, size, "%s", ip);
 }
 
-void net_host_ifname(const char *name, char buf[NET_IFNAME_MAX + 1])
+/* "ve-" + name, or when that is longer than 15 bytes "ve-" + its first 7
+ * bytes + "-" + 4 hex digits of a hash of the whole name (two long names
+ * that share a prefix get different links). */
+static void net_host_ifname(const char *name, char buf[NET_IFNAME_MAX + 1])
 {
 	char clean[256];
 	size_t n = 0;

@@ -62,7 +62,7 @@
 #include <sys/un.h>
 
 #include "decode.h"
-#include "plan.h"
+#include "seccomp-names.h"
 #include "syscall-groups.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -92,7 +92,7 @@ uint32_t spec_seccomp_action_kind(uint32_t action)
 	return hi == SCMP_ACT_ERRNO(0) || hi == SCMP_ACT_TRACE(0) ? hi : action;
 }
 
-bool spec_seccomp_action_has_data(uint32_t action)
+static bool action_has_data(uint32_t action)
 {
 	uint32_t k = spec_seccomp_action_kind(action);
 	return k == SCMP_ACT_ERRNO(0) || k == SCMP_ACT_TRACE(0);
@@ -110,7 +110,7 @@ const char *spec_seccomp_action_name(uint32_t action)
 void spec_seccomp_action_format(uint32_t action, char *buf, size_t size)
 {
 	const char *name = spec_seccomp_action_name(action);
-	if (!spec_seccomp_action_has_data(action)) {
+	if (!action_has_data(action)) {
 		snprintf(buf, size, "%s", name);
 		return;
 	}
@@ -161,11 +161,6 @@ static const char *const op_names[] = {
 	[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
-const char *spec_seccomp_op_name(int op)
-{
-	return op > _SCMP_CMP_MIN && op < _SCMP_CMP_MAX ? op_names[op] : "?";
-}
-
 static const struct { const char *name; unsigned flag; } flag_names[] = {
 	{ "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
 	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
@@ -208,7 +203,7 @@ static const char *suggest_errno(const char *word)
 	return spec_suggest(word, (const char *const *)names, n);
 }
 
-bool spec_syscall_name_valid(const char *name)
+static bool syscall_name_valid(const char *name)
 {
 	return syscall_name_known(name) || syscall_groups_containing(name, NULL, 0) > 0 ||
 	       seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
@@ -276,7 +271,7 @@ static int dec_filter_entry(struct dec *d, const struct json_node *n, struct spe
 			return dec_fail(d, n, "unknown system call group \"%s\"%s%s%s; `nsrun analyze "
 					"syscall-filter` lists them", e->name, SUGGEST(s));
 		}
-	} else if (!spec_syscall_name_valid(e->name)) {
+	} else if (!syscall_name_valid(e->name)) {
 		const char *s = suggest_syscall(e->name, false);
 		return dec_fail(d, n, "unknown system call \"%s\"%s%s%s", e->name, SUGGEST(s));
 	}
@@ -359,7 +354,7 @@ static int dec_errno_ret(struct dec *d, struct dec_obj *o, const char *key, cons
 	uint64_t v = EPERM;
 	if (n) {
 		size_t old = dec_push_key(d, key);
-		if (!spec_seccomp_action_has_data(*action))
+		if (!action_has_data(*action))
 			return dec_fail(d, n, "only applies to SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
 					action_node->text);
 		bool trace = spec_seccomp_action_kind(*action) == SCMP_ACT_TRACE(0);
@@ -367,7 +362,7 @@ static int dec_errno_ret(struct dec *d, struct dec_obj *o, const char *key, cons
 			return -1;
 		dec_pop(d, old);
 	}
-	if (spec_seccomp_action_has_data(*action))
+	if (action_has_data(*action))
 		*action |= (uint32_t)v;
 	return 0;
 }

@@ -875,7 +875,7 @@ static int dec_top(struct dec *d, struct spec *s, const struct json_node *root)
 	return 0;
 }
 
-void spec_process_free(struct spec_process *p)
+static void spec_process_free(struct spec_process *p)
 {
 	spec_strv_free(&p->args);
 	spec_strv_free(&p->env);
@@ -992,16 +992,10 @@ int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
 
 int spec_load_file(const char *path, FILE *warn, struct spec **out, struct nsrun_error *err)
 {
-	return spec_load_file_opts(path, warn, NULL, out, err);
-}
-
-int spec_load_file_opts(const char *path, FILE *warn, const struct spec_load_opts *opts,
-			struct spec **out, struct nsrun_error *err)
-{
 	_cleanup_json_ struct json_node *root = NULL;
 	if (json_parse_file(path, &root, err) < 0)
 		return -1;
-	return spec_load_tree_opts(root, path, warn, opts, out, err);
+	return spec_load_tree_opts(root, path, warn, NULL, out, err);
 }
 
 /* `nsrun exec --process FILE`: an OCI process object replaces s->process. */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "seccomp-names.h"
 #include "syscall-groups.h"
 
 #define CAP_SYS_ADMIN_BIT 21

@@ -277,8 +277,6 @@ struct spec_load_opts {
 /* Parse "pick", "no", "N" or "N:M" (a --private-users value) into *out;
  * returns NULL, or why the value is wrong. */
 const char *spec_parse_private_users(const char *v, struct spec_private_users *out);
-int spec_load_file_opts(const char *path, FILE *warn, const struct spec_load_opts *opts,
-			struct spec **out, struct nsrun_error *err);
 int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
 			const struct spec_load_opts *opts, struct spec **out, struct nsrun_error *err);
 /* A file holding only a linux.resources object (`nsrun update --resources`):
@@ -286,7 +284,6 @@ int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
  * to that object ("/memory/limit"). */
 int spec_load_resources_file(const char *path, FILE *warn, struct spec **out, struct nsrun_error *err);
 void spec_free(struct spec *s);
-void spec_process_free(struct spec_process *p);
 void spec_strv_free(struct spec_strv *v);
 /* `nsrun exec --process FILE`: an OCI process object replaces s->process. */
 int spec_load_process_file(const char *path, FILE *warn, struct spec *s, struct nsrun_error *err);

@@ -233,10 +233,10 @@ static const int nspawn_caps[] = {
 	23, 24, 26, 27, 28, 29, 30, 31, 21 /* SYS_ADMIN */,
 };
 
-const char *const spec_default_masked[] = { "/proc/acpi", "/proc/kcore", "/proc/keys",
+static const char *const default_masked[] = { "/proc/acpi", "/proc/kcore", "/proc/keys",
 	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
 	"/proc/scsi", "/sys/firmware", NULL };
-const char *const spec_default_readonly[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+static const char *const default_readonly[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
 	"/proc/sysrq-trigger", NULL };
 
 /* The syscall filter of minimal specs (boot or not): systemd-nspawn 252's allow list
@@ -335,10 +335,10 @@ static void fill_minimal_defaults(struct spec *s)
 	/* nspawn's syscall filter (no open_by_handle_at, @keyring, bpf, ...) */
 	fill_nspawn_filter(s, p->caps.bounding);
 	if (!l->masked_given)
-		for (const char *const *m = spec_default_masked; *m; m++)
+		for (const char *const *m = default_masked; *m; m++)
 			strv_add(&l->masked_paths, *m);
 	if (!l->readonly_given)
-		for (const char *const *m = spec_default_readonly; *m; m++)
+		for (const char *const *m = default_readonly; *m; m++)
 			strv_add(&l->readonly_paths, *m);
 	if (!p->env.n) {
 		strv_add(&p->env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");

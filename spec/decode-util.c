@@ -31,26 +31,35 @@ size_t dec_push_index(struct dec *d, size_t i)
 	return dec_push_key(d, buf);
 }
 
-static int dec_vfail(struct dec *d, unsigned line, unsigned col, const char *ptr,
-		     const char *fmt, va_list ap)
+/* Where a value is, for a message: "FILE:LINE:COL"; the command-line
+ * option that made it (line 0, column k: origins[k - 1]); else the file. */
+static const char *spec_where(char *buf, size_t size, const char *file, const char *const *origins,
+			      size_t n_origins, struct spec_pos pos)
 {
-	char what[1200];
-	vsnprintf(what, sizeof(what), fmt, ap);
-	if (!line && col && col <= d->n_origins)
-		nsrun_error_set(d->err, 0, "%s: %s: %s", d->origins[col - 1], ptr[0] ? ptr : "/", what);
-	else if (line)
-		nsrun_error_set(d->err, 0, "%s:%u:%u: %s: %s", d->file, line, col,
-				ptr[0] ? ptr : "/", what);
-	else
-		nsrun_error_set(d->err, 0, "%s: %s: %s", d->file, ptr[0] ? ptr : "/", what);
-	return -1;
+	if (!pos.line && pos.col && pos.col <= n_origins)
+		return origins[pos.col - 1];
+	if (!pos.line)
+		return file;
+	snprintf(buf, size, "%s:%u:%u", file, pos.line, pos.col);
+	return buf;
 }
 
-int dec_fail(struct dec *d, const struct json_node *n, const char *fmt, ...)
+int spec_vfail_at(struct nsrun_error *err, const char *file, const char *const *origins, size_t n_origins,
+		  struct spec_pos pos, const char *ptr, const char *fmt, va_list ap)
+{
+	char what[1200], where[1100];
+	vsnprintf(what, sizeof(what), fmt, ap);
+	const char *w = spec_where(where, sizeof(where), file, origins, n_origins, pos);
+	if (ptr)
+		return nsrun_error_set(err, 0, "%s: %s: %s", w, ptr[0] ? ptr : "/", what);
+	return nsrun_error_set(err, 0, "%s: %s", w, what);
+}
+
+int spec_fail_at(struct nsrun_error *err, const struct spec *s, struct spec_pos pos, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	dec_vfail(d, n ? n->line : 0, n ? n->col : 0, d->ptr, fmt, ap);
+	spec_vfail_at(err, s->file, (const char *const *)s->origins, s->n_origins, pos, NULL, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -59,7 +68,7 @@ int dec_fail_at(struct dec *d, struct spec_pos pos, const char *ptr, const char 
 {
 	va_list ap;
 	va_start(ap, fmt);
-	dec_vfail(d, pos.line, pos.col, ptr, fmt, ap);
+	spec_vfail_at(d->err, d->file, d->origins, d->n_origins, pos, ptr, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -75,12 +84,11 @@ void dec_warn(struct dec *d, unsigned line, unsigned col, const char *fmt, ...)
 			d->file, SPEC_WARNINGS_MAX);
 		return;
 	}
+	char where[1100];
 	va_list ap;
 	va_start(ap, fmt);
-	if (!line && col && col <= d->n_origins)
-		fprintf(d->warn, "%s: warning: ", d->origins[col - 1]);
-	else
-		fprintf(d->warn, "%s:%u:%u: warning: ", d->file, line, col);
+	fprintf(d->warn, "%s: warning: ", spec_where(where, sizeof(where), d->file, d->origins,
+						      d->n_origins, (struct spec_pos){ line, col }));
 	vfprintf(d->warn, fmt, ap);
 	fputc('\n', d->warn);
 	va_end(ap);

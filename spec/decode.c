@@ -946,6 +946,9 @@ void spec_free(struct spec *s)
 	for (size_t i = 0; i < s->n_unsupported; i++)
 		free(s->unsupported[i].pointer);
 	free(s->unsupported);
+	for (size_t i = 0; i < s->n_origins; i++)
+		free(s->origins[i]);
+	free(s->origins);
 	free(s);
 }
 
@@ -964,6 +967,11 @@ int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
 	struct dec d = { .file = name, .err = err, .warn = warn, .n_warnings = &s->n_warnings,
 			 .origins = opts ? opts->origins : NULL, .n_origins = opts ? opts->n_origins : 0 };
 	s->file = xstrdup(name);
+	if (d.n_origins) {
+		s->origins = xcalloc(d.n_origins, sizeof(char *));
+		for (; s->n_origins < d.n_origins; s->n_origins++)
+			s->origins[s->n_origins] = xstrdup(d.origins[s->n_origins]);
+	}
 	/* root.path and bind sources are relative to the spec's directory; the
 	 * plan shows them absolute. */
 	const char *slash = strrchr(name, '/');

@@ -4,6 +4,7 @@
 #ifndef NSRUN_DECODE_H
 #define NSRUN_DECODE_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "spec.h"
@@ -24,17 +25,21 @@ size_t dec_push_key(struct dec *d, const char *key);
 size_t dec_push_index(struct dec *d, size_t i);
 static inline void dec_pop(struct dec *d, size_t old) { d->ptr_len = old; d->ptr[old] = '\0'; }
 
-/* Error at node n (or at the pointer only if n is NULL); returns -1. */
-int dec_fail(struct dec *d, const struct json_node *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-int dec_fail_at(struct dec *d, struct spec_pos pos, const char *ptr, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-void dec_warn(struct dec *d, unsigned line, unsigned col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 static inline struct spec_pos dec_pos(const struct json_node *n)
 {
 	return (struct spec_pos){ n ? n->line : 0, n ? n->col : 0 };
 }
+/* Errors go through spec_vfail_at (spec_fail_at's core; ptr NULL: the
+ * message names its pointer itself).  dec_fail_at: at pos, naming ptr;
+ * dec_fail: at node n (or the pointer only if n is NULL), naming the
+ * current pointer.  Both return -1. */
+int spec_vfail_at(struct nsrun_error *err, const char *file, const char *const *origins, size_t n_origins,
+		  struct spec_pos pos, const char *ptr, const char *fmt, va_list ap);
+int dec_fail_at(struct dec *d, struct spec_pos pos, const char *ptr, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define dec_fail(d, n, ...) dec_fail_at((d), dec_pos(n), (d)->ptr, __VA_ARGS__)
+void dec_warn(struct dec *d, unsigned line, unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* Member access.  Each getter marks the member used, records the key as
  * known for suggestions, and fails with a typed message on a wrong type.

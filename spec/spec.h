@@ -253,6 +253,8 @@ struct spec {
 	struct spec_private_users private_users;
 	/* members parsed but refused at validation until they are implemented */
 	struct spec_unsupported *unsupported; size_t n_unsupported;
+	/* spec_load_opts.origins, copied: the options that made values */
+	char **origins; size_t n_origins;
 	/* true when the spec looks like a full OCI bundle (see spec_is_minimal) */
 	bool minimal;
 	unsigned n_warnings;
@@ -284,6 +286,13 @@ int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
  * to that object ("/memory/limit"). */
 int spec_load_resources_file(const char *path, FILE *warn, struct spec **out, struct nsrun_error *err);
 void spec_free(struct spec *s);
+/* The one formatter of spec errors, for the decoder, the validator and
+ * the planner: "FILE:LINE:COL: " + the message, which starts with the JSON
+ * pointer ("/mounts/2/type: ...").  A value a command-line option made
+ * (line 0, column k) names the option, origins[k - 1], instead; one
+ * without a position names the file alone.  Returns -1. */
+int spec_fail_at(struct nsrun_error *err, const struct spec *s, struct spec_pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 void spec_strv_free(struct spec_strv *v);
 /* `nsrun exec --process FILE`: an OCI process object replaces s->process. */
 int spec_load_process_file(const char *path, FILE *warn, struct spec *s, struct nsrun_error *err);

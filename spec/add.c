@@ -84,7 +84,7 @@ static void env_set(struct spec_strv *env, const char *kv)
 	env->v[env->n] = NULL;
 }
 
-/* Called by spec_validate after the defaults, before the checks, so the
+/* Called by spec_fill_defaults after the defaults, before the checks, so the
  * result is checked as if the spec had said it all. */
 int spec_apply_add(struct dec *d, struct spec *s)
 {

@@ -131,26 +131,6 @@ void net_addr_format(const struct spec_net_addr *a, bool with_prefix, char *buf,
 		snprintf(buf, size, "%s", ip);
 }
 
-/* "ve-" + name, or when that is longer than 15 bytes "ve-" + its first 7
- * bytes + "-" + 4 hex digits of a hash of the whole name (two long names
- * that share a prefix get different links). */
-static void net_host_ifname(const char *name, char buf[NET_IFNAME_MAX + 1])
-{
-	char clean[256];
-	size_t n = 0;
-	for (const char *p = name; *p && n < sizeof(clean) - 1; p++)
-		clean[n++] = isalnum((unsigned char)*p) || *p == '-' || *p == '_' ? *p : '_';
-	clean[n] = '\0';
-	if (n + 3 <= NET_IFNAME_MAX) {
-		snprintf(buf, NET_IFNAME_MAX + 1, "ve-%s", clean);
-		return;
-	}
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (const char *p = name; *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	snprintf(buf, NET_IFNAME_MAX + 1, "ve-%.7s-%04x", clean, (unsigned)(h & 0xffff));
-}
-
 /* Kernel rules for a link name, kept to the portable characters. */
 static const char *check_ifname(const char *s)
 {
@@ -484,39 +464,28 @@ static int check_ports(struct dec *d, const struct spec_network *net)
 }
 
 /* The mode decides the namespace: host shares nsrun's, the others need a
- * new one (added when linux.namespaces does not list it). */
-static int check_namespace(struct dec *d, struct spec *s)
+ * new one (defaults.c adds it when linux.namespaces does not list it). */
+static int check_namespace(struct dec *d, const struct spec *s)
 {
-	struct spec_network *net = s->network;
-	struct spec_linux *l = &s->linux_;
-	struct spec_namespace *ns = NULL;
-	size_t idx = 0;
-	for (size_t i = 0; i < l->n_namespaces; i++)
-		if (l->namespaces[i].type == CLONE_NEWNET) {
-			ns = &l->namespaces[i];
-			idx = i;
-		}
+	const struct spec_network *net = s->network;
+	const struct spec_linux *l = &s->linux_;
+	const struct spec_namespace *ns = spec_find_namespace(s, CLONE_NEWNET);
 	char ptr[64];
-	snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu", idx);
+	snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu", ns ? (size_t)(ns - l->namespaces) : 0);
 	if (net->mode == NET_HOST) {
 		if (ns && !ns->path)
 			return net_fail(d, net->mode_cli, ns->pos, ptr, "\"network\": {\"mode\": \"host\"} "
 					"shares nsrun's network, but this makes a new network namespace");
 		return 0;
 	}
-	for (size_t i = 0; i < l->n_namespaces; i++)
-		if (l->namespaces[i].type == CLONE_NEWUSER && l->namespaces[i].path)
-			return net_fail(d, net->mode_cli, l->namespaces[i].pos, "/linux/namespaces",
+	const struct spec_namespace *user = spec_find_namespace(s, CLONE_NEWUSER);
+	if (user && user->path)
+			return net_fail(d, net->mode_cli, user->pos, "/linux/namespaces",
 					"\"network\" mode \"%s\" cannot be set up in a user namespace "
 					"joined by path", mode_names[net->mode]);
 	if (ns && ns->path)
 		return net_fail(d, net->mode_cli, ns->pos, ptr, "\"network\" mode \"%s\" needs a new "
 				"network namespace, but this joins %s", mode_names[net->mode], ns->path);
-	if (!ns) {
-		l->namespaces = xrealloc(l->namespaces, (l->n_namespaces + 1) * sizeof(*l->namespaces));
-		l->namespaces[l->n_namespaces++] = (struct spec_namespace){
-			.type = CLONE_NEWNET, .name = spec_namespace_name(CLONE_NEWNET) };
-	}
 	return 0;
 }
 
@@ -525,8 +494,6 @@ int spec_network_validate(struct dec *d, struct spec *s)
 	struct spec_network *net = s->network;
 	if (!net)
 		return 0;
-	if (net->mode == NET_NONE)
-		net->mode = net->bridge ? NET_BRIDGE : NET_VETH;
 	const char *mode = mode_names[net->mode];
 	bool link = net->mode == NET_VETH || net->mode == NET_BRIDGE;
 	if (net->mode == NET_BRIDGE && !net->bridge)
@@ -551,15 +518,5 @@ int spec_network_validate(struct dec *d, struct spec *s)
 		return dec_fail_at(d, net->host_ifname_pos, "/network/hostInterface", "is the bridge's name");
 	if (check_addresses(d, net) < 0 || check_ports(d, net) < 0)
 		return -1;
-	if (link && !net->host_ifname) {
-		char buf[NET_IFNAME_MAX + 1];
-		const char *name = s->machine_name ? s->machine_name : s->hostname;
-		if (!name) {
-			const char *slash = s->root_path ? strrchr(s->root_path, '/') : NULL;
-			name = slash && slash[1] ? slash + 1 : s->root_path ? s->root_path : "nsrun";
-		}
-		net_host_ifname(name, buf);
-		net->host_ifname = xstrdup(buf);
-	}
 	return check_namespace(d, s);
 }

@@ -119,14 +119,6 @@ int spec_private_users_from_opts(struct dec *d, struct spec *s, const struct spe
 	return 0;
 }
 
-static const struct spec_namespace *find_ns(const struct spec *s, int type)
-{
-	for (size_t i = 0; i < s->linux_.n_namespaces; i++)
-		if (s->linux_.namespaces[i].type == type)
-			return &s->linux_.namespaces[i];
-	return NULL;
-}
-
 static const char *where(const struct spec_private_users *pu)
 {
 	(void)pu; /* an option's value names the option itself (its origin) */
@@ -165,7 +157,7 @@ int spec_private_users_apply(struct dec *d, struct spec *s)
 {
 	struct spec_private_users *pu = &s->private_users;
 	struct spec_linux *l = &s->linux_;
-	bool own_userns = find_ns(s, CLONE_NEWUSER) || l->n_uid_mappings || l->n_gid_mappings;
+	bool own_userns = spec_find_namespace(s, CLONE_NEWUSER) || l->n_uid_mappings || l->n_gid_mappings;
 	if (pu->mode == PRIVATE_USERS_UNSET) {
 		/* an OCI config means what OCI says; a spec with its own user
 		 * namespace keeps it */
@@ -186,9 +178,7 @@ int spec_private_users_apply(struct dec *d, struct spec *s)
 				   "privateUsers, not both");
 	if (check_joins(d, s) < 0)
 		return -1;
-	l->namespaces = xrealloc(l->namespaces, (l->n_namespaces + 1) * sizeof(*l->namespaces));
-	l->namespaces[l->n_namespaces++] = (struct spec_namespace){ .type = CLONE_NEWUSER,
-		.name = spec_namespace_name(CLONE_NEWUSER), .pos = pu->pos };
+	spec_add_namespace(s, CLONE_NEWUSER, pu->pos);
 	/* "pick": host id 0 stands for the range chosen at start */
 	uint32_t host = pu->mode == PRIVATE_USERS_FIXED ? pu->uid : 0;
 	set_mapping(&l->uid_mappings, &l->n_uid_mappings, host, pu->count);

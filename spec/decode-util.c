@@ -328,3 +328,25 @@ bool spec_path_has_dotdot(const char *path)
 	}
 	return false;
 }
+
+const struct spec_namespace *spec_find_namespace(const struct spec *s, int type)
+{
+	for (size_t i = 0; i < s->linux_.n_namespaces; i++)
+		if (s->linux_.namespaces[i].type == type)
+			return &s->linux_.namespaces[i];
+	return NULL;
+}
+
+bool spec_has_new_namespace(const struct spec *s, int type)
+{
+	const struct spec_namespace *ns = spec_find_namespace(s, type);
+	return ns && !ns->path;
+}
+
+void spec_add_namespace(struct spec *s, int type, struct spec_pos pos)
+{
+	struct spec_linux *l = &s->linux_;
+	l->namespaces = xrealloc(l->namespaces, (l->n_namespaces + 1) * sizeof(*l->namespaces));
+	l->namespaces[l->n_namespaces++] = (struct spec_namespace){ .type = type,
+		.name = spec_namespace_name(type), .pos = pos };
+}

@@ -952,8 +952,6 @@ void spec_free(struct spec *s)
 	free(s);
 }
 
-int spec_validate(struct dec *d, struct spec *s);
-
 int spec_load_tree(struct json_node *root, const char *name, FILE *warn, struct spec **out,
 		   struct nsrun_error *err)
 {
@@ -992,7 +990,7 @@ int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
 		return -1;
 	d.ptr_len = 0;
 	d.ptr[0] = '\0';
-	if (spec_validate(&d, s) < 0)
+	if (spec_check_given(&d, s) < 0 || spec_fill_defaults(&d, s) < 0 || spec_validate(&d, s) < 0)
 		return -1;
 	*out = TAKE_PTR(s);
 	return 0;

@@ -82,6 +82,22 @@ int dec_linux_syscalls(struct dec *d, struct spec_linux *l, struct dec_obj *o);
 void spec_linux_syscalls_free(struct spec_linux *l);
 bool spec_path_has_dotdot(const char *path);
 
+/* linux.namespaces: the entry of a type (NULL if none), whether it is a
+ * NEW one (not joined by path), and adding a new one. */
+const struct spec_namespace *spec_find_namespace(const struct spec *s, int type);
+bool spec_has_new_namespace(const struct spec *s, int type);
+void spec_add_namespace(struct spec *s, int type, struct spec_pos pos);
+
+/* After decoding, in this order: the checks of what was given (root.path,
+ * members not supported yet, ociVersion), the defaults (defaults.c; the
+ * checks that need one filled in run between them), the checks of the
+ * whole (validate.c). */
+int spec_check_given(struct dec *d, const struct spec *s);
+int spec_fill_defaults(struct dec *d, struct spec *s);
+int spec_validate(struct dec *d, struct spec *s);
+/* RFC 1123 host names: NULL, or what is wrong. */
+const char *spec_check_hostname(const char *h);
+
 /* Shared with spec/add.c (the "add" member). */
 int dec_mount(struct dec *d, struct spec *s, struct spec_mount *m, const struct json_node *n);
 int dec_cap_set(struct dec *d, const struct json_node *n, uint64_t *mask);

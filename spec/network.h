@@ -53,8 +53,8 @@ struct dec;
 struct dec_obj;
 /* decode.c: the "network" member of the top-level object. */
 int dec_network_member(struct dec *d, struct spec *s, const struct json_node *n);
-/* validate.c, after the short-spec defaults: the rules, and the network
- * namespace the mode needs. */
+/* The rules across its members, after defaults.c has filled in the mode
+ * (and before the link name and the network namespace). */
 int spec_network_validate(struct dec *d, struct spec *s);
 void spec_network_free(struct spec_network *n);
 

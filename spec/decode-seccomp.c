@@ -290,8 +290,16 @@ static int dec_filter_entry(struct dec *d, const struct json_node *n, struct spe
 	return 0;
 }
 
-int dec_syscall_filter(struct dec *d, struct spec_syscall_filter *f, const struct json_node *n)
+static int dec_filter_item(struct dec *d, void *arg, size_t i, const struct json_node *n)
 {
+	struct spec_syscall_filter *f = arg;
+	f->n = i + 1;
+	return dec_filter_entry(d, n, &f->v[i]);
+}
+
+int dec_syscall_filter(struct dec *d, void *target, const struct json_node *n)
+{
+	struct spec_syscall_filter *f = target;
 	if (dec_array(d, n) < 0)
 		return -1;
 	f->pos = dec_pos(n);
@@ -302,14 +310,7 @@ int dec_syscall_filter(struct dec *d, struct spec_syscall_filter *f, const struc
 	if (n->count > SPEC_SYSCALL_FILTER_MAX)
 		return dec_fail(d, n, "more than %d entries", SPEC_SYSCALL_FILTER_MAX);
 	f->v = xcalloc(n->count, sizeof(*f->v));
-	for (size_t i = 0; i < n->count; i++) {
-		size_t old = dec_push_index(d, i);
-		f->n = i + 1;
-		if (dec_filter_entry(d, n->items[i], &f->v[i]) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	return 0;
+	return dec_items(d, n, dec_filter_item, f);
 }
 
 static int dec_syscall_errno(struct dec *d, struct spec_syscall_filter *f, const struct json_node *n)
@@ -367,75 +368,80 @@ static int dec_errno_ret(struct dec *d, struct dec_obj *o, const char *key, cons
 	return 0;
 }
 
-static int dec_arches(struct dec *d, struct spec_seccomp *sc, const struct json_node *n)
+static int dec_arch(struct dec *d, void *arg, size_t i, const struct json_node *a)
 {
+	struct spec_seccomp *sc = arg;
+	(void)i;
+	if (a->type != JSON_STRING)
+		return dec_fail(d, a, "expected an architecture such as \"SCMP_ARCH_X86_64\", got %s",
+				json_type_name(a->type));
+	uint32_t tok = arch_token(a->text);
+	if (!tok) {
+		bool oci = false;
+		for (size_t k = 0; k < ARRAY_SIZE(arch_names); k++)
+			oci |= strcmp(arch_names[k], a->text) == 0;
+		if (oci)
+			return dec_fail(d, a, "architecture \"%s\" is not known to libseccomp %u.%u.%u",
+					a->text, seccomp_version()->major, seccomp_version()->minor,
+					seccomp_version()->micro);
+		/* Debian's and Go's names for them first */
+		static const char *const alias[][2] = {
+			{ "SCMP_ARCH_AMD64", "SCMP_ARCH_X86_64" }, { "SCMP_ARCH_I386", "SCMP_ARCH_X86" },
+			{ "SCMP_ARCH_386", "SCMP_ARCH_X86" }, { "SCMP_ARCH_ARM64", "SCMP_ARCH_AARCH64" },
+		};
+		const char *s = NULL;
+		for (size_t k = 0; k < ARRAY_SIZE(alias); k++)
+			if (strcmp(alias[k][0], a->text) == 0)
+				s = alias[k][1];
+		if (!s)
+			s = spec_suggest(a->text, arch_names, ARRAY_SIZE(arch_names));
+		return dec_fail(d, a, "unknown architecture \"%s\"%s%s%s, expected one like "
+				"\"SCMP_ARCH_X86_64\"", a->text, SUGGEST(s));
+	}
+	for (size_t k = 0; k < sc->n_arches; k++)
+		if (sc->arches[k] == tok)
+			return dec_fail(d, a, "architecture \"%s\" is listed twice", a->text);
+	sc->arches[sc->n_arches++] = tok;
+	return 0;
+}
+
+static int dec_arches(struct dec *d, void *target, const struct json_node *n)
+{
+	struct spec_seccomp *sc = target;
 	if (dec_array(d, n) < 0)
 		return -1;
 	sc->arches = xcalloc(n->count, sizeof(*sc->arches));
-	for (size_t i = 0; i < n->count; i++) {
-		size_t old = dec_push_index(d, i);
-		const struct json_node *a = n->items[i];
-		if (a->type != JSON_STRING)
-			return dec_fail(d, a, "expected an architecture such as \"SCMP_ARCH_X86_64\", got %s",
-					json_type_name(a->type));
-		uint32_t tok = arch_token(a->text);
-		if (!tok) {
-			bool oci = false;
-			for (size_t k = 0; k < ARRAY_SIZE(arch_names); k++)
-				oci |= strcmp(arch_names[k], a->text) == 0;
-			if (oci)
-				return dec_fail(d, a, "architecture \"%s\" is not known to libseccomp %u.%u.%u",
-						a->text, seccomp_version()->major, seccomp_version()->minor,
-						seccomp_version()->micro);
-			/* Debian's and Go's names for them first */
-			static const char *const alias[][2] = {
-				{ "SCMP_ARCH_AMD64", "SCMP_ARCH_X86_64" }, { "SCMP_ARCH_I386", "SCMP_ARCH_X86" },
-				{ "SCMP_ARCH_386", "SCMP_ARCH_X86" }, { "SCMP_ARCH_ARM64", "SCMP_ARCH_AARCH64" },
-			};
-			const char *s = NULL;
-			for (size_t k = 0; k < ARRAY_SIZE(alias); k++)
-				if (strcmp(alias[k][0], a->text) == 0)
-					s = alias[k][1];
-			if (!s)
-				s = spec_suggest(a->text, arch_names, ARRAY_SIZE(arch_names));
-			return dec_fail(d, a, "unknown architecture \"%s\"%s%s%s, expected one like "
-					"\"SCMP_ARCH_X86_64\"", a->text, SUGGEST(s));
-		}
-		for (size_t k = 0; k < sc->n_arches; k++)
-			if (sc->arches[k] == tok)
-				return dec_fail(d, a, "architecture \"%s\" is listed twice", a->text);
-		sc->arches[sc->n_arches++] = tok;
-		dec_pop(d, old);
-	}
+	return dec_items(d, n, dec_arch, sc);
+}
+
+static int dec_flag(struct dec *d, void *arg, size_t i, const struct json_node *f)
+{
+	struct spec_seccomp *sc = arg;
+	(void)i;
+	if (f->type != JSON_STRING)
+		return dec_fail(d, f, "expected a flag such as \"SECCOMP_FILTER_FLAG_LOG\", got %s",
+				json_type_name(f->type));
+	size_t k;
+	for (k = 0; k < ARRAY_SIZE(flag_names); k++)
+		if (strcmp(flag_names[k].name, f->text) == 0)
+			break;
+	if (k == ARRAY_SIZE(flag_names))
+		return dec_fail(d, f, "unknown flag \"%s\", expected one of SECCOMP_FILTER_FLAG_TSYNC, "
+				"SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW, "
+				"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", f->text);
+	sc->flags |= flag_names[k].flag;
 	return 0;
 }
 
-static int dec_flags(struct dec *d, struct spec_seccomp *sc, const struct json_node *n)
+static int dec_flags(struct dec *d, void *target, const struct json_node *n)
 {
-	if (dec_array(d, n) < 0)
-		return -1;
-	for (size_t i = 0; i < n->count; i++) {
-		size_t old = dec_push_index(d, i);
-		const struct json_node *f = n->items[i];
-		if (f->type != JSON_STRING)
-			return dec_fail(d, f, "expected a flag such as \"SECCOMP_FILTER_FLAG_LOG\", got %s",
-					json_type_name(f->type));
-		size_t k;
-		for (k = 0; k < ARRAY_SIZE(flag_names); k++)
-			if (strcmp(flag_names[k].name, f->text) == 0)
-				break;
-		if (k == ARRAY_SIZE(flag_names))
-			return dec_fail(d, f, "unknown flag \"%s\", expected one of SECCOMP_FILTER_FLAG_TSYNC, "
-					"SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW, "
-					"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", f->text);
-		sc->flags |= flag_names[k].flag;
-		dec_pop(d, old);
-	}
-	return 0;
+	return dec_array(d, n) < 0 ? -1 : dec_items(d, n, dec_flag, target);
 }
 
-static int dec_arg(struct dec *d, struct spec_seccomp_arg *a, const struct json_node *n)
+static int dec_arg(struct dec *d, void *arg, size_t i, const struct json_node *n)
 {
+	struct spec_seccomp_syscall *r = arg;
+	struct spec_seccomp_arg *a = &r->args[i];
 	struct dec_obj o;
 	uint64_t v;
 	bool found;
@@ -474,13 +480,17 @@ static int dec_arg(struct dec *d, struct spec_seccomp_arg *a, const struct json_
 	dec_pop(d, old);
 	if (has_two && a->value_two && a->op != SCMP_CMP_MASKED_EQ)
 		return dec_fail(d, n, "\"valueTwo\" only applies to SCMP_CMP_MASKED_EQ");
+	r->n_args = i + 1;
 	dec_object_done(d, &o);
 	return 0;
 }
 
-static int dec_rule(struct dec *d, struct spec_seccomp_syscall *r, const struct json_node *n)
+static int dec_rule(struct dec *d, void *arg, size_t i, const struct json_node *n)
 {
+	struct spec_seccomp *sc = arg;
+	struct spec_seccomp_syscall *r = &sc->syscalls[i];
 	struct dec_obj o;
+	sc->n_syscalls = i + 1;
 	if (dec_object(d, n, &o) < 0)
 		return -1;
 	r->pos = dec_pos(n);
@@ -493,10 +503,10 @@ static int dec_rule(struct dec *d, struct spec_seccomp_syscall *r, const struct 
 	if (!r->names.n)
 		return dec_fail(d, names, "must name at least one system call");
 	r->name_pos = xcalloc(r->names.n, sizeof(*r->name_pos));
-	for (size_t i = 0; i < r->names.n; i++) {
-		size_t old2 = dec_push_index(d, i);
-		const struct json_node *nm = names->items[i];
-		r->name_pos[i] = dec_pos(nm);
+	for (size_t k = 0; k < r->names.n; k++) {
+		size_t old2 = dec_push_index(d, k);
+		const struct json_node *nm = names->items[k];
+		r->name_pos[k] = dec_pos(nm);
 		if (seccomp_syscall_resolve_name(nm->text) == __NR_SCMP_ERROR) {
 			const struct scmp_version *ver = seccomp_version();
 			const char *s = suggest_syscall(nm->text, true);
@@ -523,24 +533,19 @@ static int dec_rule(struct dec *d, struct spec_seccomp_syscall *r, const struct 
 		if (dec_array(d, args) < 0)
 			return -1;
 		r->args = xcalloc(args->count, sizeof(*r->args));
-		for (size_t i = 0; i < args->count; i++) {
-			size_t old2 = dec_push_index(d, i);
-			if (dec_arg(d, &r->args[i], args->items[i]) < 0)
-				return -1;
-			r->n_args = i + 1;
-			dec_pop(d, old2);
-		}
+		if (dec_items(d, args, dec_arg, r) < 0)
+			return -1;
 		dec_pop(d, old);
 	}
 	for (size_t k = 0; k < r->names.n; k++) {
 		if (strcmp(r->names.v[k], "ioctl") != 0)
 			continue;
-		for (size_t i = 0; i < r->n_args; i++) {
-			const struct spec_seccomp_arg *a = &r->args[i];
+		for (size_t j = 0; j < r->n_args; j++) {
+			const struct spec_seccomp_arg *a = &r->args[j];
 			if (a->index == 1 && (a->value > UINT32_MAX || a->value_two > UINT32_MAX)) {
 				old = dec_push_key(d, "args");
-				dec_push_index(d, i);
-				return dec_fail(d, args->items[i], "ioctl request numbers are 32 bits (the kernel "
+				dec_push_index(d, j);
+				return dec_fail(d, args->items[j], "ioctl request numbers are 32 bits (the kernel "
 						"ignores the upper half), got 0x%llx", (unsigned long long)
 						(a->value > UINT32_MAX ? a->value : a->value_two));
 			}
@@ -588,11 +593,49 @@ static int check_notify(struct dec *d, struct spec_seccomp *sc, const struct jso
 	return 0;
 }
 
-static int dec_seccomp(struct dec *d, struct spec_seccomp *sc, const struct json_node *n)
+static int dec_listener_path(struct dec *d, void *target, const struct json_node *m)
 {
+	struct spec_seccomp *sc = target;
+	if (dec_string(d, m, &sc->listener_path) < 0)
+		return -1;
+	if (sc->listener_path[0] != '/')
+		return dec_fail(d, m, "must be an absolute path, got \"%s\"", sc->listener_path);
+	if (strlen(sc->listener_path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return dec_fail(d, m, "is longer than a unix socket path can be (107 bytes)");
+	return 0;
+}
+
+static int dec_listener_metadata(struct dec *d, void *target, const struct json_node *m)
+{
+	struct spec_seccomp *sc = target;
+	if (dec_string(d, m, &sc->listener_metadata) < 0)
+		return -1;
+	if (!sc->listener_path)
+		return dec_fail(d, m, "must not be set without \"listenerPath\"");
+	return 0;
+}
+
+static int dec_rules(struct dec *d, void *target, const struct json_node *m)
+{
+	struct spec_seccomp *sc = target;
+	if (dec_array(d, m) < 0)
+		return -1;
+	sc->syscalls = xcalloc(m->count, sizeof(*sc->syscalls));
+	return dec_items(d, m, dec_rule, sc);
+}
+
+static const struct dec_field seccomp_fields[] = {
+	{ .key = "architectures", .kind = DEC_CALL, .fn = dec_arches },
+	{ .key = "flags", .kind = DEC_CALL, .fn = dec_flags },
+	{ .key = "listenerPath", .kind = DEC_CALL, .fn = dec_listener_path },
+	{ .key = "listenerMetadata", .kind = DEC_CALL, .fn = dec_listener_metadata },
+	{ .key = "syscalls", .kind = DEC_CALL, .fn = dec_rules },
+};
+
+int dec_seccomp(struct dec *d, void *target, const struct json_node *n)
+{
+	struct spec_seccomp *sc = target;
 	struct dec_obj o;
-	const struct json_node *m;
-	size_t old;
 	if (dec_object(d, n, &o) < 0)
 		return -1;
 	sc->present = true;
@@ -600,91 +643,34 @@ static int dec_seccomp(struct dec *d, struct spec_seccomp *sc, const struct json
 	const struct json_node *def = dec_member(&o, "defaultAction");
 	if (!def)
 		return dec_fail(d, n, "\"defaultAction\" is required");
-	old = dec_push_key(d, "defaultAction");
+	size_t old = dec_push_key(d, "defaultAction");
 	if (dec_action(d, def, &sc->default_action) < 0)
 		return -1;
 	if (sc->default_action == SCMP_ACT_NOTIFY)
 		return dec_fail(d, def, "SCMP_ACT_NOTIFY cannot be the default action: nsrun hands the "
 				"listener over with sendmsg(2) after the filter is in");
 	dec_pop(d, old);
-	if (dec_errno_ret(d, &o, "defaultErrnoRet", def, &sc->default_action) < 0)
-		return -1;
-	if ((m = dec_member(&o, "architectures"))) {
-		old = dec_push_key(d, "architectures");
-		if (dec_arches(d, sc, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(&o, "flags"))) {
-		old = dec_push_key(d, "flags");
-		if (dec_flags(d, sc, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(&o, "listenerPath"))) {
-		old = dec_push_key(d, "listenerPath");
-		if (dec_string(d, m, &sc->listener_path) < 0)
-			return -1;
-		if (sc->listener_path[0] != '/')
-			return dec_fail(d, m, "must be an absolute path, got \"%s\"", sc->listener_path);
-		if (strlen(sc->listener_path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-			return dec_fail(d, m, "is longer than a unix socket path can be (107 bytes)");
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(&o, "listenerMetadata"))) {
-		old = dec_push_key(d, "listenerMetadata");
-		if (dec_string(d, m, &sc->listener_metadata) < 0)
-			return -1;
-		if (!sc->listener_path)
-			return dec_fail(d, m, "must not be set without \"listenerPath\"");
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(&o, "syscalls"))) {
-		old = dec_push_key(d, "syscalls");
-		if (dec_array(d, m) < 0)
-			return -1;
-		sc->syscalls = xcalloc(m->count, sizeof(*sc->syscalls));
-		for (size_t i = 0; i < m->count; i++) {
-			size_t old2 = dec_push_index(d, i);
-			sc->n_syscalls = i + 1;
-			if (dec_rule(d, &sc->syscalls[i], m->items[i]) < 0)
-				return -1;
-			dec_pop(d, old2);
-		}
-		dec_pop(d, old);
-	}
-	if (check_notify(d, sc, n) < 0)
+	if (dec_errno_ret(d, &o, "defaultErrnoRet", def, &sc->default_action) < 0 ||
+	    DEC_FIELDS(d, &o, sc, seccomp_fields) < 0 || check_notify(d, sc, n) < 0)
 		return -1;
 	dec_object_done(d, &o);
 	return 0;
 }
 
-int dec_linux_syscalls(struct dec *d, struct spec_linux *l, struct dec_obj *o)
+int dec_linux_syscall_filter(struct dec *d, void *target, const struct json_node *n)
 {
-	const struct json_node *m;
-	size_t old;
-	l->syscall_filter.errnum = EPERM;
-	if ((m = dec_member(o, "syscallFilter"))) {
-		l->syscall_filter.given = true;
-		old = dec_push_key(d, "syscallFilter");
-		if (dec_syscall_filter(d, &l->syscall_filter, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(o, "syscallErrno"))) {
-		old = dec_push_key(d, "syscallErrno");
-		if (dec_syscall_errno(d, &l->syscall_filter, m) < 0)
-			return -1;
-		if (!l->syscall_filter.n)
-			return dec_fail(d, m, "has no effect without /linux/syscallFilter");
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(o, "seccomp"))) {
-		old = dec_push_key(d, "seccomp");
-		if (dec_seccomp(d, &l->seccomp, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
+	struct spec_linux *l = target;
+	l->syscall_filter.given = true;
+	return dec_syscall_filter(d, &l->syscall_filter, n);
+}
+
+int dec_linux_syscall_errno(struct dec *d, void *target, const struct json_node *n)
+{
+	struct spec_linux *l = target;
+	if (dec_syscall_errno(d, &l->syscall_filter, n) < 0)
+		return -1;
+	if (!l->syscall_filter.n)
+		return dec_fail(d, n, "has no effect without /linux/syscallFilter");
 	return 0;
 }
 

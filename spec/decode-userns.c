@@ -86,12 +86,9 @@ static int dec_private_users_object(struct dec *d, struct spec *s, const struct 
 	return 0;
 }
 
-int dec_private_users(struct dec *d, struct spec *s, struct dec_obj *o)
+int dec_private_users(struct dec *d, void *target, const struct json_node *n)
 {
-	const struct json_node *n = dec_member(o, "privateUsers");
-	if (!n)
-		return 0;
-	size_t old = dec_push_key(d, "privateUsers");
+	struct spec *s = target;
 	s->private_users.pos = dec_pos(n);
 	if (n->type == JSON_OBJECT) {
 		if (dec_private_users_object(d, s, n) < 0)
@@ -101,7 +98,6 @@ int dec_private_users(struct dec *d, struct spec *s, struct dec_obj *o)
 	} else {
 		return dec_fail(d, n, "expected \"pick\", \"no\" or {\"uid\": N, \"count\": M}");
 	}
-	dec_pop(d, old);
 	return 0;
 }
 

@@ -258,55 +258,194 @@ const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, con
 	return dec_string(d, n, out) < 0 ? NULL : n;
 }
 
-int dec_get_string(struct dec *d, struct dec_obj *o, const char *key, char **out)
+/* Record a member that is parsed and recognised but not carried out yet;
+ * validation refuses the spec with "not supported yet". */
+static void dec_unsupported(struct dec *d, struct dec_obj *o, const char *key)
 {
 	const struct json_node *n = dec_member(o, key);
 	if (!n)
-		return 0;
+		return;
 	size_t old = dec_push_key(d, key);
-	if (dec_string(d, n, out) < 0)
+	struct spec_pos pos = dec_pos(n);
+	/* Name what is asked for: "/linux/resources/memory", not "/linux/resources". */
+	if (n->type == JSON_OBJECT && n->count) {
+		dec_push_key(d, n->members[0].key);
+		pos = (struct spec_pos){ n->members[0].line, n->members[0].col };
+	}
+	struct spec *s = d->spec;
+	s->unsupported = xrealloc(s->unsupported, (s->n_unsupported + 1) * sizeof(*s->unsupported));
+	s->unsupported[s->n_unsupported++] = (struct spec_unsupported){ xstrdup(d->ptr), pos };
+	dec_pop(d, old);
+}
+
+/* The value of one row, with its key pushed. */
+static int dec_value(struct dec *d, const struct dec_field *f, void *target, const struct json_node *n)
+{
+	struct spec_u64 *u = target;
+	struct spec_i64 *i = target;
+	struct spec_bool *b = target;
+	uint64_t v;
+	switch (f->kind) {
+	case DEC_CALL:
+		return f->fn(d, target, n);
+	case DEC_STRING:
+		return dec_string(d, n, target);
+	case DEC_BOOL:
+		return dec_bool(d, n, target);
+	case DEC_STRV:
+		return dec_strv(d, n, target);
+	case DEC_UINT:
+		return dec_uint(d, n, f->max, target);
+	case DEC_U32:
+		if (dec_uint(d, n, f->max, &v) < 0)
+			return -1;
+		*(uint32_t *)target = (uint32_t)v;
+		return 0;
+	case DEC_SET_U64:
+		*u = (struct spec_u64){ true, 0, dec_pos(n) };
+		return dec_uint(d, n, f->max, &u->v);
+	case DEC_SET_I64:
+		*i = (struct spec_i64){ true, 0, dec_pos(n) };
+		return dec_int(d, n, f->min, (int64_t)f->max, &i->v);
+	case DEC_SET_BOOL:
+		*b = (struct spec_bool){ true, false, dec_pos(n) };
+		return dec_bool(d, n, &b->v);
+	case DEC_UNSUPPORTED:
+	case DEC_FOREIGN:
+		break;
+	}
+	return 0;
+}
+
+/* One row: 1 when the member is there, 0 when not, -1 after an error. */
+static int dec_field(struct dec *d, struct dec_obj *o, const struct dec_field *f, void *obj)
+{
+	if (f->kind == DEC_UNSUPPORTED) {
+		dec_unsupported(d, o, f->key);
+		return 0;
+	}
+	const struct json_node *n = dec_member(o, f->key);
+	if (!n)
+		return 0;
+	if (f->kind == DEC_FOREIGN) {
+		dec_warn(d, n->line, n->col, "/%s: for another platform, ignored", f->key);
+		return 1;
+	}
+	if (f->has_pos)
+		*(struct spec_pos *)((char *)obj + f->pos_offset) = dec_pos(n);
+	size_t old = dec_push_key(d, f->key);
+	if (dec_value(d, f, (char *)obj + f->offset, n) < 0)
 		return -1;
 	dec_pop(d, old);
+	return 1;
+}
+
+int dec_fields(struct dec *d, struct dec_obj *o, void *obj, const struct dec_field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (dec_field(d, o, &f[i], obj) < 0)
+			return -1;
 	return 0;
+}
+
+int dec_object_fields(struct dec *d, const struct json_node *n, void *obj, const struct dec_field *f,
+		      size_t nf)
+{
+	struct dec_obj o;
+	if (dec_object(d, n, &o) < 0 || dec_fields(d, &o, obj, f, nf) < 0)
+		return -1;
+	dec_object_done(d, &o);
+	return 0;
+}
+
+int dec_items(struct dec *d, const struct json_node *n, dec_item_fn *fn, void *arg)
+{
+	for (size_t i = 0; i < n->count; i++) {
+		size_t old = dec_push_index(d, i);
+		if (fn(d, arg, i, n->items[i]) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
+	return 0;
+}
+
+int dec_entries(struct dec *d, const struct json_node *n, dec_entry_fn *fn, void *arg)
+{
+	for (size_t i = 0; i < n->count; i++) {
+		struct json_member *m = &n->members[i];
+		m->used = true;
+		size_t old = dec_push_key(d, m->key);
+		if (fn(d, arg, i, m) < 0)
+			return -1;
+		dec_pop(d, old);
+	}
+	return 0;
+}
+
+struct string_map { struct spec_kv **v; size_t *n; int (*check_key)(struct dec *d, const struct spec_kv *kv); };
+
+static int dec_string_entry(struct dec *d, void *arg, size_t i, const struct json_member *m)
+{
+	struct string_map *map = arg;
+	struct spec_kv *kv = &(*map->v)[i];
+	kv->key = xstrdup(m->key);
+	kv->pos = (struct spec_pos){ m->line, m->col };
+	*map->n = i + 1;
+	if (map->check_key && map->check_key(d, kv) < 0)
+		return -1;
+	return dec_string(d, m->value, &kv->value);
+}
+
+int dec_string_map(struct dec *d, const struct json_node *n, struct spec_kv **out, size_t *count,
+		   int (*check_key)(struct dec *d, const struct spec_kv *kv))
+{
+	struct dec_obj o;
+	if (dec_object(d, n, &o) < 0)
+		return -1;
+	*out = xcalloc(n->count, sizeof(**out));
+	return dec_entries(d, n, dec_string_entry, &(struct string_map){ out, count, check_key });
+}
+
+int dec_get_string(struct dec *d, struct dec_obj *o, const char *key, char **out)
+{
+	return dec_field(d, o, &(struct dec_field){ .key = key, .kind = DEC_STRING }, out) < 0 ? -1 : 0;
 }
 
 int dec_get_bool(struct dec *d, struct dec_obj *o, const char *key, bool *out)
 {
-	const struct json_node *n = dec_member(o, key);
-	if (!n)
-		return 0;
-	size_t old = dec_push_key(d, key);
-	if (dec_bool(d, n, out) < 0)
-		return -1;
-	dec_pop(d, old);
-	return 0;
+	return dec_field(d, o, &(struct dec_field){ .key = key, .kind = DEC_BOOL }, out) < 0 ? -1 : 0;
+}
+
+int dec_get_strv(struct dec *d, struct dec_obj *o, const char *key, struct spec_strv *out)
+{
+	return dec_field(d, o, &(struct dec_field){ .key = key, .kind = DEC_STRV }, out) < 0 ? -1 : 0;
 }
 
 int dec_get_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out,
 		 bool *found)
 {
-	const struct json_node *n = dec_member(o, key);
+	int r = dec_field(d, o, &(struct dec_field){ .key = key, .kind = DEC_UINT, .max = max }, out);
 	if (found)
-		*found = n != NULL;
-	if (!n)
-		return 0;
-	size_t old = dec_push_key(d, key);
-	if (dec_uint(d, n, max, out) < 0)
-		return -1;
-	dec_pop(d, old);
+		*found = r > 0;
+	return r < 0 ? -1 : 0;
+}
+
+int dec_check_abs_path(struct dec *d, const struct json_node *n, const char *path, const char *what)
+{
+	if (path[0] != '/')
+		return dec_fail(d, n, "%s must be an absolute path, got \"%s\"", what, path);
+	if (spec_path_has_dotdot(path))
+		return dec_fail(d, n, "%s must not contain \"..\" components, got \"%s\"", what, path);
 	return 0;
 }
 
-int dec_get_strv(struct dec *d, struct dec_obj *o, const char *key, struct spec_strv *out)
+void spec_kv_free(struct spec_kv *v, size_t n)
 {
-	const struct json_node *n = dec_member(o, key);
-	if (!n)
-		return 0;
-	size_t old = dec_push_key(d, key);
-	if (dec_strv(d, n, out) < 0)
-		return -1;
-	dec_pop(d, old);
-	return 0;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
 }
 
 void spec_strv_free(struct spec_strv *v)

@@ -5,6 +5,7 @@
 #define NSRUN_DECODE_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "spec.h"
@@ -18,6 +19,7 @@ struct dec {
 	unsigned *n_warnings;
 	const char *const *origins; /* see spec_load_opts */
 	size_t n_origins;
+	struct spec *spec;        /* where DEC_UNSUPPORTED members are recorded */
 };
 
 /* Push "/key" or "/index" onto the pointer; dec_pop restores the old length. */
@@ -63,23 +65,106 @@ int dec_int(struct dec *d, const struct json_node *n, int64_t min, int64_t max, 
 int dec_strv(struct dec *d, const struct json_node *n, struct spec_strv *out);
 int dec_array(struct dec *d, const struct json_node *n);
 
+/* Members decoded from a table: one row per key, in the order the keys
+ * are looked at (which decides which error comes first, and which known
+ * key a misspelt one is matched to).  The value goes to `obj` + offset,
+ * its position (has_pos) to `obj` + pos_offset. */
+struct dec_field;
+typedef int dec_fn(struct dec *d, void *target, const struct json_node *n);
+enum dec_kind {
+	DEC_CALL,          /* fn(d, target, value) with the key pushed */
+	DEC_STRING,        /* char * */
+	DEC_BOOL,          /* bool */
+	DEC_STRV,          /* struct spec_strv */
+	DEC_UINT,          /* uint64_t, 0..max */
+	DEC_U32,           /* uint32_t, 0..max */
+	DEC_SET_U64,       /* struct spec_u64, 0..max */
+	DEC_SET_I64,       /* struct spec_i64, min..max */
+	DEC_SET_BOOL,      /* struct spec_bool */
+	DEC_UNSUPPORTED,   /* known, not carried out yet: refused at validation */
+	DEC_FOREIGN,       /* a member of another platform's: a warning */
+};
+struct dec_field {
+	const char *key;
+	enum dec_kind kind;
+	size_t offset;
+	dec_fn *fn;
+	int64_t min;
+	uint64_t max;
+	bool has_pos;
+	size_t pos_offset;
+};
+#define DEC_AT(type, member) .offset = offsetof(type, member)
+#define DEC_POS(type, member) .has_pos = true, .pos_offset = offsetof(type, member)
+int dec_fields(struct dec *d, struct dec_obj *o, void *obj, const struct dec_field *f, size_t n);
+#define DEC_FIELDS(d, o, obj, table) dec_fields((d), (o), (obj), (table), ARRAY_SIZE(table))
+/* An object: dec_object, the table, dec_object_done. */
+int dec_object_fields(struct dec *d, const struct json_node *n, void *obj, const struct dec_field *f,
+		      size_t nf);
+#define DEC_OBJECT(d, n, obj, table) dec_object_fields((d), (n), (obj), (table), ARRAY_SIZE(table))
+
+/* Each item of an array (already checked to be one) with "/INDEX" pushed. */
+typedef int dec_item_fn(struct dec *d, void *arg, size_t i, const struct json_node *item);
+int dec_items(struct dec *d, const struct json_node *n, dec_item_fn *fn, void *arg);
+/* Each member of an object (already checked to be one) with "/KEY"
+ * pushed, all of them used. */
+typedef int dec_entry_fn(struct dec *d, void *arg, size_t i, const struct json_member *m);
+int dec_entries(struct dec *d, const struct json_node *n, dec_entry_fn *fn, void *arg);
+/* An object of strings ("sysctl", "unified", "annotations"), KEY: VALUE
+ * in file order; check_key (may be NULL) refuses a key before its value
+ * is read. */
+int dec_string_map(struct dec *d, const struct json_node *n, struct spec_kv **out, size_t *count,
+		   int (*check_key)(struct dec *d, const struct spec_kv *kv));
+
 /* A required string member: fails at `obj` ("\"KEY\" is required") when it
  * is absent, else decodes it with the key left pushed on the pointer, so
  * that checks of the value name it; the caller pops back to *old.  NULL
  * after an error. */
 const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, const struct json_node *obj,
 					   const char *key, char **out, size_t *old);
-/* Getters by member name: pushes the key, decodes, pops. */
+/* Getters by member name: push the key, decode, pop; absent: nothing. */
 int dec_get_string(struct dec *d, struct dec_obj *o, const char *key, char **out);
 int dec_get_bool(struct dec *d, struct dec_obj *o, const char *key, bool *out);
 int dec_get_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out, bool *found);
 int dec_get_strv(struct dec *d, struct dec_obj *o, const char *key, struct spec_strv *out);
+/* A string that must be an absolute path without ".." ("a hook path"). */
+int dec_check_abs_path(struct dec *d, const struct json_node *n, const char *path, const char *what);
 
 
-/* linux.syscallFilter, linux.syscallErrno and linux.seccomp of the linux
- * object (spec/decode-seccomp.c), and freeing what they hold. */
-int dec_linux_syscalls(struct dec *d, struct spec_linux *l, struct dec_obj *o);
+/* The handlers of members that have files of their own (dec_fn: target
+ * is the row's DEC_AT, else the whole object). */
+int dec_process(struct dec *d, void *process, const struct json_node *n);  /* decode-process.c */
+int dec_linux(struct dec *d, void *linux_, const struct json_node *n);     /* decode-linux.c */
+int dec_resources(struct dec *d, void *resources, const struct json_node *n); /* decode-resources.c */
+int dec_cgroups_path(struct dec *d, void *linux_, const struct json_node *n);
+int dec_seccomp(struct dec *d, void *seccomp, const struct json_node *n);  /* decode-seccomp.c */
+int dec_linux_syscall_filter(struct dec *d, void *linux_, const struct json_node *n);
+int dec_linux_syscall_errno(struct dec *d, void *linux_, const struct json_node *n);
+int dec_private_users(struct dec *d, void *spec, const struct json_node *n); /* decode-userns.c */
+int dec_add(struct dec *d, void *spec, const struct json_node *n);          /* add.c */
+
+/* Shared with add.c (the "add" member). */
+int dec_mount_list(struct dec *d, const struct json_node *n, struct spec_mount **out, size_t *count);
+int dec_cap_set(struct dec *d, void *mask, const struct json_node *n);     /* uint64_t *mask */
+int dec_env(struct dec *d, void *strv, const struct json_node *n);         /* KEY=VALUE strings */
+int dec_syscall_filter(struct dec *d, void *filter, const struct json_node *n);
+int spec_apply_add(struct dec *d, struct spec *s);
+
+/* "privateUsers" (spec/decode-userns.c): after the short spec's defaults,
+ * turn it into a user namespace and mappings (or refuse what contradicts
+ * it); the command line's -U / --private-users-ownership onto s (before
+ * validation). */
+int spec_private_users_apply(struct dec *d, struct spec *s);
+int spec_private_users_from_opts(struct dec *d, struct spec *s, const struct spec_load_opts *opts);
+
+/* Freeing the parts. */
+void spec_mounts_free(struct spec_mount *v, size_t n);
+void spec_process_free(struct spec_process *p);
+void spec_linux_free(struct spec_linux *l);
 void spec_linux_syscalls_free(struct spec_linux *l);
+void spec_resources_free(struct spec_resources *r);
+void spec_add_free(struct spec_add *a);
+void spec_kv_free(struct spec_kv *v, size_t n);
 bool spec_path_has_dotdot(const char *path);
 
 /* linux.namespaces: the entry of a type (NULL if none), whether it is a
@@ -97,27 +182,5 @@ int spec_fill_defaults(struct dec *d, struct spec *s);
 int spec_validate(struct dec *d, struct spec *s);
 /* RFC 1123 host names: NULL, or what is wrong. */
 const char *spec_check_hostname(const char *h);
-
-/* Shared with spec/add.c (the "add" member). */
-int dec_mount(struct dec *d, struct spec *s, struct spec_mount *m, const struct json_node *n);
-int dec_cap_set(struct dec *d, const struct json_node *n, uint64_t *mask);
-int dec_check_env(struct dec *d, const struct json_node *n);
-int dec_syscall_filter(struct dec *d, struct spec_syscall_filter *f, const struct json_node *n);
-int dec_add(struct dec *d, struct spec *s, const struct json_node *n);
-int spec_apply_add(struct dec *d, struct spec *s);
-void spec_add_free(struct spec_add *a);
-
-/* linux.resources and linux.cgroupsPath (spec/decode-resources.c). */
-int dec_resources(struct dec *d, struct spec_resources *r, const struct json_node *n);
-int dec_cgroups_path(struct dec *d, struct spec_linux *l, const struct json_node *n);
-void spec_resources_free(struct spec_resources *r);
-
-/* "privateUsers" (spec/decode-userns.c): decode the member; after the
- * short spec's defaults, turn it into a user namespace and mappings (or
- * refuse what contradicts it). */
-int dec_private_users(struct dec *d, struct spec *s, struct dec_obj *o);
-int spec_private_users_apply(struct dec *d, struct spec *s);
-/* The command line's -U / --private-users-ownership onto s (before validation). */
-int spec_private_users_from_opts(struct dec *d, struct spec *s, const struct spec_load_opts *opts);
 
 #endif

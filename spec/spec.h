@@ -85,8 +85,8 @@ struct spec_hooks {
 enum spec_hook_kind { HOOK_PRESTART, HOOK_CREATE_RUNTIME, HOOK_CREATE_CONTAINER,
 		      HOOK_START_CONTAINER, HOOK_POSTSTART, HOOK_POSTSTOP };
 
-struct spec_sysctl { char *key, *value; struct spec_pos pos; };
-struct spec_kv { char *key, *value; };
+/* A KEY: VALUE member of "sysctl", "unified" or "annotations". */
+struct spec_kv { char *key, *value; struct spec_pos pos; };
 struct spec_time_offset { int clock; /* CLOCK_MONOTONIC or CLOCK_BOOTTIME */ int64_t secs; uint32_t nanosecs; };
 
 /* A member nsrun parses but cannot carry out yet: validation refuses it. */
@@ -149,7 +149,6 @@ enum spec_throttle { THROTTLE_READ_BPS, THROTTLE_WRITE_BPS, THROTTLE_READ_IOPS, 
 struct spec_hugepage_limit { char *page_size; uint64_t limit; struct spec_pos pos; };
 struct spec_net_priority { char *name; uint32_t priority; struct spec_pos pos; };
 struct spec_rdma_limit { char *device; struct spec_u64 hca_handles, hca_objects; struct spec_pos pos; };
-struct spec_unified { char *key, *value; struct spec_pos pos; };
 struct spec_resources {
 	bool present;
 	struct spec_pos pos;
@@ -181,7 +180,7 @@ struct spec_resources {
 		struct spec_net_priority *priorities; size_t n_priorities;
 	} network;
 	struct spec_rdma_limit *rdma; size_t n_rdma;
-	struct spec_unified *unified; size_t n_unified;
+	struct spec_kv *unified; size_t n_unified;
 };
 
 struct spec_linux {
@@ -193,7 +192,7 @@ struct spec_linux {
 	struct spec_device *devices; size_t n_devices;
 	char *cgroups_path; struct spec_pos cgroups_path_pos;
 	struct spec_resources resources;    /* linux.resources */
-	struct spec_sysctl *sysctl; size_t n_sysctl;
+	struct spec_kv *sysctl; size_t n_sysctl;
 	char *rootfs_propagation; unsigned long rootfs_propagation_flags;
 	struct spec_strv masked_paths, readonly_paths;
 	bool masked_given, readonly_given;

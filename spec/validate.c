@@ -46,7 +46,7 @@ static int check_oci_version(struct dec *d, const struct spec *s)
 /* Sysctls must be namespaced (SECURITY.md rule 10 and issue 4): a key
  * that names a host-wide setting is refused, as is anything that could
  * walk out of /proc/sys. */
-static int check_sysctl(struct dec *d, const struct spec *s, const struct spec_sysctl *sc)
+static int check_sysctl(struct dec *d, const struct spec *s, const struct spec_kv *sc)
 {
 	char ptr[sizeof(d->ptr)];
 	size_t old = dec_push_key(d, "linux");

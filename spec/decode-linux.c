@@ -47,16 +47,6 @@ static int dec_namespace(struct dec *d, void *arg, size_t i, const struct json_n
 	return 0;
 }
 
-static int dec_namespaces(struct dec *d, void *target, const struct json_node *n)
-{
-	struct spec_linux *l = target;
-	if (dec_array(d, n) < 0)
-		return -1;
-	l->namespaces_given = true;
-	l->namespaces = xcalloc(n->count, sizeof(*l->namespaces));
-	return dec_items(d, n, dec_namespace, l);
-}
-
 struct idmaps { struct spec_idmap *v; size_t *n; };
 
 static int dec_idmap(struct dec *d, void *arg, size_t i, const struct json_node *n)
@@ -325,7 +315,8 @@ static int dec_rootfs_propagation(struct dec *d, void *target, const struct json
 }
 
 static const struct dec_field linux_fields[] = {
-	{ .key = "namespaces", .kind = DEC_CALL, .fn = dec_namespaces },
+	{ .key = "namespaces", DEC_ARRAY_OF(struct spec_linux, namespaces, dec_namespace),
+	  DEC_GIVEN(struct spec_linux, namespaces_given) },
 	{ .key = "uidMappings", .kind = DEC_CALL, .fn = dec_uid_mappings, DEC_POS(struct spec_linux, uid_mappings_pos) },
 	{ .key = "gidMappings", .kind = DEC_CALL, .fn = dec_gid_mappings, DEC_POS(struct spec_linux, gid_mappings_pos) },
 	{ .key = "timeOffsets", .kind = DEC_CALL, .fn = dec_time_offsets },

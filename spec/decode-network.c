@@ -145,17 +145,6 @@ static const char *check_ifname(const char *s)
 	return NULL;
 }
 
-static int dec_ifname(struct dec *d, void *target, const struct json_node *m)
-{
-	char **out = target;
-	if (dec_string(d, m, out) < 0)
-		return -1;
-	const char *why = check_ifname(*out);
-	if (why)
-		return dec_fail(d, m, "a network interface name %s, got \"%s\"", why, *out);
-	return 0;
-}
-
 struct addr_list { bool bare; struct spec_net_addr *v; size_t *n; };
 
 static int dec_addr(struct dec *d, void *arg, size_t i, const struct json_node *it)
@@ -311,9 +300,10 @@ static int dec_mode(struct dec *d, void *target, const struct json_node *m)
 
 static const struct dec_field network_fields[] = {
 	{ .key = "mode", .kind = DEC_CALL, .fn = dec_mode },
-	{ .key = "bridge", .kind = DEC_CALL, DEC_AT(struct spec_network, bridge), dec_ifname,
-	  DEC_POS(struct spec_network, bridge_pos) },
-	{ .key = "hostInterface", .kind = DEC_CALL, DEC_AT(struct spec_network, host_ifname), dec_ifname,
+	{ .key = "bridge", .kind = DEC_STRING, DEC_AT(struct spec_network, bridge), .check = check_ifname,
+	  .what = "a network interface name ", DEC_POS(struct spec_network, bridge_pos) },
+	{ .key = "hostInterface", .kind = DEC_STRING, DEC_AT(struct spec_network, host_ifname),
+	  .check = check_ifname, .what = "a network interface name ",
 	  DEC_POS(struct spec_network, host_ifname_pos) },
 	{ .key = "addresses", .kind = DEC_CALL, .fn = dec_addresses },
 	{ .key = "ports", .kind = DEC_CALL, .fn = dec_ports },

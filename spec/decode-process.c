@@ -97,15 +97,6 @@ static int dec_rlimit(struct dec *d, void *arg, size_t i, const struct json_node
 	return 0;
 }
 
-static int dec_rlimits(struct dec *d, void *target, const struct json_node *n)
-{
-	struct spec_process *p = target;
-	if (dec_array(d, n) < 0)
-		return -1;
-	p->rlimits = xcalloc(n->count, sizeof(*p->rlimits));
-	return dec_items(d, n, dec_rlimit, p);
-}
-
 static int dec_gid(struct dec *d, void *arg, size_t i, const struct json_node *n)
 {
 	struct spec_user *u = arg;
@@ -228,7 +219,7 @@ static const struct dec_field process_fields[] = {
 	{ .key = "cwd", .kind = DEC_CALL, DEC_AT(struct spec_process, cwd), dec_cwd },
 	{ .key = "user", .kind = DEC_CALL, DEC_AT(struct spec_process, user), dec_user },
 	{ .key = "capabilities", .kind = DEC_CALL, DEC_AT(struct spec_process, caps), dec_capabilities },
-	{ .key = "rlimits", .kind = DEC_CALL, .fn = dec_rlimits },
+	{ .key = "rlimits", DEC_ARRAY_OF(struct spec_process, rlimits, dec_rlimit) },
 	{ .key = "noNewPrivileges", .kind = DEC_BOOL, DEC_AT(struct spec_process, no_new_privileges) },
 	{ .key = "oomScoreAdj", .kind = DEC_CALL, .fn = dec_oom_score_adj },
 	{ .key = "selinuxLabel", .kind = DEC_STRING, DEC_AT(struct spec_process, selinux_label) },

@@ -122,17 +122,6 @@ static const char *check_cpu_list(const char *s)
 	return NULL;
 }
 
-static int dec_cpu_list(struct dec *d, void *target, const struct json_node *n)
-{
-	char **out = target;
-	if (dec_string(d, n, out) < 0)
-		return -1;
-	const char *why = check_cpu_list(*out);
-	if (why)
-		return dec_fail(d, n, "%s, got \"%s\"", why, n->text);
-	return 0;
-}
-
 /* the kernel's range (2 .. 2^18); cgroup v2 weights are converted from it */
 static int dec_shares(struct dec *d, void *target, const struct json_node *m)
 {
@@ -154,8 +143,8 @@ static const struct dec_field cpu_fields[] = {
 	CPU("period", DEC_SET_U64, period, .max = 1000000),
 	CPU("realtimeRuntime", DEC_SET_I64, realtime_runtime, .min = -1, .max = INT64_MAX),
 	CPU("realtimePeriod", DEC_SET_U64, realtime_period, .max = INT64_MAX),
-	CPU("cpus", DEC_CALL, cpus, dec_cpu_list, DEC_POS(struct spec_resources, cpu.cpus_pos)),
-	CPU("mems", DEC_CALL, mems, dec_cpu_list, DEC_POS(struct spec_resources, cpu.mems_pos)),
+	CPU("cpus", DEC_STRING, cpus, .check = check_cpu_list, DEC_POS(struct spec_resources, cpu.cpus_pos)),
+	CPU("mems", DEC_STRING, mems, .check = check_cpu_list, DEC_POS(struct spec_resources, cpu.mems_pos)),
 	CPU("idle", DEC_SET_I64, idle, .min = 0, .max = 1),
 };
 #undef CPU
@@ -355,15 +344,6 @@ static int dec_hugepage(struct dec *d, void *arg, size_t i, const struct json_no
 	return 0;
 }
 
-static int dec_hugepages(struct dec *d, void *target, const struct json_node *n)
-{
-	struct spec_resources *r = target;
-	if (dec_array(d, n) < 0)
-		return -1;
-	r->hugepage_limits = xcalloc(n->count, sizeof(*r->hugepage_limits));
-	return dec_items(d, n, dec_hugepage, r);
-}
-
 /* How a wrong value is quoted: a string in quotes, else its type. */
 #define QUOTED(n) (n)->type == JSON_STRING ? "\"" : "", \
 	(n)->type == JSON_STRING ? (n)->text : json_type_name((n)->type), (n)->type == JSON_STRING ? "\"" : ""
@@ -439,16 +419,6 @@ static int dec_cgroup_device(struct dec *d, void *arg, size_t i, const struct js
 	return 0;
 }
 
-static int dec_cgroup_devices(struct dec *d, void *target, const struct json_node *n)
-{
-	struct spec_resources *r = target;
-	if (dec_array(d, n) < 0)
-		return -1;
-	r->devices_given = true;
-	r->devices = xcalloc(n->count, sizeof(*r->devices));
-	return dec_items(d, n, dec_cgroup_device, r);
-}
-
 /* Interface names: what the kernel takes (IFNAMSIZ, no '/', no blanks). */
 static bool valid_ifname(const char *s)
 {
@@ -488,18 +458,9 @@ static int dec_priority(struct dec *d, void *arg, size_t i, const struct json_no
 	return 0;
 }
 
-static int dec_priorities(struct dec *d, void *target, const struct json_node *m)
-{
-	struct spec_resources *r = target;
-	if (dec_array(d, m) < 0)
-		return -1;
-	r->network.priorities = xcalloc(m->count, sizeof(*r->network.priorities));
-	return dec_items(d, m, dec_priority, r);
-}
-
 static const struct dec_field net_fields[] = {
 	{ .key = "classID", .kind = DEC_SET_U64, DEC_AT(struct spec_resources, network.class_id), .max = UINT32_MAX },
-	{ .key = "priorities", .kind = DEC_CALL, .fn = dec_priorities },
+	{ .key = "priorities", DEC_ARRAY_OF(struct spec_resources, network.priorities, dec_priority) },
 };
 
 static int dec_network(struct dec *d, void *target, const struct json_node *n)
@@ -578,12 +539,13 @@ static int dec_unified(struct dec *d, void *target, const struct json_node *n)
 }
 
 static const struct dec_field resources_fields[] = {
-	{ .key = "devices", .kind = DEC_CALL, .fn = dec_cgroup_devices },
+	{ .key = "devices", DEC_ARRAY_OF(struct spec_resources, devices, dec_cgroup_device),
+	  DEC_GIVEN(struct spec_resources, devices_given) },
 	{ .key = "memory", .kind = DEC_CALL, .fn = dec_memory },
 	{ .key = "cpu", .kind = DEC_CALL, .fn = dec_cpu },
 	{ .key = "pids", .kind = DEC_CALL, .fn = dec_pids },
 	{ .key = "blockIO", .kind = DEC_CALL, .fn = dec_block_io },
-	{ .key = "hugepageLimits", .kind = DEC_CALL, .fn = dec_hugepages },
+	{ .key = "hugepageLimits", DEC_ARRAY_OF(struct spec_resources, hugepage_limits, dec_hugepage) },
 	{ .key = "network", .kind = DEC_CALL, .fn = dec_network },
 	{ .key = "rdma", .kind = DEC_CALL, .fn = dec_rdma },
 	{ .key = "unified", .kind = DEC_CALL, .fn = dec_unified },

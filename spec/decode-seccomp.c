@@ -405,15 +405,6 @@ static int dec_arch(struct dec *d, void *arg, size_t i, const struct json_node *
 	return 0;
 }
 
-static int dec_arches(struct dec *d, void *target, const struct json_node *n)
-{
-	struct spec_seccomp *sc = target;
-	if (dec_array(d, n) < 0)
-		return -1;
-	sc->arches = xcalloc(n->count, sizeof(*sc->arches));
-	return dec_items(d, n, dec_arch, sc);
-}
-
 static int dec_flag(struct dec *d, void *arg, size_t i, const struct json_node *f)
 {
 	struct spec_seccomp *sc = arg;
@@ -433,10 +424,6 @@ static int dec_flag(struct dec *d, void *arg, size_t i, const struct json_node *
 	return 0;
 }
 
-static int dec_flags(struct dec *d, void *target, const struct json_node *n)
-{
-	return dec_array(d, n) < 0 ? -1 : dec_items(d, n, dec_flag, target);
-}
 
 static int dec_arg(struct dec *d, void *arg, size_t i, const struct json_node *n)
 {
@@ -615,21 +602,12 @@ static int dec_listener_metadata(struct dec *d, void *target, const struct json_
 	return 0;
 }
 
-static int dec_rules(struct dec *d, void *target, const struct json_node *m)
-{
-	struct spec_seccomp *sc = target;
-	if (dec_array(d, m) < 0)
-		return -1;
-	sc->syscalls = xcalloc(m->count, sizeof(*sc->syscalls));
-	return dec_items(d, m, dec_rule, sc);
-}
-
 static const struct dec_field seccomp_fields[] = {
-	{ .key = "architectures", .kind = DEC_CALL, .fn = dec_arches },
-	{ .key = "flags", .kind = DEC_CALL, .fn = dec_flags },
+	{ .key = "architectures", DEC_ARRAY_OF(struct spec_seccomp, arches, dec_arch) },
+	{ .key = "flags", .kind = DEC_ARRAY, .item = dec_flag },  /* no array: bits in ->flags */
 	{ .key = "listenerPath", .kind = DEC_CALL, .fn = dec_listener_path },
 	{ .key = "listenerMetadata", .kind = DEC_CALL, .fn = dec_listener_metadata },
-	{ .key = "syscalls", .kind = DEC_CALL, .fn = dec_rules },
+	{ .key = "syscalls", DEC_ARRAY_OF(struct spec_seccomp, syscalls, dec_rule) },
 };
 
 int dec_seccomp(struct dec *d, void *target, const struct json_node *n)

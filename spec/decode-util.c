@@ -278,9 +278,31 @@ static void dec_unsupported(struct dec *d, struct dec_obj *o, const char *key)
 	dec_pop(d, old);
 }
 
-/* The value of one row, with its key pushed. */
-static int dec_value(struct dec *d, const struct dec_field *f, void *target, const struct json_node *n)
+static int dec_checked_string(struct dec *d, const struct dec_field *f, char **out, const struct json_node *n)
 {
+	if (dec_string(d, n, out) < 0)
+		return -1;
+	const char *why = f->check ? f->check(*out) : NULL;
+	if (why)
+		return dec_fail(d, n, "%s%s, got \"%s\"", f->what ? f->what : "", why, n->text);
+	return 0;
+}
+
+static int dec_array_of(struct dec *d, const struct dec_field *f, void *obj, const struct json_node *n)
+{
+	if (dec_array(d, n) < 0)
+		return -1;
+	if (f->has_given)
+		*(bool *)((char *)obj + f->given_offset) = true;
+	if (f->size)
+		*(void **)((char *)obj + f->offset) = xcalloc(n->count, f->size);
+	return dec_items(d, n, f->item, obj);
+}
+
+/* The value of one row, with its key pushed. */
+static int dec_value(struct dec *d, const struct dec_field *f, void *obj, const struct json_node *n)
+{
+	void *target = (char *)obj + f->offset;
 	struct spec_u64 *u = target;
 	struct spec_i64 *i = target;
 	struct spec_bool *b = target;
@@ -289,7 +311,9 @@ static int dec_value(struct dec *d, const struct dec_field *f, void *target, con
 	case DEC_CALL:
 		return f->fn(d, target, n);
 	case DEC_STRING:
-		return dec_string(d, n, target);
+		return dec_checked_string(d, f, target, n);
+	case DEC_ARRAY:
+		return dec_array_of(d, f, obj, n);
 	case DEC_BOOL:
 		return dec_bool(d, n, target);
 	case DEC_STRV:
@@ -334,7 +358,7 @@ static int dec_field(struct dec *d, struct dec_obj *o, const struct dec_field *f
 	if (f->has_pos)
 		*(struct spec_pos *)((char *)obj + f->pos_offset) = dec_pos(n);
 	size_t old = dec_push_key(d, f->key);
-	if (dec_value(d, f, (char *)obj + f->offset, n) < 0)
+	if (dec_value(d, f, obj, n) < 0)
 		return -1;
 	dec_pop(d, old);
 	return 1;

@@ -69,11 +69,12 @@ int dec_array(struct dec *d, const struct json_node *n);
  * are looked at (which decides which error comes first, and which known
  * key a misspelt one is matched to).  The value goes to `obj` + offset,
  * its position (has_pos) to `obj` + pos_offset. */
-struct dec_field;
 typedef int dec_fn(struct dec *d, void *target, const struct json_node *n);
+typedef int dec_item_fn(struct dec *d, void *arg, size_t i, const struct json_node *item);
 enum dec_kind {
 	DEC_CALL,          /* fn(d, target, value) with the key pushed */
-	DEC_STRING,        /* char * */
+	DEC_STRING,        /* char *; with check, refused when check(value) says why */
+	DEC_ARRAY,         /* T * of n items of size bytes, then item(d, obj, i, value[i]) */
 	DEC_BOOL,          /* bool */
 	DEC_STRV,          /* struct spec_strv */
 	DEC_UINT,          /* uint64_t, 0..max */
@@ -91,11 +92,20 @@ struct dec_field {
 	dec_fn *fn;
 	int64_t min;
 	uint64_t max;
-	bool has_pos;
+	bool has_pos;             /* the value's position goes to obj + pos_offset */
 	size_t pos_offset;
+	bool has_given;           /* true goes to the bool at obj + given_offset */
+	size_t given_offset;
+	dec_item_fn *item;        /* DEC_ARRAY */
+	size_t size;
+	const char *(*check)(const char *value); /* DEC_STRING: NULL, or what is wrong */
+	const char *what;         /* ... said before it ("a network interface name ") */
 };
 #define DEC_AT(type, member) .offset = offsetof(type, member)
 #define DEC_POS(type, member) .has_pos = true, .pos_offset = offsetof(type, member)
+#define DEC_GIVEN(type, member) .has_given = true, .given_offset = offsetof(type, member)
+#define DEC_ARRAY_OF(type, member, fn) .kind = DEC_ARRAY, DEC_AT(type, member), .item = (fn), \
+	.size = sizeof(*((type *)0)->member)
 int dec_fields(struct dec *d, struct dec_obj *o, void *obj, const struct dec_field *f, size_t n);
 #define DEC_FIELDS(d, o, obj, table) dec_fields((d), (o), (obj), (table), ARRAY_SIZE(table))
 /* An object: dec_object, the table, dec_object_done. */
@@ -104,7 +114,6 @@ int dec_object_fields(struct dec *d, const struct json_node *n, void *obj, const
 #define DEC_OBJECT(d, n, obj, table) dec_object_fields((d), (n), (obj), (table), ARRAY_SIZE(table))
 
 /* Each item of an array (already checked to be one) with "/INDEX" pushed. */
-typedef int dec_item_fn(struct dec *d, void *arg, size_t i, const struct json_node *item);
 int dec_items(struct dec *d, const struct json_node *n, dec_item_fn *fn, void *arg);
 /* Each member of an object (already checked to be one) with "/KEY"
  * pushed, all of them used. */

@@ -11,25 +11,25 @@
 
 #include "decode.h"
 
+static int namespace_type(struct dec *d, const struct json_node *t, int *type)
+{
+	*type = spec_namespace_from_name(t->text);
+	if (*type < 0)
+		return dec_fail(d, t, "unknown namespace type \"%s\", expected one of mount, pid, "
+				"uts, ipc, network, cgroup, user, time", t->text);
+	return 0;
+}
+
 static int dec_namespace(struct dec *d, void *arg, size_t i, const struct json_node *n)
 {
 	struct spec_linux *l = arg;
 	struct spec_namespace *ns = &l->namespaces[i];
 	struct dec_obj o;
-	_cleanup_free_ char *type = NULL;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	ns->pos = dec_pos(n);
-	size_t old;
-	const struct json_node *t = dec_require_string(d, &o, n, "type", &type, &old);
+	const struct json_node *t = dec_typed_item(d, n, &o, &ns->pos, namespace_type, &ns->type);
 	if (!t)
 		return -1;
-	ns->type = spec_namespace_from_name(type);
-	if (ns->type < 0)
-		return dec_fail(d, t, "unknown namespace type \"%s\", expected one of mount, pid, "
-				"uts, ipc, network, cgroup, user, time", t->text);
 	ns->name = spec_namespace_name(ns->type);
-	dec_pop(d, old);
+	size_t old;
 	for (size_t k = 0; k < i; k++)
 		if (l->namespaces[k].type == ns->type)
 			return dec_fail(d, t, "namespace \"%s\" is listed twice (first at %u:%u)",

@@ -14,8 +14,8 @@ int dec_cap_set(struct dec *d, void *target, const struct json_node *n)
 	for (size_t i = 0; i < n->count; i++) {
 		size_t old = dec_push_index(d, i);
 		const struct json_node *c = n->items[i];
-		if (c->type != JSON_STRING)
-			return dec_fail(d, c, "expected a capability name, got %s", json_type_name(c->type));
+		if (dec_want_string(d, c, "a capability name") < 0)
+			return -1;
 		int cap = spec_cap_from_name(c->text);
 		if (cap < 0) {
 			const char *names[SPEC_CAP_LAST + 1];
@@ -69,16 +69,10 @@ static int dec_rlimit(struct dec *d, void *arg, size_t i, const struct json_node
 	struct spec_process *p = arg;
 	struct spec_rlimit *r = &p->rlimits[i];
 	struct dec_obj o;
-	_cleanup_free_ char *type = NULL;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	r->pos = dec_pos(n);
-	size_t old;
-	const struct json_node *t = dec_require_string(d, &o, n, "type", &type, &old);
-	if (!t || rlimit_type(d, t, &r->resource) < 0)
+	const struct json_node *t = dec_typed_item(d, n, &o, &r->pos, rlimit_type, &r->resource);
+	if (!t)
 		return -1;
 	r->name = spec_rlimit_name(r->resource);
-	dec_pop(d, old);
 	for (size_t k = 0; k < i; k++)
 		if (p->rlimits[k].resource == r->resource)
 			return dec_fail(d, t, "%s is set twice (first at %u:%u)", r->name,

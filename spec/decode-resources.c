@@ -324,11 +324,9 @@ static int dec_hugepage(struct dec *d, void *arg, size_t i, const struct json_no
 		return -1;
 	r->n_hugepage_limits = i + 1;
 	h->pos = dec_pos(n);
-	const struct json_node *ps = dec_member(&o, "pageSize");
+	size_t old;
+	const struct json_node *ps = dec_require_string(d, &o, n, "pageSize", &h->page_size, &old);
 	if (!ps)
-		return dec_fail(d, n, "\"pageSize\" is required");
-	size_t old = dec_push_key(d, "pageSize");
-	if (dec_string(d, ps, &h->page_size) < 0)
 		return -1;
 	if (!valid_page_size(h->page_size))
 		return dec_fail(d, ps, "expected a size like \"2MB\", \"64KB\" or \"1GB\", got \"%s\"",
@@ -441,11 +439,9 @@ static int dec_priority(struct dec *d, void *arg, size_t i, const struct json_no
 		return -1;
 	r->network.n_priorities = i + 1;
 	np->pos = dec_pos(n);
-	const struct json_node *nm = dec_member(&o, "name");
+	size_t old;
+	const struct json_node *nm = dec_require_string(d, &o, n, "name", &np->name, &old);
 	if (!nm)
-		return dec_fail(d, n, "\"name\" is required");
-	size_t old = dec_push_key(d, "name");
-	if (dec_string(d, nm, &np->name) < 0)
 		return -1;
 	if (!valid_ifname(np->name))
 		return dec_fail(d, nm, "expected a network interface name (1 to 15 bytes, no '/', "

@@ -252,9 +252,9 @@ static const char *suggest_group(const char *word)
 
 static int dec_filter_entry(struct dec *d, const struct json_node *n, struct spec_syscall_entry *e)
 {
-	if (n->type != JSON_STRING)
-		return dec_fail(d, n, "expected a string such as \"@system-service\", \"~@mount\" or "
-				"\"~mkdir:EACCES\", got %s", json_type_name(n->type));
+	if (dec_want_string(d, n, "a string such as \"@system-service\", \"~@mount\" or "
+				   "\"~mkdir:EACCES\"") < 0)
+		return -1;
 	const char *t = n->text;
 	e->pos = dec_pos(n);
 	if (*t == '~') {
@@ -315,9 +315,8 @@ int dec_syscall_filter(struct dec *d, void *target, const struct json_node *n)
 
 static int dec_syscall_errno(struct dec *d, struct spec_syscall_filter *f, const struct json_node *n)
 {
-	if (n->type != JSON_STRING)
-		return dec_fail(d, n, "expected an errno name such as \"EPERM\", got %s",
-				json_type_name(n->type));
+	if (dec_want_string(d, n, "an errno name such as \"EPERM\"") < 0)
+		return -1;
 	f->errnum = spec_parse_errno(n->text);
 	if (f->errnum < 0) {
 		const char *s = suggest_errno(n->text);
@@ -331,9 +330,8 @@ static int dec_syscall_errno(struct dec *d, struct spec_syscall_filter *f, const
 
 static int dec_action(struct dec *d, const struct json_node *n, uint32_t *out)
 {
-	if (n->type != JSON_STRING)
-		return dec_fail(d, n, "expected an action such as \"SCMP_ACT_ERRNO\", got %s",
-				json_type_name(n->type));
+	if (dec_want_string(d, n, "an action such as \"SCMP_ACT_ERRNO\"") < 0)
+		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
 		if (strcmp(actions[i].name, n->text) == 0) {
 			*out = actions[i].action;
@@ -372,9 +370,8 @@ static int dec_arch(struct dec *d, void *arg, size_t i, const struct json_node *
 {
 	struct spec_seccomp *sc = arg;
 	(void)i;
-	if (a->type != JSON_STRING)
-		return dec_fail(d, a, "expected an architecture such as \"SCMP_ARCH_X86_64\", got %s",
-				json_type_name(a->type));
+	if (dec_want_string(d, a, "an architecture such as \"SCMP_ARCH_X86_64\"") < 0)
+		return -1;
 	uint32_t tok = arch_token(a->text);
 	if (!tok) {
 		bool oci = false;
@@ -409,9 +406,8 @@ static int dec_flag(struct dec *d, void *arg, size_t i, const struct json_node *
 {
 	struct spec_seccomp *sc = arg;
 	(void)i;
-	if (f->type != JSON_STRING)
-		return dec_fail(d, f, "expected a flag such as \"SECCOMP_FILTER_FLAG_LOG\", got %s",
-				json_type_name(f->type));
+	if (dec_want_string(d, f, "a flag such as \"SECCOMP_FILTER_FLAG_LOG\"") < 0)
+		return -1;
 	size_t k;
 	for (k = 0; k < ARRAY_SIZE(flag_names); k++)
 		if (strcmp(flag_names[k].name, f->text) == 0)
@@ -451,9 +447,8 @@ static int dec_arg(struct dec *d, void *arg, size_t i, const struct json_node *n
 	if (!op)
 		return dec_fail(d, n, "\"op\" is required");
 	size_t old = dec_push_key(d, "op");
-	if (op->type != JSON_STRING)
-		return dec_fail(d, op, "expected an operator such as \"SCMP_CMP_EQ\", got %s",
-				json_type_name(op->type));
+	if (dec_want_string(d, op, "an operator such as \"SCMP_CMP_EQ\"") < 0)
+		return -1;
 	a->op = 0;
 	for (int k = _SCMP_CMP_MIN + 1; k < _SCMP_CMP_MAX; k++)
 		if (strcmp(op_names[k], op->text) == 0)

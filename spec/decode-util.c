@@ -454,6 +454,28 @@ int dec_get_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max
 	return r < 0 ? -1 : 0;
 }
 
+int dec_want_string(struct dec *d, const struct json_node *n, const char *what)
+{
+	if (n->type != JSON_STRING)
+		return dec_fail(d, n, "expected %s, got %s", what, json_type_name(n->type));
+	return 0;
+}
+
+const struct json_node *dec_typed_item(struct dec *d, const struct json_node *n, struct dec_obj *o,
+				       struct spec_pos *pos, dec_lookup_fn *lookup, int *out)
+{
+	_cleanup_free_ char *type = NULL;
+	size_t old;
+	if (dec_object(d, n, o) < 0)
+		return NULL;
+	*pos = dec_pos(n);
+	const struct json_node *t = dec_require_string(d, o, n, "type", &type, &old);
+	if (!t || lookup(d, t, out) < 0)
+		return NULL;
+	dec_pop(d, old);
+	return t;
+}
+
 int dec_check_abs_path(struct dec *d, const struct json_node *n, const char *path, const char *what)
 {
 	if (path[0] != '/')

@@ -136,6 +136,14 @@ int dec_get_string(struct dec *d, struct dec_obj *o, const char *key, char **out
 int dec_get_bool(struct dec *d, struct dec_obj *o, const char *key, bool *out);
 int dec_get_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out, bool *found);
 int dec_get_strv(struct dec *d, struct dec_obj *o, const char *key, struct spec_strv *out);
+/* n must be a string: else "expected WHAT, got TYPE". */
+int dec_want_string(struct dec *d, const struct json_node *n, const char *what);
+/* An array item that is an object with a required string "type", which
+ * lookup turns into *out (or fails on with its own message): opens *o and
+ * sets *pos; returns the "type" node, NULL after an error. */
+typedef int dec_lookup_fn(struct dec *d, const struct json_node *type, int *out);
+const struct json_node *dec_typed_item(struct dec *d, const struct json_node *n, struct dec_obj *o,
+				       struct spec_pos *pos, dec_lookup_fn *lookup, int *out);
 /* A string that must be an absolute path without ".." ("a hook path"). */
 int dec_check_abs_path(struct dec *d, const struct json_node *n, const char *path, const char *what);
 

@@ -50,6 +50,17 @@ static void env_set(struct spec_strv *env, const char *kv)
 	env->v[env->n] = NULL;
 }
 
+/* dst (*n_dst items of `size` bytes) with src's n_src items added at its end. */
+static void *append_items(void *dst, size_t *n_dst, const void *src, size_t n_src, size_t size)
+{
+	if (!n_src)
+		return dst;
+	dst = xrealloc(dst, (*n_dst + n_src) * size);
+	memcpy((char *)dst + *n_dst * size, src, n_src * size);
+	*n_dst += n_src;
+	return dst;
+}
+
 /* Called by spec_fill_defaults after the defaults, before the checks, so the
  * result is checked as if the spec had said it all. */
 int spec_apply_add(struct dec *d, struct spec *s)
@@ -57,14 +68,10 @@ int spec_apply_add(struct dec *d, struct spec *s)
 	struct spec_add *a = &s->add;
 	if (!a->present)
 		return 0;
-	if (a->n_mounts) {
-		s->mounts = xrealloc(s->mounts, (s->n_mounts + a->n_mounts) * sizeof(*s->mounts));
-		memcpy(s->mounts + s->n_mounts, a->mounts, a->n_mounts * sizeof(*a->mounts));
-		s->n_mounts += a->n_mounts;
-		free(a->mounts);
-		a->mounts = NULL;
-		a->n_mounts = 0;
-	}
+	/* the items move: the mounts' strings are the spec's now */
+	s->mounts = append_items(s->mounts, &s->n_mounts, a->mounts, a->n_mounts, sizeof(*a->mounts));
+	free(TAKE_PTR(a->mounts));
+	a->n_mounts = 0;
 	for (size_t i = 0; i < a->env.n; i++)
 		env_set(&s->process.env, a->env.v[i]);
 	struct spec_caps *c = &s->process.caps;
@@ -91,11 +98,8 @@ int spec_apply_add(struct dec *d, struct spec *s)
 			f->errnum = f->errnum ? f->errnum : EPERM;
 			f->pos = af->pos;
 		}
-		f->v = xrealloc(f->v, (f->n + af->n) * sizeof(*f->v));
-		memcpy(f->v + f->n, af->v, af->n * sizeof(*af->v));
-		f->n += af->n;
-		free(af->v);
-		af->v = NULL;
+		f->v = append_items(f->v, &f->n, af->v, af->n, sizeof(*af->v));
+		free(TAKE_PTR(af->v));
 		af->n = 0;
 	}
 	return 0;

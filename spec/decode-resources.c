@@ -63,14 +63,22 @@ static const struct dec_field memory_fields[] = {
 };
 #undef MEM
 
+/* memory, cpu, blockIO: the object, marked present, and its table's
+ * members (o stays open for the checks across them). */
+static int dec_part(struct dec *d, const struct json_node *n, struct dec_obj *o, bool *present,
+		    struct spec_resources *r, const struct dec_field *f, size_t nf)
+{
+	if (dec_object(d, n, o) < 0)
+		return -1;
+	*present = true;
+	return dec_fields(d, o, r, f, nf);
+}
+
 static int dec_memory(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec_resources *r = target;
 	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	r->memory.present = true;
-	if (DEC_FIELDS(d, &o, r, memory_fields) < 0)
+	if (dec_part(d, n, &o, &r->memory.present, r, memory_fields, ARRAY_SIZE(memory_fields)) < 0)
 		return -1;
 	const struct spec_i64 *lim = &r->memory.limit, *swap = &r->memory.swap;
 	/* OCI's swap is memory+swap (cgroup v1's memsw): it bounds the limit. */
@@ -153,10 +161,7 @@ static int dec_cpu(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec_resources *r = target;
 	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	r->cpu.present = true;
-	if (DEC_FIELDS(d, &o, r, cpu_fields) < 0)
+	if (dec_part(d, n, &o, &r->cpu.present, r, cpu_fields, ARRAY_SIZE(cpu_fields)) < 0)
 		return -1;
 	if (r->cpu.quota.set && r->cpu.quota.v == 0)
 		return fail_member(d, "quota", r->cpu.quota.pos, "a quota of 0 lets nothing run; "
@@ -278,10 +283,7 @@ static int dec_block_io(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec_resources *r = target;
 	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	r->block_io.present = true;
-	if (DEC_FIELDS(d, &o, r, block_io_fields) < 0)
+	if (dec_part(d, n, &o, &r->block_io.present, r, block_io_fields, ARRAY_SIZE(block_io_fields)) < 0)
 		return -1;
 	if (r->block_io.weight.set && r->block_io.weight.v < 10)
 		return fail_member(d, "weight", r->block_io.weight.pos, "weights go from 10 to 1000");

@@ -44,22 +44,30 @@ static const struct dec_field mount_fields[] = {
 	{ .key = "gidMappings", .kind = DEC_UNSUPPORTED },
 };
 
-static int dec_mount(struct dec *d, struct spec_mount *m, const struct json_node *n)
+/* A mount or a hook: an object with a required absolute path (`key`),
+ * then the members of its table. */
+static int dec_path_object(struct dec *d, const struct json_node *n, struct spec_pos *pos, const char *key,
+			   char **path, const char *what, void *obj, const struct dec_field *f, size_t nf)
 {
 	struct dec_obj o;
 	if (dec_object(d, n, &o) < 0)
 		return -1;
-	m->pos = dec_pos(n);
+	*pos = dec_pos(n);
 	size_t old;
-	const struct json_node *dst = dec_require_string(d, &o, n, "destination", &m->destination,
-							       &old);
-	if (!dst || dec_check_abs_path(d, dst, m->destination, "a mount destination") < 0)
+	const struct json_node *p = dec_require_string(d, &o, n, key, path, &old);
+	if (!p || dec_check_abs_path(d, p, *path, what) < 0)
 		return -1;
 	dec_pop(d, old);
-	if (DEC_FIELDS(d, &o, m, mount_fields) < 0)
+	if (dec_fields(d, &o, obj, f, nf) < 0)
 		return -1;
 	dec_object_done(d, &o);
 	return 0;
+}
+
+static int dec_mount(struct dec *d, struct spec_mount *m, const struct json_node *n)
+{
+	return dec_path_object(d, n, &m->pos, "destination", &m->destination, "a mount destination",
+			       m, mount_fields, ARRAY_SIZE(mount_fields));
 }
 
 struct mount_list { struct spec_mount *v; size_t *n; };
@@ -112,20 +120,9 @@ static int dec_hook(struct dec *d, void *arg, size_t i, const struct json_node *
 {
 	struct hook_list *l = arg;
 	struct spec_hook *h = &l->v[i];
-	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
 	*l->n = i + 1;
-	h->pos = dec_pos(n);
-	size_t old;
-	const struct json_node *p = dec_require_string(d, &o, n, "path", &h->path, &old);
-	if (!p || dec_check_abs_path(d, p, h->path, "a hook path") < 0)
-		return -1;
-	dec_pop(d, old);
-	if (DEC_FIELDS(d, &o, h, hook_fields) < 0)
-		return -1;
-	dec_object_done(d, &o);
-	return 0;
+	return dec_path_object(d, n, &h->pos, "path", &h->path, "a hook path", h, hook_fields,
+			       ARRAY_SIZE(hook_fields));
 }
 
 static int dec_hooks(struct dec *d, void *target, const struct json_node *n)

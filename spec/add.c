@@ -29,11 +29,7 @@ static const struct dec_field add_fields[] = {
 int dec_add(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec_add *a = &((struct spec *)target)->add;
-	if (n->type == JSON_OBJECT) {
-		a->present = true;
-		a->pos = dec_pos(n);
-	}
-	return DEC_OBJECT(d, n, a, add_fields);
+	return dec_object_at(d, n, &a->present, &a->pos, a, add_fields, ARRAY_SIZE(add_fields));
 }
 
 static void env_set(struct spec_strv *env, const char *kv)

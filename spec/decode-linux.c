@@ -151,10 +151,8 @@ static int dec_device(struct dec *d, void *arg, size_t i, const struct json_node
 	struct spec_linux *l = arg;
 	struct spec_device *dv = &l->devices[i];
 	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
+	if (dec_item_object(d, n, &o, &l->n_devices, i, &dv->pos) < 0)
 		return -1;
-	l->n_devices = i + 1;
-	dv->pos = dec_pos(n);
 	const struct json_node *p = dec_member(&o, "path"), *t = dec_member(&o, "type");
 	if (!p || !t)
 		return dec_fail(d, n, "\"path\" and \"type\" are required");
@@ -177,18 +175,6 @@ static int dec_device(struct dec *d, void *arg, size_t i, const struct json_node
 	return 0;
 }
 
-static int dec_devices(struct dec *d, void *target, const struct json_node *n)
-{
-	struct spec_linux *l = target;
-	if (dec_array(d, n) < 0)
-		return -1;
-	/* The duplicate check is quadratic: a 4 MiB file holds ~100k entries. */
-	if (n->count > SPEC_DEVICES_MAX)
-		return dec_fail(d, n, "more than %d devices", SPEC_DEVICES_MAX);
-	l->devices = xcalloc(n->count, sizeof(*l->devices));
-	return dec_items(d, n, dec_device, l);
-}
-
 static int dec_sysctl(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec_linux *l = target;
@@ -205,28 +191,30 @@ static const struct dec_field time_offset_fields[] = {
 	{ .key = "nanosecs", .kind = DEC_U32, DEC_AT(struct spec_time_offset, nanosecs), .max = 999999999 },
 };
 
+static int dec_clock(struct dec *d, struct spec_linux *l, int clock, const struct json_node *c)
+{
+	struct spec_time_offset *t = &l->time_offsets[l->n_time_offsets++];
+	t->clock = clock;
+	return DEC_OBJECT(d, c, t, time_offset_fields);
+}
+
+static int dec_monotonic(struct dec *d, void *target, const struct json_node *c)
+{
+	return dec_clock(d, target, CLOCK_MONOTONIC, c);
+}
+
+static int dec_boottime(struct dec *d, void *target, const struct json_node *c)
+{
+	return dec_clock(d, target, CLOCK_BOOTTIME, c);
+}
+
 static int dec_time_offsets(struct dec *d, void *target, const struct json_node *n)
 {
-	struct spec_linux *l = target;
-	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	l->time_offsets_pos = dec_pos(n);
-	static const char *const clocks[] = { "monotonic", "boottime" };
-	static const int ids[] = { CLOCK_MONOTONIC, CLOCK_BOOTTIME };
-	for (size_t i = 0; i < 2; i++) {
-		const struct json_node *c = dec_member(&o, clocks[i]);
-		if (!c)
-			continue;
-		size_t old = dec_push_key(d, clocks[i]);
-		struct spec_time_offset *t = &l->time_offsets[l->n_time_offsets++];
-		t->clock = ids[i];
-		if (DEC_OBJECT(d, c, t, time_offset_fields) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	dec_object_done(d, &o);
-	return 0;
+	static const struct dec_field fields[] = {
+		{ .key = "monotonic", .kind = DEC_CALL, .fn = dec_monotonic },
+		{ .key = "boottime", .kind = DEC_CALL, .fn = dec_boottime },
+	};
+	return DEC_OBJECT(d, n, target, fields);
 }
 
 static int dec_personality_flags(struct dec *d, void *target, const struct json_node *fl)
@@ -319,8 +307,11 @@ static const struct dec_field linux_fields[] = {
 	  DEC_GIVEN(struct spec_linux, namespaces_given) },
 	{ .key = "uidMappings", .kind = DEC_CALL, .fn = dec_uid_mappings, DEC_POS(struct spec_linux, uid_mappings_pos) },
 	{ .key = "gidMappings", .kind = DEC_CALL, .fn = dec_gid_mappings, DEC_POS(struct spec_linux, gid_mappings_pos) },
-	{ .key = "timeOffsets", .kind = DEC_CALL, .fn = dec_time_offsets },
-	{ .key = "devices", .kind = DEC_CALL, .fn = dec_devices },
+	{ .key = "timeOffsets", .kind = DEC_CALL, .fn = dec_time_offsets,
+	  DEC_POS(struct spec_linux, time_offsets_pos) },
+	/* the duplicate check is quadratic: a 4 MiB file holds ~100k entries */
+	{ .key = "devices", DEC_ARRAY_OF(struct spec_linux, devices, dec_device), .max = SPEC_DEVICES_MAX,
+	  .too_many = "more than %d devices" },
 	{ .key = "sysctl", .kind = DEC_CALL, .fn = dec_sysctl },
 	{ .key = "personality", .kind = DEC_CALL, .fn = dec_personality },
 	{ .key = "maskedPaths", .kind = DEC_CALL, .fn = dec_masked_paths },
@@ -340,11 +331,8 @@ static const struct dec_field linux_fields[] = {
 int dec_linux(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec_linux *l = target;
-	if (n->type == JSON_OBJECT) {
-		l->present = true;
-		l->syscall_filter.errnum = EPERM;
-	}
-	return DEC_OBJECT(d, n, l, linux_fields);
+	l->syscall_filter.errnum = EPERM;
+	return dec_object_at(d, n, &l->present, NULL, l, linux_fields, ARRAY_SIZE(linux_fields));
 }
 
 void spec_linux_free(struct spec_linux *l)

@@ -227,11 +227,7 @@ static const struct dec_field process_fields[] = {
 int dec_process(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec_process *p = target;
-	if (n->type == JSON_OBJECT) {
-		p->present = true;
-		p->pos = dec_pos(n);
-	}
-	return DEC_OBJECT(d, n, p, process_fields);
+	return dec_object_at(d, n, &p->present, &p->pos, p, process_fields, ARRAY_SIZE(process_fields));
 }
 
 void spec_process_free(struct spec_process *p)

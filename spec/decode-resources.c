@@ -225,10 +225,8 @@ static int dec_blkio_device(struct dec *d, void *arg, size_t i, const struct jso
 	struct spec_blkio_device *b = &l->v[i];
 	struct dev_number num = { 0 };
 	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
+	if (dec_item_object(d, n, &o, l->n, i, &b->pos) < 0)
 		return -1;
-	*l->n = i + 1;
-	b->pos = dec_pos(n);
 	if (DEC_FIELDS(d, &o, &num, blkio_number_fields) < 0)
 		return -1;
 	if (!num.major.set || !num.minor.set)
@@ -322,11 +320,9 @@ static int dec_hugepage(struct dec *d, void *arg, size_t i, const struct json_no
 	struct spec_resources *r = arg;
 	struct spec_hugepage_limit *h = &r->hugepage_limits[i];
 	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	r->n_hugepage_limits = i + 1;
-	h->pos = dec_pos(n);
 	size_t old;
+	if (dec_item_object(d, n, &o, &r->n_hugepage_limits, i, &h->pos) < 0)
+		return -1;
 	const struct json_node *ps = dec_require_string(d, &o, n, "pageSize", &h->page_size, &old);
 	if (!ps)
 		return -1;
@@ -387,10 +383,8 @@ static int dec_cgroup_device(struct dec *d, void *arg, size_t i, const struct js
 	struct dec_obj o;
 	struct spec_bool allow = { 0 };
 	struct dev_number num = { 0 };
-	if (dec_object(d, n, &o) < 0)
+	if (dec_item_object(d, n, &o, &r->n_devices, i, &dv->pos) < 0)
 		return -1;
-	r->n_devices = i + 1;
-	dv->pos = dec_pos(n);
 	if (dec_fields(d, &o, &allow, &(struct dec_field){ .key = "allow", .kind = DEC_SET_BOOL }, 1) < 0)
 		return -1;
 	if (!allow.set)
@@ -437,11 +431,9 @@ static int dec_priority(struct dec *d, void *arg, size_t i, const struct json_no
 	struct spec_net_priority *np = &r->network.priorities[i];
 	struct dec_obj o;
 	uint64_t prio;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	r->network.n_priorities = i + 1;
-	np->pos = dec_pos(n);
 	size_t old;
+	if (dec_item_object(d, n, &o, &r->network.n_priorities, i, &np->pos) < 0)
+		return -1;
 	const struct json_node *nm = dec_require_string(d, &o, n, "name", &np->name, &old);
 	if (!nm)
 		return -1;
@@ -552,11 +544,7 @@ static const struct dec_field resources_fields[] = {
 int dec_resources(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec_resources *r = target;
-	if (n->type == JSON_OBJECT) {
-		r->present = true;
-		r->pos = dec_pos(n);
-	}
-	return DEC_OBJECT(d, n, r, resources_fields);
+	return dec_object_at(d, n, &r->present, &r->pos, r, resources_fields, ARRAY_SIZE(resources_fields));
 }
 
 /* linux.cgroupsPath: "/abs/path" (from each hierarchy's root) or

@@ -404,10 +404,10 @@ static int dec_arch(struct dec *d, void *arg, size_t i, const struct json_node *
 
 static int dec_flag(struct dec *d, void *arg, size_t i, const struct json_node *f)
 {
-	struct spec_seccomp *sc = arg;
 	(void)i;
 	if (dec_want_string(d, f, "a flag such as \"SECCOMP_FILTER_FLAG_LOG\"") < 0)
 		return -1;
+	struct spec_seccomp *sc = arg;
 	size_t k;
 	for (k = 0; k < ARRAY_SIZE(flag_names); k++)
 		if (strcmp(flag_names[k].name, f->text) == 0)

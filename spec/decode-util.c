@@ -292,6 +292,8 @@ static int dec_array_of(struct dec *d, const struct dec_field *f, void *obj, con
 {
 	if (dec_array(d, n) < 0)
 		return -1;
+	if (f->max && n->count > f->max)
+		return dec_fail(d, n, f->too_many, (int)f->max);
 	if (f->has_given)
 		*(bool *)((char *)obj + f->given_offset) = true;
 	if (f->size)
@@ -379,6 +381,31 @@ int dec_object_fields(struct dec *d, const struct json_node *n, void *obj, const
 	if (dec_object(d, n, &o) < 0 || dec_fields(d, &o, obj, f, nf) < 0)
 		return -1;
 	dec_object_done(d, &o);
+	return 0;
+}
+
+int dec_object_at(struct dec *d, const struct json_node *n, bool *given, struct spec_pos *pos, void *obj,
+		  const struct dec_field *f, size_t nf)
+{
+	struct dec_obj o;
+	if (dec_object(d, n, &o) < 0)
+		return -1;
+	*given = true;
+	if (pos)
+		*pos = dec_pos(n);
+	if (dec_fields(d, &o, obj, f, nf) < 0)
+		return -1;
+	dec_object_done(d, &o);
+	return 0;
+}
+
+int dec_item_object(struct dec *d, const struct json_node *n, struct dec_obj *o, size_t *count, size_t i,
+		    struct spec_pos *pos)
+{
+	if (dec_object(d, n, o) < 0)
+		return -1;
+	*count = i + 1;
+	*pos = dec_pos(n);
 	return 0;
 }
 

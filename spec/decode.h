@@ -100,6 +100,7 @@ struct dec_field {
 	size_t size;
 	const char *(*check)(const char *value); /* DEC_STRING: NULL, or what is wrong */
 	const char *what;         /* ... said before it ("a network interface name ") */
+	const char *too_many;     /* DEC_ARRAY with max: the message for more items, given max */
 };
 #define DEC_AT(type, member) .offset = offsetof(type, member)
 #define DEC_POS(type, member) .has_pos = true, .pos_offset = offsetof(type, member)
@@ -113,6 +114,13 @@ int dec_object_fields(struct dec *d, const struct json_node *n, void *obj, const
 		      size_t nf);
 #define DEC_OBJECT(d, n, obj, table) dec_object_fields((d), (n), (obj), (table), ARRAY_SIZE(table))
 
+/* An object that marks *given, and *pos (may be NULL), then its table. */
+int dec_object_at(struct dec *d, const struct json_node *n, bool *given, struct spec_pos *pos, void *obj,
+		  const struct dec_field *f, size_t nf);
+/* Item i of an array of objects: opens *o, counts it (*count = i + 1, so
+ * that what it comes to hold is freed) and records its position. */
+int dec_item_object(struct dec *d, const struct json_node *n, struct dec_obj *o, size_t *count, size_t i,
+		    struct spec_pos *pos);
 /* Each item of an array (already checked to be one) with "/INDEX" pushed. */
 int dec_items(struct dec *d, const struct json_node *n, dec_item_fn *fn, void *arg);
 /* Each member of an object (already checked to be one) with "/KEY"

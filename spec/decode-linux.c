@@ -175,12 +175,6 @@ static int dec_device(struct dec *d, void *arg, size_t i, const struct json_node
 	return 0;
 }
 
-static int dec_sysctl(struct dec *d, void *target, const struct json_node *n)
-{
-	struct spec_linux *l = target;
-	return dec_string_map(d, n, &l->sysctl, &l->n_sysctl, NULL);
-}
-
 static int dec_secs(struct dec *d, void *target, const struct json_node *n)
 {
 	return dec_int(d, n, INT64_MIN / 2, INT64_MAX / 2, target);
@@ -237,7 +231,7 @@ static int dec_personality(struct dec *d, void *target, const struct json_node *
 		return -1;
 	l->personality_pos = dec_pos(n);
 	size_t old;
-	const struct json_node *dm = dec_require_string(d, &o, n, "domain", &domain, &old);
+	const struct json_node *dm = dec_require_string(d, &o, "domain", &domain, &old);
 	if (!dm)
 		return -1;
 	if (strcmp(domain, "LINUX") == 0)
@@ -312,7 +306,8 @@ static const struct dec_field linux_fields[] = {
 	/* the duplicate check is quadratic: a 4 MiB file holds ~100k entries */
 	{ .key = "devices", DEC_ARRAY_OF(struct spec_linux, devices, dec_device), .max = SPEC_DEVICES_MAX,
 	  .too_many = "more than %d devices" },
-	{ .key = "sysctl", .kind = DEC_CALL, .fn = dec_sysctl },
+	{ .key = "sysctl", .kind = DEC_KV, DEC_AT(struct spec_linux, sysctl),
+	  .count_offset = offsetof(struct spec_linux, n_sysctl) },
 	{ .key = "personality", .kind = DEC_CALL, .fn = dec_personality },
 	{ .key = "maskedPaths", .kind = DEC_CALL, .fn = dec_masked_paths },
 	{ .key = "readonlyPaths", .kind = DEC_CALL, .fn = dec_readonly_paths },

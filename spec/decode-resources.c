@@ -323,7 +323,7 @@ static int dec_hugepage(struct dec *d, void *arg, size_t i, const struct json_no
 	size_t old;
 	if (dec_item_object(d, n, &o, &r->n_hugepage_limits, i, &h->pos) < 0)
 		return -1;
-	const struct json_node *ps = dec_require_string(d, &o, n, "pageSize", &h->page_size, &old);
+	const struct json_node *ps = dec_require_string(d, &o, "pageSize", &h->page_size, &old);
 	if (!ps)
 		return -1;
 	if (!valid_page_size(h->page_size))
@@ -434,7 +434,7 @@ static int dec_priority(struct dec *d, void *arg, size_t i, const struct json_no
 	size_t old;
 	if (dec_item_object(d, n, &o, &r->network.n_priorities, i, &np->pos) < 0)
 		return -1;
-	const struct json_node *nm = dec_require_string(d, &o, n, "name", &np->name, &old);
+	const struct json_node *nm = dec_require_string(d, &o, "name", &np->name, &old);
 	if (!nm)
 		return -1;
 	if (!valid_ifname(np->name))
@@ -522,12 +522,6 @@ static int check_unified_key(struct dec *d, const struct spec_kv *u)
 	return 0;
 }
 
-static int dec_unified(struct dec *d, void *target, const struct json_node *n)
-{
-	struct spec_resources *r = target;
-	return dec_string_map(d, n, &r->unified, &r->n_unified, check_unified_key);
-}
-
 static const struct dec_field resources_fields[] = {
 	{ .key = "devices", DEC_ARRAY_OF(struct spec_resources, devices, dec_cgroup_device),
 	  DEC_GIVEN(struct spec_resources, devices_given) },
@@ -538,7 +532,8 @@ static const struct dec_field resources_fields[] = {
 	{ .key = "hugepageLimits", DEC_ARRAY_OF(struct spec_resources, hugepage_limits, dec_hugepage) },
 	{ .key = "network", .kind = DEC_CALL, .fn = dec_network },
 	{ .key = "rdma", .kind = DEC_CALL, .fn = dec_rdma },
-	{ .key = "unified", .kind = DEC_CALL, .fn = dec_unified },
+	{ .key = "unified", .kind = DEC_KV, DEC_AT(struct spec_resources, unified),
+	  .count_offset = offsetof(struct spec_resources, n_unified), .check_key = check_unified_key },
 };
 
 int dec_resources(struct dec *d, void *target, const struct json_node *n)

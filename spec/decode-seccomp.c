@@ -476,11 +476,9 @@ static int dec_rule(struct dec *d, void *arg, size_t i, const struct json_node *
 	if (dec_object(d, n, &o) < 0)
 		return -1;
 	r->pos = dec_pos(n);
-	const struct json_node *names = dec_member(&o, "names");
-	if (!names)
-		return dec_fail(d, n, "\"names\" is required");
-	size_t old = dec_push_key(d, "names");
-	if (dec_strv(d, names, &r->names) < 0)
+	size_t old;
+	const struct json_node *names = dec_require(d, &o, "names", &old);
+	if (!names || dec_strv(d, names, &r->names) < 0)
 		return -1;
 	if (!r->names.n)
 		return dec_fail(d, names, "must name at least one system call");
@@ -500,11 +498,8 @@ static int dec_rule(struct dec *d, void *arg, size_t i, const struct json_node *
 		dec_pop(d, old2);
 	}
 	dec_pop(d, old);
-	const struct json_node *act = dec_member(&o, "action");
-	if (!act)
-		return dec_fail(d, n, "\"action\" is required");
-	old = dec_push_key(d, "action");
-	if (dec_action(d, act, &r->action) < 0)
+	const struct json_node *act = dec_require(d, &o, "action", &old);
+	if (!act || dec_action(d, act, &r->action) < 0)
 		return -1;
 	dec_pop(d, old);
 	if (dec_errno_ret(d, &o, "errnoRet", act, &r->action) < 0)
@@ -613,11 +608,9 @@ int dec_seccomp(struct dec *d, void *target, const struct json_node *n)
 		return -1;
 	sc->present = true;
 	sc->pos = dec_pos(n);
-	const struct json_node *def = dec_member(&o, "defaultAction");
-	if (!def)
-		return dec_fail(d, n, "\"defaultAction\" is required");
-	size_t old = dec_push_key(d, "defaultAction");
-	if (dec_action(d, def, &sc->default_action) < 0)
+	size_t old;
+	const struct json_node *def = dec_require(d, &o, "defaultAction", &old);
+	if (!def || dec_action(d, def, &sc->default_action) < 0)
 		return -1;
 	if (sc->default_action == SCMP_ACT_NOTIFY)
 		return dec_fail(d, def, "SCMP_ACT_NOTIFY cannot be the default action: nsrun hands the "

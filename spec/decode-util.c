@@ -246,16 +246,22 @@ int dec_strv(struct dec *d, const struct json_node *n, struct spec_strv *out)
 	return 0;
 }
 
-const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, const struct json_node *obj,
-					   const char *key, char **out, size_t *old)
+const struct json_node *dec_require(struct dec *d, struct dec_obj *o, const char *key, size_t *old)
 {
 	const struct json_node *n = dec_member(o, key);
 	if (!n) {
-		dec_fail(d, obj, "\"%s\" is required", key);
+		dec_fail(d, o->node, "\"%s\" is required", key);
 		return NULL;
 	}
 	*old = dec_push_key(d, key);
-	return dec_string(d, n, out) < 0 ? NULL : n;
+	return n;
+}
+
+const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, const char *key, char **out,
+					   size_t *old)
+{
+	const struct json_node *n = dec_require(d, o, key, old);
+	return !n || dec_string(d, n, out) < 0 ? NULL : n;
 }
 
 /* Record a member that is parsed and recognised but not carried out yet;
@@ -301,6 +307,9 @@ static int dec_array_of(struct dec *d, const struct dec_field *f, void *obj, con
 	return dec_items(d, n, f->item, obj);
 }
 
+static int dec_string_map(struct dec *d, const struct json_node *n, struct spec_kv **out, size_t *count,
+			  int (*check_key)(struct dec *d, const struct spec_kv *kv));
+
 /* The value of one row, with its key pushed. */
 static int dec_value(struct dec *d, const struct dec_field *f, void *obj, const struct json_node *n)
 {
@@ -316,6 +325,8 @@ static int dec_value(struct dec *d, const struct dec_field *f, void *obj, const 
 		return dec_checked_string(d, f, target, n);
 	case DEC_ARRAY:
 		return dec_array_of(d, f, obj, n);
+	case DEC_KV:
+		return dec_string_map(d, n, target, (size_t *)((char *)obj + f->count_offset), f->check_key);
 	case DEC_BOOL:
 		return dec_bool(d, n, target);
 	case DEC_STRV:
@@ -447,8 +458,8 @@ static int dec_string_entry(struct dec *d, void *arg, size_t i, const struct jso
 	return dec_string(d, m->value, &kv->value);
 }
 
-int dec_string_map(struct dec *d, const struct json_node *n, struct spec_kv **out, size_t *count,
-		   int (*check_key)(struct dec *d, const struct spec_kv *kv))
+static int dec_string_map(struct dec *d, const struct json_node *n, struct spec_kv **out, size_t *count,
+			  int (*check_key)(struct dec *d, const struct spec_kv *kv))
 {
 	struct dec_obj o;
 	if (dec_object(d, n, &o) < 0)
@@ -496,7 +507,7 @@ const struct json_node *dec_typed_item(struct dec *d, const struct json_node *n,
 	if (dec_object(d, n, o) < 0)
 		return NULL;
 	*pos = dec_pos(n);
-	const struct json_node *t = dec_require_string(d, o, n, "type", &type, &old);
+	const struct json_node *t = dec_require_string(d, o, "type", &type, &old);
 	if (!t || lookup(d, t, out) < 0)
 		return NULL;
 	dec_pop(d, old);

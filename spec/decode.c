@@ -23,7 +23,7 @@ static int dec_root(struct dec *d, void *target, const struct json_node *n)
 		return -1;
 	s->root_pos = dec_pos(n);
 	size_t old;
-	const struct json_node *p = dec_require_string(d, &o, n, "path", &s->root_path, &old);
+	const struct json_node *p = dec_require_string(d, &o, "path", &s->root_path, &old);
 	if (!p)
 		return -1;
 	if (!s->root_path[0])
@@ -54,7 +54,7 @@ static int dec_path_object(struct dec *d, const struct json_node *n, struct spec
 		return -1;
 	*pos = dec_pos(n);
 	size_t old;
-	const struct json_node *p = dec_require_string(d, &o, n, key, path, &old);
+	const struct json_node *p = dec_require_string(d, &o, key, path, &old);
 	if (!p || dec_check_abs_path(d, p, *path, what) < 0)
 		return -1;
 	dec_pop(d, old);
@@ -149,12 +149,6 @@ static int dec_hooks(struct dec *d, void *target, const struct json_node *n)
 	return 0;
 }
 
-static int dec_annotations(struct dec *d, void *target, const struct json_node *n)
-{
-	struct spec *s = target;
-	return dec_string_map(d, n, &s->annotations, &s->n_annotations, NULL);
-}
-
 static int dec_register(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec *s = target;
@@ -173,7 +167,8 @@ static const struct dec_field top_fields[] = {
 	{ .key = "hostname", .kind = DEC_STRING, DEC_AT(struct spec, hostname), DEC_POS(struct spec, hostname_pos) },
 	{ .key = "domainname", .kind = DEC_STRING, DEC_AT(struct spec, domainname), DEC_POS(struct spec, domainname_pos) },
 	{ .key = "hooks", .kind = DEC_CALL, DEC_AT(struct spec, hooks), dec_hooks },
-	{ .key = "annotations", .kind = DEC_CALL, .fn = dec_annotations },
+	{ .key = "annotations", .kind = DEC_KV, DEC_AT(struct spec, annotations),
+	  .count_offset = offsetof(struct spec, n_annotations) },
 	{ .key = "linux", .kind = DEC_CALL, DEC_AT(struct spec, linux_), dec_linux },
 	{ .key = "boot", .kind = DEC_BOOL, DEC_AT(struct spec, boot) },
 	{ .key = "machine", .kind = DEC_STRING, DEC_AT(struct spec, machine_name) },

@@ -75,6 +75,7 @@ enum dec_kind {
 	DEC_CALL,          /* fn(d, target, value) with the key pushed */
 	DEC_STRING,        /* char *; with check, refused when check(value) says why */
 	DEC_ARRAY,         /* T * of n items of size bytes, then item(d, obj, i, value[i]) */
+	DEC_KV,            /* struct spec_kv *, counted at count_offset (dec_string_map) */
 	DEC_BOOL,          /* bool */
 	DEC_STRV,          /* struct spec_strv */
 	DEC_UINT,          /* uint64_t, 0..max */
@@ -101,6 +102,8 @@ struct dec_field {
 	const char *(*check)(const char *value); /* DEC_STRING: NULL, or what is wrong */
 	const char *what;         /* ... said before it ("a network interface name ") */
 	const char *too_many;     /* DEC_ARRAY with max: the message for more items, given max */
+	size_t count_offset;      /* DEC_KV: its size_t count */
+	int (*check_key)(struct dec *d, const struct spec_kv *kv); /* DEC_KV, may be NULL */
 };
 #define DEC_AT(type, member) .offset = offsetof(type, member)
 #define DEC_POS(type, member) .has_pos = true, .pos_offset = offsetof(type, member)
@@ -127,18 +130,14 @@ int dec_items(struct dec *d, const struct json_node *n, dec_item_fn *fn, void *a
  * pushed, all of them used. */
 typedef int dec_entry_fn(struct dec *d, void *arg, size_t i, const struct json_member *m);
 int dec_entries(struct dec *d, const struct json_node *n, dec_entry_fn *fn, void *arg);
-/* An object of strings ("sysctl", "unified", "annotations"), KEY: VALUE
- * in file order; check_key (may be NULL) refuses a key before its value
- * is read. */
-int dec_string_map(struct dec *d, const struct json_node *n, struct spec_kv **out, size_t *count,
-		   int (*check_key)(struct dec *d, const struct spec_kv *kv));
-
-/* A required string member: fails at `obj` ("\"KEY\" is required") when it
- * is absent, else decodes it with the key left pushed on the pointer, so
- * that checks of the value name it; the caller pops back to *old.  NULL
- * after an error. */
-const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, const struct json_node *obj,
-					   const char *key, char **out, size_t *old);
+/* A required member: fails at the object ("\"KEY\" is required") when it
+ * is absent, else returns it with the key pushed; the caller pops back to
+ * *old.  NULL after an error. */
+const struct json_node *dec_require(struct dec *d, struct dec_obj *o, const char *key, size_t *old);
+/* The same for a string, decoded into *out (the key stays pushed, so that
+ * checks of the value name it). */
+const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, const char *key, char **out,
+					   size_t *old);
 /* Getters by member name: push the key, decode, pop; absent: nothing. */
 int dec_get_string(struct dec *d, struct dec_obj *o, const char *key, char **out);
 int dec_get_bool(struct dec *d, struct dec_obj *o, const char *key, bool *out);

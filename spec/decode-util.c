@@ -44,7 +44,7 @@ static const char *spec_where(char *buf, size_t size, const char *file, const ch
 	return buf;
 }
 
-int spec_vfail_at(struct nsrun_error *err, const char *file, const char *const *origins, size_t n_origins,
+static int spec_vfail_at(struct nsrun_error *err, const char *file, const char *const *origins, size_t n_origins,
 		  struct spec_pos pos, const char *ptr, const char *fmt, va_list ap)
 {
 	char what[1200], where[1100];
@@ -478,11 +478,6 @@ int dec_get_bool(struct dec *d, struct dec_obj *o, const char *key, bool *out)
 	return dec_field(d, o, &(struct dec_field){ .key = key, .kind = DEC_BOOL }, out) < 0 ? -1 : 0;
 }
 
-int dec_get_strv(struct dec *d, struct dec_obj *o, const char *key, struct spec_strv *out)
-{
-	return dec_field(d, o, &(struct dec_field){ .key = key, .kind = DEC_STRV }, out) < 0 ? -1 : 0;
-}
-
 int dec_get_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out,
 		 bool *found)
 {
@@ -514,11 +509,22 @@ const struct json_node *dec_typed_item(struct dec *d, const struct json_node *n,
 	return t;
 }
 
+static bool has_dotdot(const char *path)
+{
+	for (const char *p = path; (p = strstr(p, "..")); p += 2) {
+		bool start = p == path || p[-1] == '/';
+		bool end = p[2] == '\0' || p[2] == '/';
+		if (start && end)
+			return true;
+	}
+	return false;
+}
+
 int dec_check_abs_path(struct dec *d, const struct json_node *n, const char *path, const char *what)
 {
 	if (path[0] != '/')
 		return dec_fail(d, n, "%s must be an absolute path, got \"%s\"", what, path);
-	if (spec_path_has_dotdot(path))
+	if (has_dotdot(path))
 		return dec_fail(d, n, "%s must not contain \"..\" components, got \"%s\"", what, path);
 	return 0;
 }
@@ -541,16 +547,6 @@ void spec_strv_free(struct spec_strv *v)
 	v->n = 0;
 }
 
-bool spec_path_has_dotdot(const char *path)
-{
-	for (const char *p = path; (p = strstr(p, "..")); p += 2) {
-		bool start = p == path || p[-1] == '/';
-		bool end = p[2] == '\0' || p[2] == '/';
-		if (start && end)
-			return true;
-	}
-	return false;
-}
 
 const struct spec_namespace *spec_find_namespace(const struct spec *s, int type)
 {

@@ -31,12 +31,9 @@ static inline struct spec_pos dec_pos(const struct json_node *n)
 {
 	return (struct spec_pos){ n ? n->line : 0, n ? n->col : 0 };
 }
-/* Errors go through spec_vfail_at (spec_fail_at's core; ptr NULL: the
- * message names its pointer itself).  dec_fail_at: at pos, naming ptr;
- * dec_fail: at node n (or the pointer only if n is NULL), naming the
- * current pointer.  Both return -1. */
-int spec_vfail_at(struct nsrun_error *err, const char *file, const char *const *origins, size_t n_origins,
-		  struct spec_pos pos, const char *ptr, const char *fmt, va_list ap);
+/* Errors go through spec_fail_at's formatter.  dec_fail_at: at pos,
+ * naming ptr; dec_fail: at node n (or the pointer only if n is NULL),
+ * naming the current pointer.  Both return -1. */
 int dec_fail_at(struct dec *d, struct spec_pos pos, const char *ptr, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 #define dec_fail(d, n, ...) dec_fail_at((d), dec_pos(n), (d)->ptr, __VA_ARGS__)
@@ -142,7 +139,6 @@ const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, con
 int dec_get_string(struct dec *d, struct dec_obj *o, const char *key, char **out);
 int dec_get_bool(struct dec *d, struct dec_obj *o, const char *key, bool *out);
 int dec_get_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out, bool *found);
-int dec_get_strv(struct dec *d, struct dec_obj *o, const char *key, struct spec_strv *out);
 /* n must be a string: else "expected WHAT, got TYPE". */
 int dec_want_string(struct dec *d, const struct json_node *n, const char *what);
 /* An array item that is an object with a required string "type", which
@@ -189,7 +185,6 @@ void spec_linux_syscalls_free(struct spec_linux *l);
 void spec_resources_free(struct spec_resources *r);
 void spec_add_free(struct spec_add *a);
 void spec_kv_free(struct spec_kv *v, size_t n);
-bool spec_path_has_dotdot(const char *path);
 
 /* linux.namespaces: the entry of a type (NULL if none), whether it is a
  * NEW one (not joined by path), and adding a new one. */

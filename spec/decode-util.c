@@ -284,6 +284,13 @@ static void dec_unsupported(struct dec *d, struct dec_obj *o, const char *key)
 	dec_pop(d, old);
 }
 
+/* A member of a struct by its offset (a row's offset comes from offsetof,
+ * so the result is aligned for the member's type). */
+static void *at(void *obj, size_t offset)
+{
+	return (char *)obj + offset;
+}
+
 static int dec_checked_string(struct dec *d, const struct dec_field *f, char **out, const struct json_node *n)
 {
 	if (dec_string(d, n, out) < 0)
@@ -301,9 +308,9 @@ static int dec_array_of(struct dec *d, const struct dec_field *f, void *obj, con
 	if (f->max && n->count > f->max)
 		return dec_fail(d, n, f->too_many, (int)f->max);
 	if (f->has_given)
-		*(bool *)((char *)obj + f->given_offset) = true;
+		*(bool *)at(obj, f->given_offset) = true;
 	if (f->size)
-		*(void **)((char *)obj + f->offset) = xcalloc(n->count, f->size);
+		*(void **)at(obj, f->offset) = xcalloc(n->count, f->size);
 	return dec_items(d, n, f->item, obj);
 }
 
@@ -313,7 +320,7 @@ static int dec_string_map(struct dec *d, const struct json_node *n, struct spec_
 /* The value of one row, with its key pushed. */
 static int dec_value(struct dec *d, const struct dec_field *f, void *obj, const struct json_node *n)
 {
-	void *target = (char *)obj + f->offset;
+	void *target = at(obj, f->offset);
 	struct spec_u64 *u = target;
 	struct spec_i64 *i = target;
 	struct spec_bool *b = target;
@@ -326,7 +333,7 @@ static int dec_value(struct dec *d, const struct dec_field *f, void *obj, const 
 	case DEC_ARRAY:
 		return dec_array_of(d, f, obj, n);
 	case DEC_KV:
-		return dec_string_map(d, n, target, (size_t *)((char *)obj + f->count_offset), f->check_key);
+		return dec_string_map(d, n, target, at(obj, f->count_offset), f->check_key);
 	case DEC_BOOL:
 		return dec_bool(d, n, target);
 	case DEC_STRV:
@@ -369,7 +376,7 @@ static int dec_field(struct dec *d, struct dec_obj *o, const struct dec_field *f
 		return 1;
 	}
 	if (f->has_pos)
-		*(struct spec_pos *)((char *)obj + f->pos_offset) = dec_pos(n);
+		*(struct spec_pos *)at(obj, f->pos_offset) = dec_pos(n);
 	size_t old = dec_push_key(d, f->key);
 	if (dec_value(d, f, obj, n) < 0)
 		return -1;

@@ -430,7 +430,7 @@ static int dec_priority(struct dec *d, void *arg, size_t i, const struct json_no
 	struct spec_resources *r = arg;
 	struct spec_net_priority *np = &r->network.priorities[i];
 	struct dec_obj o;
-	uint64_t prio;
+	uint64_t prio = 0;
 	size_t old;
 	if (dec_item_object(d, n, &o, &r->network.n_priorities, i, &np->pos) < 0)
 		return -1;

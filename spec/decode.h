@@ -65,7 +65,10 @@ int dec_array(struct dec *d, const struct json_node *n);
 /* Members decoded from a table: one row per key, in the order the keys
  * are looked at (which decides which error comes first, and which known
  * key a misspelt one is matched to).  The value goes to `obj` + offset,
- * its position (has_pos) to `obj` + pos_offset. */
+ * its position (has_pos) to `obj` + pos_offset.  Adding a member is one
+ * row in its object's table, plus a DEC_CALL handler when its value has
+ * rules of its own; rules across members go to validate.c, defaults to
+ * defaults.c. */
 typedef int dec_fn(struct dec *d, void *target, const struct json_node *n);
 typedef int dec_item_fn(struct dec *d, void *arg, size_t i, const struct json_node *item);
 enum dec_kind {

@@ -332,14 +332,10 @@ int dec_linux(struct dec *d, void *target, const struct json_node *n)
 
 void spec_linux_free(struct spec_linux *l)
 {
-	for (size_t i = 0; i < l->n_namespaces; i++)
-		free(l->namespaces[i].path);
-	free(l->namespaces);
+	SPEC_ITEMS_FREE(l->namespaces, l->n_namespaces, path);
 	free(l->uid_mappings);
 	free(l->gid_mappings);
-	for (size_t i = 0; i < l->n_devices; i++)
-		free(l->devices[i].path);
-	free(l->devices);
+	SPEC_ITEMS_FREE(l->devices, l->n_devices, path);
 	free(l->cgroups_path);
 	spec_resources_free(&l->resources);
 	spec_kv_free(l->sysctl, l->n_sysctl);

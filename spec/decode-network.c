@@ -322,14 +322,10 @@ int dec_network_member(struct dec *d, void *target, const struct json_node *n)
 
 void spec_network_free(struct spec_network *n)
 {
-	if (!n)
-		return;
 	free(n->bridge);
 	free(n->host_ifname);
 	free(n->mode_cli);
-	for (size_t i = 0; i < n->n_ports; i++)
-		free(n->ports[i].cli);
-	free(n->ports);
+	SPEC_ITEMS_FREE(n->ports, n->n_ports, cli);
 	free(n);
 }
 

@@ -69,6 +69,7 @@ static int dec_rlimit(struct dec *d, void *arg, size_t i, const struct json_node
 	struct spec_process *p = arg;
 	struct spec_rlimit *r = &p->rlimits[i];
 	struct dec_obj o;
+	bool has_soft, has_hard;
 	const struct json_node *t = dec_typed_item(d, n, &o, &r->pos, rlimit_type, &r->resource);
 	if (!t)
 		return -1;
@@ -77,7 +78,6 @@ static int dec_rlimit(struct dec *d, void *arg, size_t i, const struct json_node
 		if (p->rlimits[k].resource == r->resource)
 			return dec_fail(d, t, "%s is set twice (first at %u:%u)", r->name,
 					p->rlimits[k].pos.line, p->rlimits[k].pos.col);
-	bool has_soft, has_hard;
 	if (dec_get_uint(d, &o, "soft", UINT64_MAX, &r->soft, &has_soft) < 0 ||
 	    dec_get_uint(d, &o, "hard", UINT64_MAX, &r->hard, &has_hard) < 0)
 		return -1;

@@ -602,16 +602,10 @@ void spec_resources_free(struct spec_resources *r)
 	free(r->block_io.weight_device);
 	for (size_t k = 0; k < 4; k++)
 		free(r->block_io.throttle[k]);
-	for (size_t i = 0; i < r->n_hugepage_limits; i++)
-		free(r->hugepage_limits[i].page_size);
-	free(r->hugepage_limits);
+	SPEC_ITEMS_FREE(r->hugepage_limits, r->n_hugepage_limits, page_size);
 	free(r->devices);
-	for (size_t i = 0; i < r->network.n_priorities; i++)
-		free(r->network.priorities[i].name);
-	free(r->network.priorities);
-	for (size_t i = 0; i < r->n_rdma; i++)
-		free(r->rdma[i].device);
-	free(r->rdma);
+	SPEC_ITEMS_FREE(r->network.priorities, r->network.n_priorities, name);
+	SPEC_ITEMS_FREE(r->rdma, r->n_rdma, device);
 	spec_kv_free(r->unified, r->n_unified);
 	memset(r, 0, sizeof(*r));
 }

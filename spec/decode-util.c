@@ -536,6 +536,13 @@ int dec_check_abs_path(struct dec *d, const struct json_node *n, const char *pat
 	return 0;
 }
 
+void spec_items_free(void *v, size_t n, size_t size, size_t offset)
+{
+	for (size_t i = 0; i < n; i++)
+		free(*(char **)at((char *)v + i * size, offset));
+	free(v);
+}
+
 void spec_kv_free(struct spec_kv *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -214,7 +214,8 @@ void spec_free(struct spec *s)
 	spec_kv_free(s->annotations, s->n_annotations);
 	spec_linux_free(&s->linux_);
 	free(s->machine_name);
-	spec_network_free(s->network);
+	if (s->network)
+		spec_network_free(s->network);
 	spec_add_free(&s->add);
 	for (size_t i = 0; i < s->n_unsupported; i++)
 		free(s->unsupported[i].pointer);

@@ -188,6 +188,10 @@ void spec_linux_syscalls_free(struct spec_linux *l);
 void spec_resources_free(struct spec_resources *r);
 void spec_add_free(struct spec_add *a);
 void spec_kv_free(struct spec_kv *v, size_t n);
+/* An array of n structs (v[i].member is a string the array owns). */
+void spec_items_free(void *v, size_t n, size_t size, size_t offset);
+#define SPEC_ITEMS_FREE(v, n, member) \
+	spec_items_free((v), (n), sizeof(*(v)), offsetof(__typeof__(*(v)), member))
 
 /* linux.namespaces: the entry of a type (NULL if none), whether it is a
  * NEW one (not joined by path), and adding a new one. */

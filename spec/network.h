@@ -56,7 +56,7 @@ int dec_network_member(struct dec *d, void *spec, const struct json_node *n);
 /* The rules across its members, after defaults.c has filled in the mode
  * (and before the link name and the network namespace). */
 int spec_network_validate(struct dec *d, struct spec *s);
-void spec_network_free(struct spec_network *n);
+void spec_network_free(struct spec_network *n); /* n not NULL */
 
 /* "1.2.3.4/24", "2001:db8::1/64" (prefix required) or, with bare, "1.2.3.4". */
 int net_parse_addr(const char *s, bool bare, struct spec_net_addr *out, const char **why);

@@ -4,13 +4,7 @@
  * here; process, linux, resources, seccomp, network, privateUsers and add
  * have files of their own.  Rules that relate several members live in
  * validate.c, the defaults in defaults.c. */
-#include <errno.h>
-#include <sched.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/personality.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "decode.h"
 #include "network.h"

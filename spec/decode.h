@@ -4,7 +4,6 @@
 #ifndef NSRUN_DECODE_H
 #define NSRUN_DECODE_H
 
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,11 +39,10 @@ int dec_fail_at(struct dec *d, struct spec_pos pos, const char *ptr, const char 
 void dec_warn(struct dec *d, unsigned line, unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Member access.  Each getter marks the member used, records the key as
- * known for suggestions, and fails with a typed message on a wrong type.
- * Absent members leave *out untouched and return 0 with *found = false
- * when `found` is non-NULL.  Callers push the key themselves only when
- * they descend (dec_member does the push for them). */
+/* Member access.  dec_member marks the member used and records the key
+ * as known for suggestions (it does not push the key); the typed decoders
+ * fail with a typed message on a wrong type.  Absent members leave *out
+ * untouched and return 0 with *found = false when `found` is non-NULL. */
 struct dec_obj {
 	const struct json_node *node;
 	const char *known[64];

@@ -248,9 +248,8 @@ static int check_ports_free(const struct spec *s, struct nsrun_error *err)
 			if (p->cli)
 				return nsrun_error_set(err, 0, "%s: host port %s %u is already taken on "
 						       "this host", p->cli, proto, port);
-			return nsrun_error_set(err, 0, "%s:%u:%u: /network/ports/%zu: host port %s %u "
-					       "is already taken on this host", s->file, p->pos.line,
-					       p->pos.col, i, proto, port);
+			return spec_fail_at(err, s, p->pos, "/network/ports/%zu: host port %s %u "
+					    "is already taken on this host", i, proto, port);
 		}
 	}
 	return 0;
@@ -294,9 +293,8 @@ static int check_links(const struct spec *s, bool dry, struct nsrun_error *err)
 			const char *what = index ? "is not a bridge" : "does not exist";
 			r = net->mode_cli ? nsrun_error_set(err, 0, "%s: %s %s on this host", net->mode_cli,
 							    net->bridge, what)
-					  : nsrun_error_set(err, 0, "%s:%u:%u: /network/bridge: \"%s\" %s on "
-							    "this host", s->file, net->bridge_pos.line,
-							    net->bridge_pos.col, net->bridge, what);
+					  : spec_fail_at(err, s, net->bridge_pos, "/network/bridge: \"%s\" %s on "
+							 "this host", net->bridge, what);
 		}
 	}
 	if (r == 0 && net->host_ifname && net->mode != NET_PRIVATE) {

@@ -30,6 +30,7 @@
 
 #include "exec-internal.h"
 #include "oci-state.h"
+#include "seccomp-names.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)

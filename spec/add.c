@@ -12,62 +12,24 @@
 
 #include "decode.h"
 
-static int dec_add_mounts(struct dec *d, struct spec *s, const struct json_node *n)
+static int dec_add_mounts(struct dec *d, void *target, const struct json_node *n)
 {
-	struct spec_add *a = &s->add;
-	if (dec_array(d, n) < 0)
-		return -1;
-	a->mounts = xcalloc(n->count, sizeof(*a->mounts));
-	for (size_t i = 0; i < n->count; i++) {
-		size_t old = dec_push_index(d, i);
-		a->n_mounts = i + 1;
-		if (dec_mount(d, s, &a->mounts[i], n->items[i]) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	return 0;
+	struct spec_add *a = target;
+	return dec_mount_list(d, n, &a->mounts, &a->n_mounts);
 }
 
-int dec_add(struct dec *d, struct spec *s, const struct json_node *n)
+static const struct dec_field add_fields[] = {
+	{ .key = "mounts", .kind = DEC_CALL, .fn = dec_add_mounts },
+	{ .key = "env", .kind = DEC_CALL, DEC_AT(struct spec_add, env), dec_env },
+	{ .key = "capabilities", .kind = DEC_CALL, DEC_AT(struct spec_add, caps), dec_cap_set },
+	{ .key = "dropCapabilities", .kind = DEC_CALL, DEC_AT(struct spec_add, drop_caps), dec_cap_set },
+	{ .key = "syscallFilter", .kind = DEC_CALL, DEC_AT(struct spec_add, syscall_filter), dec_syscall_filter },
+};
+
+int dec_add(struct dec *d, void *target, const struct json_node *n)
 {
-	struct spec_add *a = &s->add;
-	struct dec_obj o;
-	const struct json_node *m;
-	size_t old;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	a->present = true;
-	a->pos = dec_pos(n);
-	if ((m = dec_member(&o, "mounts"))) {
-		old = dec_push_key(d, "mounts");
-		if (dec_add_mounts(d, s, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(&o, "env"))) {
-		old = dec_push_key(d, "env");
-		if (dec_strv(d, m, &a->env) < 0 || dec_check_env(d, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	static const char *const capkeys[] = { "capabilities", "dropCapabilities" };
-	uint64_t *masks[] = { &a->caps, &a->drop_caps };
-	for (size_t i = 0; i < ARRAY_SIZE(capkeys); i++) {
-		if (!(m = dec_member(&o, capkeys[i])))
-			continue;
-		old = dec_push_key(d, capkeys[i]);
-		if (dec_cap_set(d, m, masks[i]) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(&o, "syscallFilter"))) {
-		old = dec_push_key(d, "syscallFilter");
-		if (dec_syscall_filter(d, &a->syscall_filter, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	dec_object_done(d, &o);
-	return 0;
+	struct spec_add *a = &((struct spec *)target)->add;
+	return dec_object_at(d, n, &a->present, &a->pos, a, add_fields, ARRAY_SIZE(add_fields));
 }
 
 static void env_set(struct spec_strv *env, const char *kv)
@@ -84,21 +46,28 @@ static void env_set(struct spec_strv *env, const char *kv)
 	env->v[env->n] = NULL;
 }
 
-/* Called by spec_validate after the defaults, before the checks, so the
+/* dst (*n_dst items of `size` bytes) with src's n_src items added at its end. */
+static void *append_items(void *dst, size_t *n_dst, const void *src, size_t n_src, size_t size)
+{
+	if (!n_src)
+		return dst;
+	dst = xrealloc(dst, (*n_dst + n_src) * size);
+	memcpy((char *)dst + *n_dst * size, src, n_src * size);
+	*n_dst += n_src;
+	return dst;
+}
+
+/* Called by spec_fill_defaults after the defaults, before the checks, so the
  * result is checked as if the spec had said it all. */
 int spec_apply_add(struct dec *d, struct spec *s)
 {
 	struct spec_add *a = &s->add;
 	if (!a->present)
 		return 0;
-	if (a->n_mounts) {
-		s->mounts = xrealloc(s->mounts, (s->n_mounts + a->n_mounts) * sizeof(*s->mounts));
-		memcpy(s->mounts + s->n_mounts, a->mounts, a->n_mounts * sizeof(*a->mounts));
-		s->n_mounts += a->n_mounts;
-		free(a->mounts);
-		a->mounts = NULL;
-		a->n_mounts = 0;
-	}
+	/* the items move: the mounts' strings are the spec's now */
+	s->mounts = append_items(s->mounts, &s->n_mounts, a->mounts, a->n_mounts, sizeof(*a->mounts));
+	free(TAKE_PTR(a->mounts));
+	a->n_mounts = 0;
 	for (size_t i = 0; i < a->env.n; i++)
 		env_set(&s->process.env, a->env.v[i]);
 	struct spec_caps *c = &s->process.caps;
@@ -125,11 +94,8 @@ int spec_apply_add(struct dec *d, struct spec *s)
 			f->errnum = f->errnum ? f->errnum : EPERM;
 			f->pos = af->pos;
 		}
-		f->v = xrealloc(f->v, (f->n + af->n) * sizeof(*f->v));
-		memcpy(f->v + f->n, af->v, af->n * sizeof(*af->v));
-		f->n += af->n;
-		free(af->v);
-		af->v = NULL;
+		f->v = append_items(f->v, &f->n, af->v, af->n, sizeof(*af->v));
+		free(TAKE_PTR(af->v));
 		af->n = 0;
 	}
 	return 0;
@@ -137,13 +103,7 @@ int spec_apply_add(struct dec *d, struct spec *s)
 
 void spec_add_free(struct spec_add *a)
 {
-	for (size_t i = 0; i < a->n_mounts; i++) {
-		free(a->mounts[i].destination);
-		free(a->mounts[i].type);
-		free(a->mounts[i].source);
-		spec_strv_free(&a->mounts[i].options);
-	}
-	free(a->mounts);
+	spec_mounts_free(a->mounts, a->n_mounts);
 	spec_strv_free(&a->env);
 	for (size_t i = 0; i < a->syscall_filter.n; i++)
 		free(a->syscall_filter.v[i].name);

@@ -131,23 +131,6 @@ void net_addr_format(const struct spec_net_addr *a, bool with_prefix, char *buf,
 		snprintf(buf, size, "%s", ip);
 }
 
-void net_host_ifname(const char *name, char buf[NET_IFNAME_MAX + 1])
-{
-	char clean[256];
-	size_t n = 0;
-	for (const char *p = name; *p && n < sizeof(clean) - 1; p++)
-		clean[n++] = isalnum((unsigned char)*p) || *p == '-' || *p == '_' ? *p : '_';
-	clean[n] = '\0';
-	if (n + 3 <= NET_IFNAME_MAX) {
-		snprintf(buf, NET_IFNAME_MAX + 1, "ve-%s", clean);
-		return;
-	}
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (const char *p = name; *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	snprintf(buf, NET_IFNAME_MAX + 1, "ve-%.7s-%04x", clean, (unsigned)(h & 0xffff));
-}
-
 /* Kernel rules for a link name, kept to the portable characters. */
 static const char *check_ifname(const char *s)
 {
@@ -162,51 +145,59 @@ static const char *check_ifname(const char *s)
 	return NULL;
 }
 
-static int dec_ifname(struct dec *d, struct dec_obj *o, const char *key, char **out, struct spec_pos *pos)
+struct addr_list { bool bare; struct spec_net_addr *v; size_t *n; };
+
+static int dec_addr(struct dec *d, void *arg, size_t i, const struct json_node *it)
 {
-	const struct json_node *m = dec_member(o, key);
-	if (!m)
-		return 0;
-	*pos = dec_pos(m);
-	size_t old = dec_push_key(d, key);
-	if (dec_string(d, m, out) < 0)
-		return -1;
-	const char *why = check_ifname(*out);
-	if (why)
-		return dec_fail(d, m, "a network interface name %s, got \"%s\"", why, *out);
-	dec_pop(d, old);
+	struct addr_list *l = arg;
+	const char *why;
+	if (it->type != JSON_STRING)
+		return dec_fail(d, it, "expected an address as a string");
+	if (net_parse_addr(it->text, l->bare, &l->v[i], &why) < 0)
+		return dec_fail(d, it, "\"%s\" %s", it->text, why);
+	l->v[i].pos = dec_pos(it);
+	*l->n = i + 1;
 	return 0;
 }
 
-static int dec_addr_list(struct dec *d, struct dec_obj *o, const char *key, bool bare,
-			 struct spec_net_addr *v, size_t max, size_t *n)
+static int dec_addr_list(struct dec *d, const struct json_node *m, bool bare, struct spec_net_addr *v,
+			 size_t max, size_t *n)
 {
-	const struct json_node *m = dec_member(o, key);
-	if (!m)
-		return 0;
-	size_t old = dec_push_key(d, key);
 	if (dec_array(d, m) < 0)
 		return -1;
 	if (m->count > max)
 		return dec_fail(d, m, "at most %zu addresses", max);
-	for (size_t i = 0; i < m->count; i++) {
-		const struct json_node *it = m->items[i];
-		size_t o2 = dec_push_index(d, i);
-		const char *why;
-		if (it->type != JSON_STRING)
-			return dec_fail(d, it, "expected an address as a string");
-		if (net_parse_addr(it->text, bare, &v[i], &why) < 0)
-			return dec_fail(d, it, "\"%s\" %s", it->text, why);
-		v[i].pos = dec_pos(it);
-		*n = i + 1;
-		dec_pop(d, o2);
-	}
-	dec_pop(d, old);
-	return 0;
+	return dec_items(d, m, dec_addr, &(struct addr_list){ bare, v, n });
 }
 
-static int dec_addresses(struct dec *d, struct spec_network *net, const struct json_node *m)
+static int dec_host_addrs(struct dec *d, void *target, const struct json_node *m)
 {
+	struct spec_network *net = target;
+	return dec_addr_list(d, m, false, net->host, NET_ADDRS_MAX, &net->n_host);
+}
+
+static int dec_container_addrs(struct dec *d, void *target, const struct json_node *m)
+{
+	struct spec_network *net = target;
+	return dec_addr_list(d, m, false, net->container, NET_ADDRS_MAX, &net->n_container);
+}
+
+static int dec_dns_addrs(struct dec *d, void *target, const struct json_node *m)
+{
+	struct spec_network *net = target;
+	return dec_addr_list(d, m, true, net->dns, NET_DNS_MAX, &net->n_dns);
+}
+
+static const struct dec_field address_fields[] = {
+	{ .key = "host", .kind = DEC_CALL, .fn = dec_host_addrs },
+	{ .key = "container", .kind = DEC_CALL, .fn = dec_container_addrs },
+	{ .key = "dns", .kind = DEC_CALL, .fn = dec_dns_addrs },
+	{ .key = "defaultRoute", .kind = DEC_BOOL, DEC_AT(struct spec_network, default_route) },
+};
+
+static int dec_addresses(struct dec *d, void *target, const struct json_node *m)
+{
+	struct spec_network *net = target;
 	net->addresses_given = true;
 	net->addresses_pos = dec_pos(m);
 	if (m->type == JSON_STRING) {
@@ -216,16 +207,7 @@ static int dec_addresses(struct dec *d, struct spec_network *net, const struct j
 		net->auto_addresses = true;
 		return 0;
 	}
-	struct dec_obj o;
-	if (dec_object(d, m, &o) < 0)
-		return -1;
-	if (dec_addr_list(d, &o, "host", false, net->host, NET_ADDRS_MAX, &net->n_host) < 0 ||
-	    dec_addr_list(d, &o, "container", false, net->container, NET_ADDRS_MAX, &net->n_container) < 0 ||
-	    dec_addr_list(d, &o, "dns", true, net->dns, NET_DNS_MAX, &net->n_dns) < 0 ||
-	    dec_get_bool(d, &o, "defaultRoute", &net->default_route) < 0)
-		return -1;
-	dec_object_done(d, &o);
-	return 0;
+	return DEC_OBJECT(d, m, net, address_fields);
 }
 
 /* "8080" or "8000-8009" (a string), or 8080 (a number). */
@@ -249,8 +231,11 @@ static int parse_port_range(const char *s, uint16_t *first, uint16_t *last)
 	return 0;
 }
 
-static int dec_port(struct dec *d, struct spec_net_port *p, const struct json_node *n)
+static int dec_port(struct dec *d, void *arg, size_t i, const struct json_node *n)
 {
+	struct spec_network *net = arg;
+	struct spec_net_port *p = &net->ports[i];
+	net->n_ports = i + 1;
 	struct dec_obj o;
 	_cleanup_free_ char *proto = NULL;
 	if (dec_object(d, n, &o) < 0 || dec_get_string(d, &o, "protocol", &proto) < 0)
@@ -289,73 +274,58 @@ static int dec_port(struct dec *d, struct spec_net_port *p, const struct json_no
 	return 0;
 }
 
-static int dec_ports(struct dec *d, struct spec_network *net, const struct json_node *m)
+static int dec_ports(struct dec *d, void *target, const struct json_node *m)
 {
+	struct spec_network *net = target;
 	if (dec_array(d, m) < 0)
 		return -1;
 	if (m->count > NET_PORTS_MAX)
 		return dec_fail(d, m, "at most %d port forwards", NET_PORTS_MAX);
 	net->ports = xcalloc(m->count + 1, sizeof(*net->ports));
-	for (size_t i = 0; i < m->count; i++) {
-		size_t old = dec_push_index(d, i);
-		net->n_ports = i + 1;
-		if (dec_port(d, &net->ports[i], m->items[i]) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
+	return dec_items(d, m, dec_port, net);
+}
+
+static int dec_mode(struct dec *d, void *target, const struct json_node *m)
+{
+	struct spec_network *net = target;
+	net->mode_pos = dec_pos(m);
+	net->mode_cli = origin_of(d, net->mode_pos);
+	for (size_t i = NET_HOST; m->type == JSON_STRING && i < ARRAY_SIZE(mode_names); i++)
+		if (strcmp(m->text, mode_names[i]) == 0)
+			net->mode = (enum spec_net_mode)i;
+	if (net->mode == NET_NONE)
+		return dec_fail(d, m, "expected \"host\", \"private\", \"veth\" or \"bridge\"");
 	return 0;
 }
 
-int dec_network_member(struct dec *d, struct spec *s, const struct json_node *n)
+static const struct dec_field network_fields[] = {
+	{ .key = "mode", .kind = DEC_CALL, .fn = dec_mode },
+	{ .key = "bridge", .kind = DEC_STRING, DEC_AT(struct spec_network, bridge), .check = check_ifname,
+	  .what = "a network interface name ", DEC_POS(struct spec_network, bridge_pos) },
+	{ .key = "hostInterface", .kind = DEC_STRING, DEC_AT(struct spec_network, host_ifname),
+	  .check = check_ifname, .what = "a network interface name ",
+	  DEC_POS(struct spec_network, host_ifname_pos) },
+	{ .key = "addresses", .kind = DEC_CALL, .fn = dec_addresses },
+	{ .key = "ports", .kind = DEC_CALL, .fn = dec_ports },
+};
+
+int dec_network_member(struct dec *d, void *target, const struct json_node *n)
 {
-	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	struct spec_network *net = xcalloc(1, sizeof(*net));
-	s->network = net;
-	net->pos = dec_pos(n);
-	net->default_route = true;
-	const struct json_node *m;
-	if ((m = dec_member(&o, "mode"))) {
-		size_t old = dec_push_key(d, "mode");
-		net->mode_pos = dec_pos(m);
-		net->mode_cli = origin_of(d, net->mode_pos);
-		for (size_t i = NET_HOST; m->type == JSON_STRING && i < ARRAY_SIZE(mode_names); i++)
-			if (strcmp(m->text, mode_names[i]) == 0)
-				net->mode = (enum spec_net_mode)i;
-		if (net->mode == NET_NONE)
-			return dec_fail(d, m, "expected \"host\", \"private\", \"veth\" or \"bridge\"");
-		dec_pop(d, old);
+	struct spec *s = target;
+	if (n->type == JSON_OBJECT) {
+		s->network = xcalloc(1, sizeof(*s->network));
+		s->network->pos = dec_pos(n);
+		s->network->default_route = true;
 	}
-	if (dec_ifname(d, &o, "bridge", &net->bridge, &net->bridge_pos) < 0 ||
-	    dec_ifname(d, &o, "hostInterface", &net->host_ifname, &net->host_ifname_pos) < 0)
-		return -1;
-	if ((m = dec_member(&o, "addresses"))) {
-		size_t old = dec_push_key(d, "addresses");
-		if (dec_addresses(d, net, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(&o, "ports"))) {
-		size_t old = dec_push_key(d, "ports");
-		if (dec_ports(d, net, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	dec_object_done(d, &o);
-	return 0;
+	return DEC_OBJECT(d, n, s->network, network_fields);
 }
 
 void spec_network_free(struct spec_network *n)
 {
-	if (!n)
-		return;
 	free(n->bridge);
 	free(n->host_ifname);
 	free(n->mode_cli);
-	for (size_t i = 0; i < n->n_ports; i++)
-		free(n->ports[i].cli);
-	free(n->ports);
+	SPEC_ITEMS_FREE(n->ports, n->n_ports, cli);
 	free(n);
 }
 
@@ -481,39 +451,28 @@ static int check_ports(struct dec *d, const struct spec_network *net)
 }
 
 /* The mode decides the namespace: host shares nsrun's, the others need a
- * new one (added when linux.namespaces does not list it). */
-static int check_namespace(struct dec *d, struct spec *s)
+ * new one (defaults.c adds it when linux.namespaces does not list it). */
+static int check_namespace(struct dec *d, const struct spec *s)
 {
-	struct spec_network *net = s->network;
-	struct spec_linux *l = &s->linux_;
-	struct spec_namespace *ns = NULL;
-	size_t idx = 0;
-	for (size_t i = 0; i < l->n_namespaces; i++)
-		if (l->namespaces[i].type == CLONE_NEWNET) {
-			ns = &l->namespaces[i];
-			idx = i;
-		}
+	const struct spec_network *net = s->network;
+	const struct spec_linux *l = &s->linux_;
+	const struct spec_namespace *ns = spec_find_namespace(s, CLONE_NEWNET);
 	char ptr[64];
-	snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu", idx);
+	snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu", ns ? (size_t)(ns - l->namespaces) : 0);
 	if (net->mode == NET_HOST) {
 		if (ns && !ns->path)
 			return net_fail(d, net->mode_cli, ns->pos, ptr, "\"network\": {\"mode\": \"host\"} "
 					"shares nsrun's network, but this makes a new network namespace");
 		return 0;
 	}
-	for (size_t i = 0; i < l->n_namespaces; i++)
-		if (l->namespaces[i].type == CLONE_NEWUSER && l->namespaces[i].path)
-			return net_fail(d, net->mode_cli, l->namespaces[i].pos, "/linux/namespaces",
+	const struct spec_namespace *user = spec_find_namespace(s, CLONE_NEWUSER);
+	if (user && user->path)
+			return net_fail(d, net->mode_cli, user->pos, "/linux/namespaces",
 					"\"network\" mode \"%s\" cannot be set up in a user namespace "
 					"joined by path", mode_names[net->mode]);
 	if (ns && ns->path)
 		return net_fail(d, net->mode_cli, ns->pos, ptr, "\"network\" mode \"%s\" needs a new "
 				"network namespace, but this joins %s", mode_names[net->mode], ns->path);
-	if (!ns) {
-		l->namespaces = xrealloc(l->namespaces, (l->n_namespaces + 1) * sizeof(*l->namespaces));
-		l->namespaces[l->n_namespaces++] = (struct spec_namespace){
-			.type = CLONE_NEWNET, .name = spec_namespace_name(CLONE_NEWNET) };
-	}
 	return 0;
 }
 
@@ -522,8 +481,6 @@ int spec_network_validate(struct dec *d, struct spec *s)
 	struct spec_network *net = s->network;
 	if (!net)
 		return 0;
-	if (net->mode == NET_NONE)
-		net->mode = net->bridge ? NET_BRIDGE : NET_VETH;
 	const char *mode = mode_names[net->mode];
 	bool link = net->mode == NET_VETH || net->mode == NET_BRIDGE;
 	if (net->mode == NET_BRIDGE && !net->bridge)
@@ -548,15 +505,5 @@ int spec_network_validate(struct dec *d, struct spec *s)
 		return dec_fail_at(d, net->host_ifname_pos, "/network/hostInterface", "is the bridge's name");
 	if (check_addresses(d, net) < 0 || check_ports(d, net) < 0)
 		return -1;
-	if (link && !net->host_ifname) {
-		char buf[NET_IFNAME_MAX + 1];
-		const char *name = s->machine_name ? s->machine_name : s->hostname;
-		if (!name) {
-			const char *slash = s->root_path ? strrchr(s->root_path, '/') : NULL;
-			name = slash && slash[1] ? slash + 1 : s->root_path ? s->root_path : "nsrun";
-		}
-		net_host_ifname(name, buf);
-		net->host_ifname = xstrdup(buf);
-	}
 	return check_namespace(d, s);
 }

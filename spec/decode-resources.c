@@ -13,49 +13,6 @@
 #define DEV_MAJOR_MAX 4095        /* the kernel's 12-bit major */
 #define DEV_MINOR_MAX 1048575     /* and 20-bit minor */
 
-static int get_i64(struct dec *d, struct dec_obj *o, const char *key, int64_t min, int64_t max,
-		   struct spec_i64 *out)
-{
-	const struct json_node *n = dec_member(o, key);
-	if (!n)
-		return 0;
-	size_t old = dec_push_key(d, key);
-	if (dec_int(d, n, min, max, &out->v) < 0)
-		return -1;
-	out->set = true;
-	out->pos = dec_pos(n);
-	dec_pop(d, old);
-	return 0;
-}
-
-static int get_u64(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, struct spec_u64 *out)
-{
-	const struct json_node *n = dec_member(o, key);
-	if (!n)
-		return 0;
-	size_t old = dec_push_key(d, key);
-	if (dec_uint(d, n, max, &out->v) < 0)
-		return -1;
-	out->set = true;
-	out->pos = dec_pos(n);
-	dec_pop(d, old);
-	return 0;
-}
-
-static int get_bool(struct dec *d, struct dec_obj *o, const char *key, struct spec_bool *out)
-{
-	const struct json_node *n = dec_member(o, key);
-	if (!n)
-		return 0;
-	size_t old = dec_push_key(d, key);
-	if (dec_bool(d, n, &out->v) < 0)
-		return -1;
-	out->set = true;
-	out->pos = dec_pos(n);
-	dec_pop(d, old);
-	return 0;
-}
-
 /* Fail at a member of the current object, with its pointer. */
 static int fail_member(struct dec *d, const char *key, struct spec_pos pos, const char *msg)
 {
@@ -66,12 +23,8 @@ static int fail_member(struct dec *d, const char *key, struct spec_pos pos, cons
 }
 
 /* -1 (unlimited) or a byte count of at least `min`. */
-static int get_bytes(struct dec *d, struct dec_obj *o, const char *key, int64_t min, struct spec_i64 *out)
+static int dec_bytes(struct dec *d, const struct json_node *n, int64_t min, struct spec_i64 *out)
 {
-	const struct json_node *n = dec_member(o, key);
-	if (!n)
-		return 0;
-	size_t old = dec_push_key(d, key);
 	int64_t v;
 	if (n->type == JSON_NUMBER && dec_int(d, n, INT64_MIN, INT64_MAX, &v) == 0 && v != -1 && v < min) {
 		if (v == 0)
@@ -83,25 +36,49 @@ static int get_bytes(struct dec *d, struct dec_obj *o, const char *key, int64_t 
 				n->type == JSON_NUMBER ? n->text : json_type_name(n->type));
 	out->set = true;
 	out->pos = dec_pos(n);
-	dec_pop(d, old);
 	return 0;
 }
 
-static int dec_memory(struct dec *d, struct spec_resources *r, const struct json_node *n)
+static int dec_bytes1(struct dec *d, void *target, const struct json_node *n)
 {
-	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
+	return dec_bytes(d, n, 1, target);
+}
+
+static int dec_bytes0(struct dec *d, void *target, const struct json_node *n)
+{
+	return dec_bytes(d, n, 0, target);
+}
+
+#define MEM(k_, kind_, member, ...) { .key = k_, .kind = kind_, DEC_AT(struct spec_resources, memory.member), __VA_ARGS__ }
+static const struct dec_field memory_fields[] = {
+	MEM("limit", DEC_CALL, limit, dec_bytes1),
+	MEM("reservation", DEC_CALL, reservation, dec_bytes0),
+	MEM("swap", DEC_CALL, swap, dec_bytes1),
+	MEM("kernel", DEC_CALL, kernel, dec_bytes1),
+	MEM("kernelTCP", DEC_CALL, kernel_tcp, dec_bytes1),
+	MEM("swappiness", DEC_SET_U64, swappiness, .max = 100),
+	MEM("disableOOMKiller", DEC_SET_BOOL, disable_oom_killer),
+	MEM("useHierarchy", DEC_SET_BOOL, use_hierarchy),
+	MEM("checkBeforeUpdate", DEC_SET_BOOL, check_before_update),
+};
+#undef MEM
+
+/* memory, cpu, blockIO: the object, marked present, and its table's
+ * members (o stays open for the checks across them). */
+static int dec_part(struct dec *d, const struct json_node *n, struct dec_obj *o, bool *present,
+		    struct spec_resources *r, const struct dec_field *f, size_t nf)
+{
+	if (dec_object(d, n, o) < 0)
 		return -1;
-	r->memory.present = true;
-	if (get_bytes(d, &o, "limit", 1, &r->memory.limit) < 0 ||
-	    get_bytes(d, &o, "reservation", 0, &r->memory.reservation) < 0 ||
-	    get_bytes(d, &o, "swap", 1, &r->memory.swap) < 0 ||
-	    get_bytes(d, &o, "kernel", 1, &r->memory.kernel) < 0 ||
-	    get_bytes(d, &o, "kernelTCP", 1, &r->memory.kernel_tcp) < 0 ||
-	    get_u64(d, &o, "swappiness", 100, &r->memory.swappiness) < 0 ||
-	    get_bool(d, &o, "disableOOMKiller", &r->memory.disable_oom_killer) < 0 ||
-	    get_bool(d, &o, "useHierarchy", &r->memory.use_hierarchy) < 0 ||
-	    get_bool(d, &o, "checkBeforeUpdate", &r->memory.check_before_update) < 0)
+	*present = true;
+	return dec_fields(d, o, r, f, nf);
+}
+
+static int dec_memory(struct dec *d, void *target, const struct json_node *n)
+{
+	struct spec_resources *r = target;
+	struct dec_obj o;
+	if (dec_part(d, n, &o, &r->memory.present, r, memory_fields, ARRAY_SIZE(memory_fields)) < 0)
 		return -1;
 	const struct spec_i64 *lim = &r->memory.limit, *swap = &r->memory.swap;
 	/* OCI's swap is memory+swap (cgroup v1's memsw): it bounds the limit. */
@@ -153,48 +130,38 @@ static const char *check_cpu_list(const char *s)
 	return NULL;
 }
 
-static int get_cpu_list(struct dec *d, struct dec_obj *o, const char *key, char **out, struct spec_pos *pos)
+/* the kernel's range (2 .. 2^18); cgroup v2 weights are converted from it */
+static int dec_shares(struct dec *d, void *target, const struct json_node *m)
 {
-	const struct json_node *n = dec_member(o, key);
-	if (!n)
-		return 0;
-	size_t old = dec_push_key(d, key);
-	if (dec_string(d, n, out) < 0)
+	struct spec_u64 *shares = target;
+	uint64_t v;
+	if (dec_uint(d, m, 262144, &v) < 0)
 		return -1;
-	*pos = dec_pos(n);
-	const char *why = check_cpu_list(*out);
-	if (why)
-		return dec_fail(d, n, "%s, got \"%s\"", why, n->text);
-	dec_pop(d, old);
+	if (v < 2)
+		return dec_fail(d, m, "expected an integer from 2 to 262144, got %s", m->text);
+	*shares = (struct spec_u64){ true, v, dec_pos(m) };
 	return 0;
 }
 
-static int dec_cpu(struct dec *d, struct spec_resources *r, const struct json_node *n)
+#define CPU(k_, kind_, member, ...) { .key = k_, .kind = kind_, DEC_AT(struct spec_resources, cpu.member), __VA_ARGS__ }
+static const struct dec_field cpu_fields[] = {
+	CPU("shares", DEC_CALL, shares, dec_shares),
+	CPU("quota", DEC_SET_I64, quota, .min = -1, .max = INT64_MAX),
+	CPU("burst", DEC_SET_U64, burst, .max = INT64_MAX),
+	CPU("period", DEC_SET_U64, period, .max = 1000000),
+	CPU("realtimeRuntime", DEC_SET_I64, realtime_runtime, .min = -1, .max = INT64_MAX),
+	CPU("realtimePeriod", DEC_SET_U64, realtime_period, .max = INT64_MAX),
+	CPU("cpus", DEC_STRING, cpus, .check = check_cpu_list, DEC_POS(struct spec_resources, cpu.cpus_pos)),
+	CPU("mems", DEC_STRING, mems, .check = check_cpu_list, DEC_POS(struct spec_resources, cpu.mems_pos)),
+	CPU("idle", DEC_SET_I64, idle, .min = 0, .max = 1),
+};
+#undef CPU
+
+static int dec_cpu(struct dec *d, void *target, const struct json_node *n)
 {
+	struct spec_resources *r = target;
 	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	r->cpu.present = true;
-	const struct json_node *m = dec_member(&o, "shares");
-	if (m) {
-		size_t old = dec_push_key(d, "shares");
-		uint64_t v;
-		/* the kernel's range (2 .. 2^18); cgroup v2 weights are converted from it */
-		if (dec_uint(d, m, 262144, &v) < 0)
-			return -1;
-		if (v < 2)
-			return dec_fail(d, m, "expected an integer from 2 to 262144, got %s", m->text);
-		r->cpu.shares = (struct spec_u64){ true, v, dec_pos(m) };
-		dec_pop(d, old);
-	}
-	if (get_i64(d, &o, "quota", -1, INT64_MAX, &r->cpu.quota) < 0 ||
-	    get_u64(d, &o, "burst", INT64_MAX, &r->cpu.burst) < 0 ||
-	    get_u64(d, &o, "period", 1000000, &r->cpu.period) < 0 ||
-	    get_i64(d, &o, "realtimeRuntime", -1, INT64_MAX, &r->cpu.realtime_runtime) < 0 ||
-	    get_u64(d, &o, "realtimePeriod", INT64_MAX, &r->cpu.realtime_period) < 0 ||
-	    get_cpu_list(d, &o, "cpus", &r->cpu.cpus, &r->cpu.cpus_pos) < 0 ||
-	    get_cpu_list(d, &o, "mems", &r->cpu.mems, &r->cpu.mems_pos) < 0 ||
-	    get_i64(d, &o, "idle", 0, 1, &r->cpu.idle) < 0)
+	if (dec_part(d, n, &o, &r->cpu.present, r, cpu_fields, ARRAY_SIZE(cpu_fields)) < 0)
 		return -1;
 	if (r->cpu.quota.set && r->cpu.quota.v == 0)
 		return fail_member(d, "quota", r->cpu.quota.pos, "a quota of 0 lets nothing run; "
@@ -209,30 +176,78 @@ static int dec_cpu(struct dec *d, struct spec_resources *r, const struct json_no
 	return 0;
 }
 
-static int dec_pids(struct dec *d, struct spec_resources *r, const struct json_node *n)
+/* A required number member of the object: its value, or "is required". */
+static int get_required_u64(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out)
 {
-	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
+	struct spec_u64 v = { 0 };
+	if (dec_fields(d, o, &v, &(struct dec_field){ .key = key, .kind = DEC_SET_U64, .max = max }, 1) < 0)
 		return -1;
-	r->pids.present = true;
-	/* -1 and 0 both mean "no limit", as with runc and crun */
-	if (get_i64(d, &o, "limit", -1, INT64_MAX, &r->pids.limit) < 0)
-		return -1;
-	dec_object_done(d, &o);
+	if (!v.set)
+		return dec_fail(d, o->node, "\"%s\" is required", key);
+	*out = v.v;
 	return 0;
 }
 
-static int dec_dev_number(struct dec *d, struct dec_obj *o, const struct json_node *n, int64_t *major,
-			  int64_t *minor)
+static int dec_pids(struct dec *d, void *target, const struct json_node *n)
 {
-	struct spec_i64 ma = { 0 }, mi = { 0 };
-	if (get_i64(d, o, "major", 0, DEV_MAJOR_MAX, &ma) < 0 ||
-	    get_i64(d, o, "minor", 0, DEV_MINOR_MAX, &mi) < 0)
+	/* -1 and 0 both mean "no limit", as with runc and crun */
+	static const struct dec_field fields[] = {
+		{ .key = "limit", .kind = DEC_SET_I64, DEC_AT(struct spec_resources, pids.limit), .min = -1, .max = INT64_MAX },
+	};
+	struct spec_resources *r = target;
+	if (n->type == JSON_OBJECT)
+		r->pids.present = true;
+	return DEC_OBJECT(d, n, r, fields);
+}
+
+/* A device's numbers: both required in blockIO (0..max), either may be
+ * -1 or left out ("all") in devices. */
+struct dev_number { struct spec_i64 major, minor; };
+static const struct dec_field blkio_number_fields[] = {
+	{ .key = "major", .kind = DEC_SET_I64, DEC_AT(struct dev_number, major), .min = 0, .max = DEV_MAJOR_MAX },
+	{ .key = "minor", .kind = DEC_SET_I64, DEC_AT(struct dev_number, minor), .min = 0, .max = DEV_MINOR_MAX },
+};
+static const struct dec_field cgroup_number_fields[] = {
+	{ .key = "major", .kind = DEC_SET_I64, DEC_AT(struct dev_number, major), .min = -1, .max = DEV_MAJOR_MAX },
+	{ .key = "minor", .kind = DEC_SET_I64, DEC_AT(struct dev_number, minor), .min = -1, .max = DEV_MINOR_MAX },
+};
+
+static const struct dec_field blkio_weight_fields[] = {
+	{ .key = "weight", .kind = DEC_SET_U64, DEC_AT(struct spec_blkio_device, weight), .max = 1000 },
+	{ .key = "leafWeight", .kind = DEC_SET_U64, DEC_AT(struct spec_blkio_device, leaf_weight), .max = 1000 },
+};
+
+struct blkio_list { bool weights; struct spec_blkio_device *v; size_t *n; };
+
+static int dec_blkio_device(struct dec *d, void *arg, size_t i, const struct json_node *n)
+{
+	struct blkio_list *l = arg;
+	struct spec_blkio_device *b = &l->v[i];
+	struct dev_number num = { 0 };
+	struct dec_obj o;
+	if (dec_item_object(d, n, &o, l->n, i, &b->pos) < 0)
 		return -1;
-	if (!ma.set || !mi.set)
+	if (DEC_FIELDS(d, &o, &num, blkio_number_fields) < 0)
+		return -1;
+	if (!num.major.set || !num.minor.set)
 		return dec_fail(d, n, "\"major\" and \"minor\" are required");
-	*major = ma.v;
-	*minor = mi.v;
+	b->major = num.major.v;
+	b->minor = num.minor.v;
+	if (l->weights) {
+		if (DEC_FIELDS(d, &o, b, blkio_weight_fields) < 0)
+			return -1;
+		if (!b->weight.set && !b->leaf_weight.set)
+			return dec_fail(d, n, "give \"weight\" or \"leafWeight\" (or both)");
+		if ((b->weight.set && b->weight.v < 10) || (b->leaf_weight.set && b->leaf_weight.v < 10))
+			return dec_fail(d, n, "weights go from 10 to 1000");
+	} else if (get_required_u64(d, &o, "rate", UINT64_MAX, &b->rate) < 0) {
+		return -1;
+	}
+	for (size_t k = 0; k < i; k++)
+		if (l->v[k].major == b->major && l->v[k].minor == b->minor)
+			return dec_fail(d, n, "device %lld:%lld is listed twice (first at %u:%u)",
+					(long long)b->major, (long long)b->minor, l->v[k].pos.line, l->v[k].pos.col);
+	dec_object_done(d, &o);
 	return 0;
 }
 
@@ -241,73 +256,44 @@ static int dec_blkio_devices(struct dec *d, const struct json_node *n, bool weig
 {
 	if (dec_array(d, n) < 0)
 		return -1;
-	/* The duplicate check below is quadratic: 90k entries took 12 s. */
+	/* The duplicate check is quadratic: 90k entries took 12 s. */
 	if (n->count > SPEC_DEVICES_MAX)
 		return dec_fail(d, n, "more than %d devices", SPEC_DEVICES_MAX);
 	*out = xcalloc(n->count, sizeof(**out));
-	for (size_t i = 0; i < n->count; i++) {
-		size_t old = dec_push_index(d, i);
-		struct spec_blkio_device *b = &(*out)[i];
-		struct dec_obj o;
-		if (dec_object(d, n->items[i], &o) < 0)
-			return -1;
-		*count = i + 1;
-		b->pos = dec_pos(n->items[i]);
-		if (dec_dev_number(d, &o, n->items[i], &b->major, &b->minor) < 0)
-			return -1;
-		if (weights) {
-			if (get_u64(d, &o, "weight", 1000, &b->weight) < 0 ||
-			    get_u64(d, &o, "leafWeight", 1000, &b->leaf_weight) < 0)
-				return -1;
-			if (!b->weight.set && !b->leaf_weight.set)
-				return dec_fail(d, n->items[i], "give \"weight\" or \"leafWeight\" (or both)");
-			if ((b->weight.set && b->weight.v < 10) || (b->leaf_weight.set && b->leaf_weight.v < 10))
-				return dec_fail(d, n->items[i], "weights go from 10 to 1000");
-		} else {
-			struct spec_u64 rate = { 0 };
-			if (get_u64(d, &o, "rate", UINT64_MAX, &rate) < 0)
-				return -1;
-			if (!rate.set)
-				return dec_fail(d, n->items[i], "\"rate\" is required");
-			b->rate = rate.v;
-		}
-		for (size_t k = 0; k < i; k++)
-			if ((*out)[k].major == b->major && (*out)[k].minor == b->minor)
-				return dec_fail(d, n->items[i], "device %lld:%lld is listed twice (first at %u:%u)",
-						(long long)b->major, (long long)b->minor, (*out)[k].pos.line,
-						(*out)[k].pos.col);
-		dec_object_done(d, &o);
-		dec_pop(d, old);
-	}
-	return 0;
+	return dec_items(d, n, dec_blkio_device, &(struct blkio_list){ weights, *out, count });
 }
+
+static int dec_weight_device(struct dec *d, void *target, const struct json_node *m)
+{
+	struct spec_resources *r = target;
+	return dec_blkio_devices(d, m, true, &r->block_io.weight_device, &r->block_io.n_weight_device);
+}
+
+static const struct dec_field block_io_fields[] = {
+	{ .key = "weight", .kind = DEC_SET_U64, DEC_AT(struct spec_resources, block_io.weight), .max = 1000 },
+	{ .key = "leafWeight", .kind = DEC_SET_U64, DEC_AT(struct spec_resources, block_io.leaf_weight), .max = 1000 },
+};
 
 static const char *const throttle_keys[4] = { "throttleReadBpsDevice", "throttleWriteBpsDevice",
 					      "throttleReadIOPSDevice", "throttleWriteIOPSDevice" };
 
-static int dec_block_io(struct dec *d, struct spec_resources *r, const struct json_node *n)
+static int dec_block_io(struct dec *d, void *target, const struct json_node *n)
 {
+	struct spec_resources *r = target;
 	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	r->block_io.present = true;
-	if (get_u64(d, &o, "weight", 1000, &r->block_io.weight) < 0 ||
-	    get_u64(d, &o, "leafWeight", 1000, &r->block_io.leaf_weight) < 0)
+	if (dec_part(d, n, &o, &r->block_io.present, r, block_io_fields, ARRAY_SIZE(block_io_fields)) < 0)
 		return -1;
 	if (r->block_io.weight.set && r->block_io.weight.v < 10)
 		return fail_member(d, "weight", r->block_io.weight.pos, "weights go from 10 to 1000");
 	if (r->block_io.leaf_weight.set && r->block_io.leaf_weight.v < 10)
 		return fail_member(d, "leafWeight", r->block_io.leaf_weight.pos,
 				   "weights go from 10 to 1000");
-	const struct json_node *m = dec_member(&o, "weightDevice");
-	if (m) {
-		size_t old = dec_push_key(d, "weightDevice");
-		if (dec_blkio_devices(d, m, true, &r->block_io.weight_device, &r->block_io.n_weight_device) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
+	if (dec_fields(d, &o, r, &(struct dec_field){ .key = "weightDevice", .kind = DEC_CALL,
+						      .fn = dec_weight_device }, 1) < 0)
+		return -1;
 	for (size_t k = 0; k < 4; k++) {
-		if (!(m = dec_member(&o, throttle_keys[k])))
+		const struct json_node *m = dec_member(&o, throttle_keys[k]);
+		if (!m)
 			continue;
 		size_t old = dec_push_key(d, throttle_keys[k]);
 		if (dec_blkio_devices(d, m, false, &r->block_io.throttle[k], &r->block_io.n_throttle[k]) < 0)
@@ -329,119 +315,101 @@ static bool valid_page_size(const char *s)
 	return (s[n] == 'K' || s[n] == 'M' || s[n] == 'G') && s[n + 1] == 'B' && !s[n + 2];
 }
 
-static int dec_hugepages(struct dec *d, struct spec_resources *r, const struct json_node *n)
+static int dec_hugepage(struct dec *d, void *arg, size_t i, const struct json_node *n)
 {
-	if (dec_array(d, n) < 0)
+	struct spec_resources *r = arg;
+	struct spec_hugepage_limit *h = &r->hugepage_limits[i];
+	struct dec_obj o;
+	size_t old;
+	if (dec_item_object(d, n, &o, &r->n_hugepage_limits, i, &h->pos) < 0)
 		return -1;
-	r->hugepage_limits = xcalloc(n->count, sizeof(*r->hugepage_limits));
-	for (size_t i = 0; i < n->count; i++) {
-		size_t old = dec_push_index(d, i);
-		struct spec_hugepage_limit *h = &r->hugepage_limits[i];
-		struct dec_obj o;
-		struct spec_u64 limit = { 0 };
-		if (dec_object(d, n->items[i], &o) < 0)
-			return -1;
-		r->n_hugepage_limits = i + 1;
-		h->pos = dec_pos(n->items[i]);
-		const struct json_node *ps = dec_member(&o, "pageSize");
-		if (!ps)
-			return dec_fail(d, n->items[i], "\"pageSize\" is required");
-		size_t old2 = dec_push_key(d, "pageSize");
-		if (dec_string(d, ps, &h->page_size) < 0)
-			return -1;
-		if (!valid_page_size(h->page_size))
-			return dec_fail(d, ps, "expected a size like \"2MB\", \"64KB\" or \"1GB\", got \"%s\"",
-					ps->text);
-		dec_pop(d, old2);
-		if (get_u64(d, &o, "limit", UINT64_MAX, &limit) < 0)
-			return -1;
-		if (!limit.set)
-			return dec_fail(d, n->items[i], "\"limit\" is required");
-		h->limit = limit.v;
-		for (size_t k = 0; k < i; k++)
-			if (strcmp(r->hugepage_limits[k].page_size, h->page_size) == 0)
-				return dec_fail(d, ps, "page size %s is listed twice (first at %u:%u)",
-						h->page_size, r->hugepage_limits[k].pos.line,
-						r->hugepage_limits[k].pos.col);
-		dec_object_done(d, &o);
-		dec_pop(d, old);
-	}
+	const struct json_node *ps = dec_require_string(d, &o, "pageSize", &h->page_size, &old);
+	if (!ps)
+		return -1;
+	if (!valid_page_size(h->page_size))
+		return dec_fail(d, ps, "expected a size like \"2MB\", \"64KB\" or \"1GB\", got \"%s\"",
+				ps->text);
+	dec_pop(d, old);
+	if (get_required_u64(d, &o, "limit", UINT64_MAX, &h->limit) < 0)
+		return -1;
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(r->hugepage_limits[k].page_size, h->page_size) == 0)
+			return dec_fail(d, ps, "page size %s is listed twice (first at %u:%u)", h->page_size,
+					r->hugepage_limits[k].pos.line, r->hugepage_limits[k].pos.col);
+	dec_object_done(d, &o);
 	return 0;
 }
 
-static int dec_cgroup_devices(struct dec *d, struct spec_resources *r, const struct json_node *n)
+/* How a wrong value is quoted: a string in quotes, else its type. */
+#define QUOTED(n) (n)->type == JSON_STRING ? "\"" : "", \
+	(n)->type == JSON_STRING ? (n)->text : json_type_name((n)->type), (n)->type == JSON_STRING ? "\"" : ""
+
+static int dec_cgroup_device_type(struct dec *d, void *target, const struct json_node *t)
 {
-	if (dec_array(d, n) < 0)
-		return -1;
-	r->devices_given = true;
-	r->devices = xcalloc(n->count, sizeof(*r->devices));
-	for (size_t i = 0; i < n->count; i++) {
-		size_t old = dec_push_index(d, i);
-		struct spec_cgroup_device *dv = &r->devices[i];
-		struct dec_obj o;
-		struct spec_bool allow = { 0 };
-		struct spec_i64 major = { 0 }, minor = { 0 };
-		if (dec_object(d, n->items[i], &o) < 0)
-			return -1;
-		r->n_devices = i + 1;
-		dv->pos = dec_pos(n->items[i]);
-		if (get_bool(d, &o, "allow", &allow) < 0)
-			return -1;
-		if (!allow.set)
-			return dec_fail(d, n->items[i], "\"allow\" is required");
-		dv->allow = allow.v;
-		dv->type = 'a';
-		const struct json_node *t = dec_member(&o, "type");
-		if (t) {
-			size_t old2 = dec_push_key(d, "type");
-			if (t->type != JSON_STRING || strlen(t->text) != 1 || !strchr("acb", t->text[0]))
-				return dec_fail(d, t, "expected \"a\" (all), \"c\" (char) or \"b\" (block), got %s%s%s",
-						t->type == JSON_STRING ? "\"" : "",
-						t->type == JSON_STRING ? t->text : json_type_name(t->type),
-						t->type == JSON_STRING ? "\"" : "");
-			dv->type = t->text[0];
-			dec_pop(d, old2);
-		}
-		/* unset or -1: all ("*") */
-		if (get_i64(d, &o, "major", -1, DEV_MAJOR_MAX, &major) < 0 ||
-		    get_i64(d, &o, "minor", -1, DEV_MINOR_MAX, &minor) < 0)
-			return -1;
-		dv->major = major.set ? major.v : -1;
-		dv->minor = minor.set ? minor.v : -1;
-		strcpy(dv->access, "rwm");
-		const struct json_node *a = dec_member(&o, "access");
-		if (a) {
-			size_t old2 = dec_push_key(d, "access");
-			bool seen[3] = { false, false, false };
-			bool ok = a->type == JSON_STRING && a->text[0];
-			for (const char *p = ok ? a->text : ""; *p && ok; p++) {
-				const char *k = strchr("rwm", *p);
-				ok = *p && k && !seen[k - "rwm"];
-				if (ok)
-					seen[k - "rwm"] = true;
-			}
-			if (!ok)
-				return dec_fail(d, a, "expected a combination of \"r\", \"w\" and \"m\" (each at "
-						"most once), got %s%s%s", a->type == JSON_STRING ? "\"" : "",
-						a->type == JSON_STRING ? a->text : json_type_name(a->type),
-						a->type == JSON_STRING ? "\"" : "");
-			size_t k = 0;
-			for (size_t j = 0; j < 3; j++)
-				if (seen[j])
-					dv->access[k++] = "rwm"[j];
-			dv->access[k] = '\0';
-			dec_pop(d, old2);
-		}
-		/* The kernel's "a" rule means every device and every access. */
-		if (dv->type == 'a' && (dv->major >= 0 || dv->minor >= 0))
-			return dec_fail(d, n->items[i], "type \"a\" (all devices) cannot name a major or minor "
-					"number; give \"c\" or \"b\"");
-		if (dv->type == 'a' && strcmp(dv->access, "rwm") != 0)
-			return dec_fail(d, n->items[i], "type \"a\" (all devices) always means all access "
-					"(\"rwm\"); give \"c\" or \"b\" to allow or deny \"%s\" only", dv->access);
-		dec_object_done(d, &o);
-		dec_pop(d, old);
+	struct spec_cgroup_device *dv = target;
+	if (t->type != JSON_STRING || strlen(t->text) != 1 || !strchr("acb", t->text[0]))
+		return dec_fail(d, t, "expected \"a\" (all), \"c\" (char) or \"b\" (block), got %s%s%s",
+				QUOTED(t));
+	dv->type = t->text[0];
+	return 0;
+}
+
+static int dec_cgroup_device_access(struct dec *d, void *target, const struct json_node *a)
+{
+	struct spec_cgroup_device *dv = target;
+	bool seen[3] = { false, false, false };
+	bool ok = a->type == JSON_STRING && a->text[0];
+	for (const char *p = ok ? a->text : ""; *p && ok; p++) {
+		const char *k = strchr("rwm", *p);
+		ok = *p && k && !seen[k - "rwm"];
+		if (ok)
+			seen[k - "rwm"] = true;
 	}
+	if (!ok)
+		return dec_fail(d, a, "expected a combination of \"r\", \"w\" and \"m\" (each at "
+				"most once), got %s%s%s", QUOTED(a));
+	size_t k = 0;
+	for (size_t j = 0; j < 3; j++)
+		if (seen[j])
+			dv->access[k++] = "rwm"[j];
+	dv->access[k] = '\0';
+	return 0;
+}
+
+static int dec_cgroup_device(struct dec *d, void *arg, size_t i, const struct json_node *n)
+{
+	struct spec_resources *r = arg;
+	struct spec_cgroup_device *dv = &r->devices[i];
+	struct dec_obj o;
+	struct spec_bool allow = { 0 };
+	struct dev_number num = { 0 };
+	if (dec_item_object(d, n, &o, &r->n_devices, i, &dv->pos) < 0)
+		return -1;
+	if (dec_fields(d, &o, &allow, &(struct dec_field){ .key = "allow", .kind = DEC_SET_BOOL }, 1) < 0)
+		return -1;
+	if (!allow.set)
+		return dec_fail(d, n, "\"allow\" is required");
+	dv->allow = allow.v;
+	dv->type = 'a';
+	if (dec_fields(d, &o, dv, &(struct dec_field){ .key = "type", .kind = DEC_CALL,
+						       .fn = dec_cgroup_device_type }, 1) < 0 ||
+	    DEC_FIELDS(d, &o, &num, cgroup_number_fields) < 0)
+		return -1;
+	/* unset or -1: all ("*") */
+	dv->major = num.major.set ? num.major.v : -1;
+	dv->minor = num.minor.set ? num.minor.v : -1;
+	strcpy(dv->access, "rwm");
+	if (dec_fields(d, &o, dv, &(struct dec_field){ .key = "access", .kind = DEC_CALL,
+						       .fn = dec_cgroup_device_access }, 1) < 0)
+		return -1;
+	/* The kernel's "a" rule means every device and every access. */
+	if (dv->type == 'a' && (dv->major >= 0 || dv->minor >= 0))
+		return dec_fail(d, n, "type \"a\" (all devices) cannot name a major or minor "
+				"number; give \"c\" or \"b\"");
+	if (dv->type == 'a' && strcmp(dv->access, "rwm") != 0)
+		return dec_fail(d, n, "type \"a\" (all devices) always means all access "
+				"(\"rwm\"); give \"c\" or \"b\" to allow or deny \"%s\" only", dv->access);
+	dec_object_done(d, &o);
 	return 0;
 }
 
@@ -457,51 +425,40 @@ static bool valid_ifname(const char *s)
 	return true;
 }
 
-static int dec_network(struct dec *d, struct spec_resources *r, const struct json_node *n)
+static int dec_priority(struct dec *d, void *arg, size_t i, const struct json_node *n)
 {
+	struct spec_resources *r = arg;
+	struct spec_net_priority *np = &r->network.priorities[i];
 	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
+	uint64_t prio = 0;
+	size_t old;
+	if (dec_item_object(d, n, &o, &r->network.n_priorities, i, &np->pos) < 0)
 		return -1;
-	r->network.present = true;
-	if (get_u64(d, &o, "classID", UINT32_MAX, &r->network.class_id) < 0)
+	const struct json_node *nm = dec_require_string(d, &o, "name", &np->name, &old);
+	if (!nm)
 		return -1;
-	const struct json_node *m = dec_member(&o, "priorities");
-	if (m) {
-		size_t old = dec_push_key(d, "priorities");
-		if (dec_array(d, m) < 0)
-			return -1;
-		r->network.priorities = xcalloc(m->count, sizeof(*r->network.priorities));
-		for (size_t i = 0; i < m->count; i++) {
-			size_t old2 = dec_push_index(d, i);
-			struct spec_net_priority *np = &r->network.priorities[i];
-			struct dec_obj po;
-			struct spec_u64 prio = { 0 };
-			if (dec_object(d, m->items[i], &po) < 0)
-				return -1;
-			r->network.n_priorities = i + 1;
-			np->pos = dec_pos(m->items[i]);
-			const struct json_node *nm = dec_member(&po, "name");
-			if (!nm)
-				return dec_fail(d, m->items[i], "\"name\" is required");
-			size_t old3 = dec_push_key(d, "name");
-			if (dec_string(d, nm, &np->name) < 0)
-				return -1;
-			if (!valid_ifname(np->name))
-				return dec_fail(d, nm, "expected a network interface name (1 to 15 bytes, no '/', "
-						"':' or blanks), got \"%s\"", nm->text);
-			dec_pop(d, old3);
-			if (get_u64(d, &po, "priority", UINT32_MAX, &prio) < 0)
-				return -1;
-			if (!prio.set)
-				return dec_fail(d, m->items[i], "\"priority\" is required");
-			np->priority = (uint32_t)prio.v;
-			dec_object_done(d, &po);
-			dec_pop(d, old2);
-		}
-		dec_pop(d, old);
-	}
+	if (!valid_ifname(np->name))
+		return dec_fail(d, nm, "expected a network interface name (1 to 15 bytes, no '/', "
+				"':' or blanks), got \"%s\"", nm->text);
+	dec_pop(d, old);
+	if (get_required_u64(d, &o, "priority", UINT32_MAX, &prio) < 0)
+		return -1;
+	np->priority = (uint32_t)prio;
 	dec_object_done(d, &o);
 	return 0;
+}
+
+static const struct dec_field net_fields[] = {
+	{ .key = "classID", .kind = DEC_SET_U64, DEC_AT(struct spec_resources, network.class_id), .max = UINT32_MAX },
+	{ .key = "priorities", DEC_ARRAY_OF(struct spec_resources, network.priorities, dec_priority) },
+};
+
+static int dec_network(struct dec *d, void *target, const struct json_node *n)
+{
+	struct spec_resources *r = target;
+	if (n->type == JSON_OBJECT)
+		r->network.present = true;
+	return DEC_OBJECT(d, n, r, net_fields);
 }
 
 static bool valid_word(const char *s)
@@ -514,105 +471,83 @@ static bool valid_word(const char *s)
 	return true;
 }
 
-static int dec_rdma(struct dec *d, struct spec_resources *r, const struct json_node *n)
+static const struct dec_field rdma_fields[] = {
+	{ .key = "hcaHandles", .kind = DEC_SET_U64, DEC_AT(struct spec_rdma_limit, hca_handles), .max = UINT32_MAX },
+	{ .key = "hcaObjects", .kind = DEC_SET_U64, DEC_AT(struct spec_rdma_limit, hca_objects), .max = UINT32_MAX },
+};
+
+static int dec_rdma_entry(struct dec *d, void *arg, size_t i, const struct json_member *m)
 {
+	struct spec_resources *r = arg;
+	struct spec_rdma_limit *rl = &r->rdma[i];
+	struct dec_obj ro;
+	rl->device = xstrdup(m->key);
+	rl->pos = (struct spec_pos){ m->line, m->col };
+	r->n_rdma = i + 1;
+	if (!valid_word(m->key))
+		return dec_fail_at(d, rl->pos, d->ptr, "expected an RDMA device name (no blanks or '/')");
+	if (dec_object(d, m->value, &ro) < 0 || DEC_FIELDS(d, &ro, rl, rdma_fields) < 0)
+		return -1;
+	if (!rl->hca_handles.set && !rl->hca_objects.set)
+		return dec_fail(d, m->value, "give \"hcaHandles\" or \"hcaObjects\" (or both)");
+	dec_object_done(d, &ro);
+	return 0;
+}
+
+static int dec_rdma(struct dec *d, void *target, const struct json_node *n)
+{
+	struct spec_resources *r = target;
 	struct dec_obj o;
 	if (dec_object(d, n, &o) < 0)
 		return -1;
 	r->rdma = xcalloc(n->count, sizeof(*r->rdma));
-	for (size_t i = 0; i < n->count; i++) {
-		struct json_member *m = &n->members[i];
-		m->used = true;
-		size_t old = dec_push_key(d, m->key);
-		struct spec_rdma_limit *rl = &r->rdma[i];
-		struct dec_obj ro;
-		rl->device = xstrdup(m->key);
-		rl->pos = (struct spec_pos){ m->line, m->col };
-		r->n_rdma = i + 1;
-		if (!valid_word(m->key))
-			return dec_fail_at(d, rl->pos, d->ptr, "expected an RDMA device name (no blanks or '/')");
-		if (dec_object(d, m->value, &ro) < 0 ||
-		    get_u64(d, &ro, "hcaHandles", UINT32_MAX, &rl->hca_handles) < 0 ||
-		    get_u64(d, &ro, "hcaObjects", UINT32_MAX, &rl->hca_objects) < 0)
-			return -1;
-		if (!rl->hca_handles.set && !rl->hca_objects.set)
-			return dec_fail(d, m->value, "give \"hcaHandles\" or \"hcaObjects\" (or both)");
-		dec_object_done(d, &ro);
-		dec_pop(d, old);
-	}
-	return 0;
+	return dec_entries(d, n, dec_rdma_entry, r);
 }
 
 /* Files nsrun itself manages: membership and the container's life. */
 static const char *const unified_refused[] = { "cgroup.procs", "cgroup.threads", "cgroup.kill" };
 
-static int dec_unified(struct dec *d, struct spec_resources *r, const struct json_node *n)
+static int check_unified_key(struct dec *d, const struct spec_kv *u)
 {
-	struct dec_obj o;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	r->unified = xcalloc(n->count, sizeof(*r->unified));
-	for (size_t i = 0; i < n->count; i++) {
-		struct json_member *m = &n->members[i];
-		m->used = true;
-		size_t old = dec_push_key(d, m->key);
-		struct spec_unified *u = &r->unified[i];
-		u->key = xstrdup(m->key);
-		u->pos = (struct spec_pos){ m->line, m->col };
-		r->n_unified = i + 1;
-		const char *k = m->key, *dot = strchr(k, '.');
-		if (strchr(k, '/') || strstr(k, ".."))
-			return dec_fail_at(d, u->pos, d->ptr, "a unified key names one file of the "
-					   "container's cgroup: no '/' and no \"..\"");
-		if (!valid_word(k) || !dot || dot == k || !dot[1])
-			return dec_fail_at(d, u->pos, d->ptr, "expected a cgroup v2 file name like "
-					   "\"memory.high\" (CONTROLLER.FILE, no blanks)");
-		for (size_t j = 0; j < ARRAY_SIZE(unified_refused); j++)
-			if (strcmp(k, unified_refused[j]) == 0)
-				return dec_fail_at(d, u->pos, d->ptr, "%s is managed by nsrun and cannot be "
-						   "set", k);
-		if (dec_string(d, m->value, &u->value) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
+	const char *k = u->key, *dot = strchr(k, '.');
+	if (strchr(k, '/') || strstr(k, ".."))
+		return dec_fail_at(d, u->pos, d->ptr, "a unified key names one file of the "
+				   "container's cgroup: no '/' and no \"..\"");
+	if (!valid_word(k) || !dot || dot == k || !dot[1])
+		return dec_fail_at(d, u->pos, d->ptr, "expected a cgroup v2 file name like "
+				   "\"memory.high\" (CONTROLLER.FILE, no blanks)");
+	for (size_t j = 0; j < ARRAY_SIZE(unified_refused); j++)
+		if (strcmp(k, unified_refused[j]) == 0)
+			return dec_fail_at(d, u->pos, d->ptr, "%s is managed by nsrun and cannot be set", k);
 	return 0;
 }
 
-int dec_resources(struct dec *d, struct spec_resources *r, const struct json_node *n)
+static const struct dec_field resources_fields[] = {
+	{ .key = "devices", DEC_ARRAY_OF(struct spec_resources, devices, dec_cgroup_device),
+	  DEC_GIVEN(struct spec_resources, devices_given) },
+	{ .key = "memory", .kind = DEC_CALL, .fn = dec_memory },
+	{ .key = "cpu", .kind = DEC_CALL, .fn = dec_cpu },
+	{ .key = "pids", .kind = DEC_CALL, .fn = dec_pids },
+	{ .key = "blockIO", .kind = DEC_CALL, .fn = dec_block_io },
+	{ .key = "hugepageLimits", DEC_ARRAY_OF(struct spec_resources, hugepage_limits, dec_hugepage) },
+	{ .key = "network", .kind = DEC_CALL, .fn = dec_network },
+	{ .key = "rdma", .kind = DEC_CALL, .fn = dec_rdma },
+	{ .key = "unified", .kind = DEC_KV, DEC_AT(struct spec_resources, unified),
+	  .count_offset = offsetof(struct spec_resources, n_unified), .check_key = check_unified_key },
+};
+
+int dec_resources(struct dec *d, void *target, const struct json_node *n)
 {
-	struct dec_obj o;
-	const struct json_node *m;
-	size_t old;
-	if (dec_object(d, n, &o) < 0)
-		return -1;
-	r->present = true;
-	r->pos = dec_pos(n);
-#define SUB(key, call) \
-	if ((m = dec_member(&o, key))) { \
-		old = dec_push_key(d, key); \
-		if ((call) < 0) \
-			return -1; \
-		dec_pop(d, old); \
-	}
-	SUB("devices", dec_cgroup_devices(d, r, m));
-	SUB("memory", dec_memory(d, r, m));
-	SUB("cpu", dec_cpu(d, r, m));
-	SUB("pids", dec_pids(d, r, m));
-	SUB("blockIO", dec_block_io(d, r, m));
-	SUB("hugepageLimits", dec_hugepages(d, r, m));
-	SUB("network", dec_network(d, r, m));
-	SUB("rdma", dec_rdma(d, r, m));
-	SUB("unified", dec_unified(d, r, m));
-#undef SUB
-	dec_object_done(d, &o);
-	return 0;
+	struct spec_resources *r = target;
+	return dec_object_at(d, n, &r->present, &r->pos, r, resources_fields, ARRAY_SIZE(resources_fields));
 }
 
 /* linux.cgroupsPath: "/abs/path" (from each hierarchy's root) or
  * "rel/path" (under nsrun's own cgroup).  Every component is one plain
  * directory name; the state file keeps paths one per line, tab-separated. */
-int dec_cgroups_path(struct dec *d, struct spec_linux *l, const struct json_node *n)
+int dec_cgroups_path(struct dec *d, void *target, const struct json_node *n)
 {
+	struct spec_linux *l = target;
 	if (dec_string(d, n, &l->cgroups_path) < 0)
 		return -1;
 	l->cgroups_path_pos = dec_pos(n);
@@ -667,21 +602,11 @@ void spec_resources_free(struct spec_resources *r)
 	free(r->block_io.weight_device);
 	for (size_t k = 0; k < 4; k++)
 		free(r->block_io.throttle[k]);
-	for (size_t i = 0; i < r->n_hugepage_limits; i++)
-		free(r->hugepage_limits[i].page_size);
-	free(r->hugepage_limits);
+	SPEC_ITEMS_FREE(r->hugepage_limits, r->n_hugepage_limits, page_size);
 	free(r->devices);
-	for (size_t i = 0; i < r->network.n_priorities; i++)
-		free(r->network.priorities[i].name);
-	free(r->network.priorities);
-	for (size_t i = 0; i < r->n_rdma; i++)
-		free(r->rdma[i].device);
-	free(r->rdma);
-	for (size_t i = 0; i < r->n_unified; i++) {
-		free(r->unified[i].key);
-		free(r->unified[i].value);
-	}
-	free(r->unified);
+	SPEC_ITEMS_FREE(r->network.priorities, r->network.n_priorities, name);
+	SPEC_ITEMS_FREE(r->rdma, r->n_rdma, device);
+	spec_kv_free(r->unified, r->n_unified);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -691,7 +616,7 @@ int spec_load_resources_file(const char *path, FILE *warn, struct spec **out, st
 	if (json_parse_file(path, &root, err) < 0)
 		return -1;
 	_cleanup_spec_ struct spec *s = xcalloc(1, sizeof(*s));
-	struct dec d = { .file = path, .err = err, .warn = warn, .n_warnings = &s->n_warnings };
+	struct dec d = { .file = path, .err = err, .warn = warn, .n_warnings = &s->n_warnings, .spec = s };
 	s->file = xstrdup(path);
 	if (dec_resources(&d, &s->linux_.resources, root) < 0)
 		return -1;

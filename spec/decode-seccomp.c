@@ -62,7 +62,7 @@
 #include <sys/un.h>
 
 #include "decode.h"
-#include "plan.h"
+#include "seccomp-names.h"
 #include "syscall-groups.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -92,7 +92,7 @@ uint32_t spec_seccomp_action_kind(uint32_t action)
 	return hi == SCMP_ACT_ERRNO(0) || hi == SCMP_ACT_TRACE(0) ? hi : action;
 }
 
-bool spec_seccomp_action_has_data(uint32_t action)
+static bool action_has_data(uint32_t action)
 {
 	uint32_t k = spec_seccomp_action_kind(action);
 	return k == SCMP_ACT_ERRNO(0) || k == SCMP_ACT_TRACE(0);
@@ -110,7 +110,7 @@ const char *spec_seccomp_action_name(uint32_t action)
 void spec_seccomp_action_format(uint32_t action, char *buf, size_t size)
 {
 	const char *name = spec_seccomp_action_name(action);
-	if (!spec_seccomp_action_has_data(action)) {
+	if (!action_has_data(action)) {
 		snprintf(buf, size, "%s", name);
 		return;
 	}
@@ -161,11 +161,6 @@ static const char *const op_names[] = {
 	[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
-const char *spec_seccomp_op_name(int op)
-{
-	return op > _SCMP_CMP_MIN && op < _SCMP_CMP_MAX ? op_names[op] : "?";
-}
-
 static const struct { const char *name; unsigned flag; } flag_names[] = {
 	{ "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
 	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
@@ -208,7 +203,7 @@ static const char *suggest_errno(const char *word)
 	return spec_suggest(word, (const char *const *)names, n);
 }
 
-bool spec_syscall_name_valid(const char *name)
+static bool syscall_name_valid(const char *name)
 {
 	return syscall_name_known(name) || syscall_groups_containing(name, NULL, 0) > 0 ||
 	       seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
@@ -257,9 +252,9 @@ static const char *suggest_group(const char *word)
 
 static int dec_filter_entry(struct dec *d, const struct json_node *n, struct spec_syscall_entry *e)
 {
-	if (n->type != JSON_STRING)
-		return dec_fail(d, n, "expected a string such as \"@system-service\", \"~@mount\" or "
-				"\"~mkdir:EACCES\", got %s", json_type_name(n->type));
+	if (dec_want_string(d, n, "a string such as \"@system-service\", \"~@mount\" or "
+				   "\"~mkdir:EACCES\"") < 0)
+		return -1;
 	const char *t = n->text;
 	e->pos = dec_pos(n);
 	if (*t == '~') {
@@ -276,7 +271,7 @@ static int dec_filter_entry(struct dec *d, const struct json_node *n, struct spe
 			return dec_fail(d, n, "unknown system call group \"%s\"%s%s%s; `nsrun analyze "
 					"syscall-filter` lists them", e->name, SUGGEST(s));
 		}
-	} else if (!spec_syscall_name_valid(e->name)) {
+	} else if (!syscall_name_valid(e->name)) {
 		const char *s = suggest_syscall(e->name, false);
 		return dec_fail(d, n, "unknown system call \"%s\"%s%s%s", e->name, SUGGEST(s));
 	}
@@ -295,8 +290,16 @@ static int dec_filter_entry(struct dec *d, const struct json_node *n, struct spe
 	return 0;
 }
 
-int dec_syscall_filter(struct dec *d, struct spec_syscall_filter *f, const struct json_node *n)
+static int dec_filter_item(struct dec *d, void *arg, size_t i, const struct json_node *n)
 {
+	struct spec_syscall_filter *f = arg;
+	f->n = i + 1;
+	return dec_filter_entry(d, n, &f->v[i]);
+}
+
+int dec_syscall_filter(struct dec *d, void *target, const struct json_node *n)
+{
+	struct spec_syscall_filter *f = target;
 	if (dec_array(d, n) < 0)
 		return -1;
 	f->pos = dec_pos(n);
@@ -307,21 +310,13 @@ int dec_syscall_filter(struct dec *d, struct spec_syscall_filter *f, const struc
 	if (n->count > SPEC_SYSCALL_FILTER_MAX)
 		return dec_fail(d, n, "more than %d entries", SPEC_SYSCALL_FILTER_MAX);
 	f->v = xcalloc(n->count, sizeof(*f->v));
-	for (size_t i = 0; i < n->count; i++) {
-		size_t old = dec_push_index(d, i);
-		f->n = i + 1;
-		if (dec_filter_entry(d, n->items[i], &f->v[i]) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	return 0;
+	return dec_items(d, n, dec_filter_item, f);
 }
 
 static int dec_syscall_errno(struct dec *d, struct spec_syscall_filter *f, const struct json_node *n)
 {
-	if (n->type != JSON_STRING)
-		return dec_fail(d, n, "expected an errno name such as \"EPERM\", got %s",
-				json_type_name(n->type));
+	if (dec_want_string(d, n, "an errno name such as \"EPERM\"") < 0)
+		return -1;
 	f->errnum = spec_parse_errno(n->text);
 	if (f->errnum < 0) {
 		const char *s = suggest_errno(n->text);
@@ -335,9 +330,8 @@ static int dec_syscall_errno(struct dec *d, struct spec_syscall_filter *f, const
 
 static int dec_action(struct dec *d, const struct json_node *n, uint32_t *out)
 {
-	if (n->type != JSON_STRING)
-		return dec_fail(d, n, "expected an action such as \"SCMP_ACT_ERRNO\", got %s",
-				json_type_name(n->type));
+	if (dec_want_string(d, n, "an action such as \"SCMP_ACT_ERRNO\"") < 0)
+		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
 		if (strcmp(actions[i].name, n->text) == 0) {
 			*out = actions[i].action;
@@ -359,7 +353,7 @@ static int dec_errno_ret(struct dec *d, struct dec_obj *o, const char *key, cons
 	uint64_t v = EPERM;
 	if (n) {
 		size_t old = dec_push_key(d, key);
-		if (!spec_seccomp_action_has_data(*action))
+		if (!action_has_data(*action))
 			return dec_fail(d, n, "only applies to SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
 					action_node->text);
 		bool trace = spec_seccomp_action_kind(*action) == SCMP_ACT_TRACE(0);
@@ -367,80 +361,70 @@ static int dec_errno_ret(struct dec *d, struct dec_obj *o, const char *key, cons
 			return -1;
 		dec_pop(d, old);
 	}
-	if (spec_seccomp_action_has_data(*action))
+	if (action_has_data(*action))
 		*action |= (uint32_t)v;
 	return 0;
 }
 
-static int dec_arches(struct dec *d, struct spec_seccomp *sc, const struct json_node *n)
+static int dec_arch(struct dec *d, void *arg, size_t i, const struct json_node *a)
 {
-	if (dec_array(d, n) < 0)
+	struct spec_seccomp *sc = arg;
+	(void)i;
+	if (dec_want_string(d, a, "an architecture such as \"SCMP_ARCH_X86_64\"") < 0)
 		return -1;
-	sc->arches = xcalloc(n->count, sizeof(*sc->arches));
-	for (size_t i = 0; i < n->count; i++) {
-		size_t old = dec_push_index(d, i);
-		const struct json_node *a = n->items[i];
-		if (a->type != JSON_STRING)
-			return dec_fail(d, a, "expected an architecture such as \"SCMP_ARCH_X86_64\", got %s",
-					json_type_name(a->type));
-		uint32_t tok = arch_token(a->text);
-		if (!tok) {
-			bool oci = false;
-			for (size_t k = 0; k < ARRAY_SIZE(arch_names); k++)
-				oci |= strcmp(arch_names[k], a->text) == 0;
-			if (oci)
-				return dec_fail(d, a, "architecture \"%s\" is not known to libseccomp %u.%u.%u",
-						a->text, seccomp_version()->major, seccomp_version()->minor,
-						seccomp_version()->micro);
-			/* Debian's and Go's names for them first */
-			static const char *const alias[][2] = {
-				{ "SCMP_ARCH_AMD64", "SCMP_ARCH_X86_64" }, { "SCMP_ARCH_I386", "SCMP_ARCH_X86" },
-				{ "SCMP_ARCH_386", "SCMP_ARCH_X86" }, { "SCMP_ARCH_ARM64", "SCMP_ARCH_AARCH64" },
-			};
-			const char *s = NULL;
-			for (size_t k = 0; k < ARRAY_SIZE(alias); k++)
-				if (strcmp(alias[k][0], a->text) == 0)
-					s = alias[k][1];
-			if (!s)
-				s = spec_suggest(a->text, arch_names, ARRAY_SIZE(arch_names));
-			return dec_fail(d, a, "unknown architecture \"%s\"%s%s%s, expected one like "
-					"\"SCMP_ARCH_X86_64\"", a->text, SUGGEST(s));
-		}
-		for (size_t k = 0; k < sc->n_arches; k++)
-			if (sc->arches[k] == tok)
-				return dec_fail(d, a, "architecture \"%s\" is listed twice", a->text);
-		sc->arches[sc->n_arches++] = tok;
-		dec_pop(d, old);
+	uint32_t tok = arch_token(a->text);
+	if (!tok) {
+		bool oci = false;
+		for (size_t k = 0; k < ARRAY_SIZE(arch_names); k++)
+			oci |= strcmp(arch_names[k], a->text) == 0;
+		if (oci)
+			return dec_fail(d, a, "architecture \"%s\" is not known to libseccomp %u.%u.%u",
+					a->text, seccomp_version()->major, seccomp_version()->minor,
+					seccomp_version()->micro);
+		/* Debian's and Go's names for them first */
+		static const char *const alias[][2] = {
+			{ "SCMP_ARCH_AMD64", "SCMP_ARCH_X86_64" }, { "SCMP_ARCH_I386", "SCMP_ARCH_X86" },
+			{ "SCMP_ARCH_386", "SCMP_ARCH_X86" }, { "SCMP_ARCH_ARM64", "SCMP_ARCH_AARCH64" },
+		};
+		const char *s = NULL;
+		for (size_t k = 0; k < ARRAY_SIZE(alias); k++)
+			if (strcmp(alias[k][0], a->text) == 0)
+				s = alias[k][1];
+		if (!s)
+			s = spec_suggest(a->text, arch_names, ARRAY_SIZE(arch_names));
+		return dec_fail(d, a, "unknown architecture \"%s\"%s%s%s, expected one like "
+				"\"SCMP_ARCH_X86_64\"", a->text, SUGGEST(s));
 	}
+	for (size_t k = 0; k < sc->n_arches; k++)
+		if (sc->arches[k] == tok)
+			return dec_fail(d, a, "architecture \"%s\" is listed twice", a->text);
+	sc->arches[sc->n_arches++] = tok;
 	return 0;
 }
 
-static int dec_flags(struct dec *d, struct spec_seccomp *sc, const struct json_node *n)
+static int dec_flag(struct dec *d, void *arg, size_t i, const struct json_node *f)
 {
-	if (dec_array(d, n) < 0)
+	(void)i;
+	if (dec_want_string(d, f, "a flag such as \"SECCOMP_FILTER_FLAG_LOG\"") < 0)
 		return -1;
-	for (size_t i = 0; i < n->count; i++) {
-		size_t old = dec_push_index(d, i);
-		const struct json_node *f = n->items[i];
-		if (f->type != JSON_STRING)
-			return dec_fail(d, f, "expected a flag such as \"SECCOMP_FILTER_FLAG_LOG\", got %s",
-					json_type_name(f->type));
-		size_t k;
-		for (k = 0; k < ARRAY_SIZE(flag_names); k++)
-			if (strcmp(flag_names[k].name, f->text) == 0)
-				break;
-		if (k == ARRAY_SIZE(flag_names))
-			return dec_fail(d, f, "unknown flag \"%s\", expected one of SECCOMP_FILTER_FLAG_TSYNC, "
-					"SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW, "
-					"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", f->text);
-		sc->flags |= flag_names[k].flag;
-		dec_pop(d, old);
-	}
+	struct spec_seccomp *sc = arg;
+	size_t k;
+	for (k = 0; k < ARRAY_SIZE(flag_names); k++)
+		if (strcmp(flag_names[k].name, f->text) == 0)
+			break;
+	if (k == ARRAY_SIZE(flag_names))
+		return dec_fail(d, f, "unknown flag \"%s\", expected one of SECCOMP_FILTER_FLAG_TSYNC, "
+				"SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW, "
+				"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", f->text);
+	sc->flags |= flag_names[k].flag;
 	return 0;
 }
 
-static int dec_arg(struct dec *d, struct spec_seccomp_arg *a, const struct json_node *n)
+
+static int dec_arg(struct dec *d, void *arg, size_t i, const struct json_node *n)
 {
+	struct spec_seccomp_syscall *r = arg;
+	struct spec_seccomp_arg *a = &r->args[i];
 	struct dec_obj o;
 	uint64_t v;
 	bool found;
@@ -463,9 +447,8 @@ static int dec_arg(struct dec *d, struct spec_seccomp_arg *a, const struct json_
 	if (!op)
 		return dec_fail(d, n, "\"op\" is required");
 	size_t old = dec_push_key(d, "op");
-	if (op->type != JSON_STRING)
-		return dec_fail(d, op, "expected an operator such as \"SCMP_CMP_EQ\", got %s",
-				json_type_name(op->type));
+	if (dec_want_string(d, op, "an operator such as \"SCMP_CMP_EQ\"") < 0)
+		return -1;
 	a->op = 0;
 	for (int k = _SCMP_CMP_MIN + 1; k < _SCMP_CMP_MAX; k++)
 		if (strcmp(op_names[k], op->text) == 0)
@@ -479,29 +462,31 @@ static int dec_arg(struct dec *d, struct spec_seccomp_arg *a, const struct json_
 	dec_pop(d, old);
 	if (has_two && a->value_two && a->op != SCMP_CMP_MASKED_EQ)
 		return dec_fail(d, n, "\"valueTwo\" only applies to SCMP_CMP_MASKED_EQ");
+	r->n_args = i + 1;
 	dec_object_done(d, &o);
 	return 0;
 }
 
-static int dec_rule(struct dec *d, struct spec_seccomp_syscall *r, const struct json_node *n)
+static int dec_rule(struct dec *d, void *arg, size_t i, const struct json_node *n)
 {
+	struct spec_seccomp *sc = arg;
+	struct spec_seccomp_syscall *r = &sc->syscalls[i];
 	struct dec_obj o;
+	sc->n_syscalls = i + 1;
 	if (dec_object(d, n, &o) < 0)
 		return -1;
 	r->pos = dec_pos(n);
-	const struct json_node *names = dec_member(&o, "names");
-	if (!names)
-		return dec_fail(d, n, "\"names\" is required");
-	size_t old = dec_push_key(d, "names");
-	if (dec_strv(d, names, &r->names) < 0)
+	size_t old;
+	const struct json_node *names = dec_require(d, &o, "names", &old);
+	if (!names || dec_strv(d, names, &r->names) < 0)
 		return -1;
 	if (!r->names.n)
 		return dec_fail(d, names, "must name at least one system call");
 	r->name_pos = xcalloc(r->names.n, sizeof(*r->name_pos));
-	for (size_t i = 0; i < r->names.n; i++) {
-		size_t old2 = dec_push_index(d, i);
-		const struct json_node *nm = names->items[i];
-		r->name_pos[i] = dec_pos(nm);
+	for (size_t k = 0; k < r->names.n; k++) {
+		size_t old2 = dec_push_index(d, k);
+		const struct json_node *nm = names->items[k];
+		r->name_pos[k] = dec_pos(nm);
 		if (seccomp_syscall_resolve_name(nm->text) == __NR_SCMP_ERROR) {
 			const struct scmp_version *ver = seccomp_version();
 			const char *s = suggest_syscall(nm->text, true);
@@ -513,11 +498,8 @@ static int dec_rule(struct dec *d, struct spec_seccomp_syscall *r, const struct 
 		dec_pop(d, old2);
 	}
 	dec_pop(d, old);
-	const struct json_node *act = dec_member(&o, "action");
-	if (!act)
-		return dec_fail(d, n, "\"action\" is required");
-	old = dec_push_key(d, "action");
-	if (dec_action(d, act, &r->action) < 0)
+	const struct json_node *act = dec_require(d, &o, "action", &old);
+	if (!act || dec_action(d, act, &r->action) < 0)
 		return -1;
 	dec_pop(d, old);
 	if (dec_errno_ret(d, &o, "errnoRet", act, &r->action) < 0)
@@ -528,24 +510,19 @@ static int dec_rule(struct dec *d, struct spec_seccomp_syscall *r, const struct 
 		if (dec_array(d, args) < 0)
 			return -1;
 		r->args = xcalloc(args->count, sizeof(*r->args));
-		for (size_t i = 0; i < args->count; i++) {
-			size_t old2 = dec_push_index(d, i);
-			if (dec_arg(d, &r->args[i], args->items[i]) < 0)
-				return -1;
-			r->n_args = i + 1;
-			dec_pop(d, old2);
-		}
+		if (dec_items(d, args, dec_arg, r) < 0)
+			return -1;
 		dec_pop(d, old);
 	}
 	for (size_t k = 0; k < r->names.n; k++) {
 		if (strcmp(r->names.v[k], "ioctl") != 0)
 			continue;
-		for (size_t i = 0; i < r->n_args; i++) {
-			const struct spec_seccomp_arg *a = &r->args[i];
+		for (size_t j = 0; j < r->n_args; j++) {
+			const struct spec_seccomp_arg *a = &r->args[j];
 			if (a->index == 1 && (a->value > UINT32_MAX || a->value_two > UINT32_MAX)) {
 				old = dec_push_key(d, "args");
-				dec_push_index(d, i);
-				return dec_fail(d, args->items[i], "ioctl request numbers are 32 bits (the kernel "
+				dec_push_index(d, j);
+				return dec_fail(d, args->items[j], "ioctl request numbers are 32 bits (the kernel "
 						"ignores the upper half), got 0x%llx", (unsigned long long)
 						(a->value > UINT32_MAX ? a->value : a->value_two));
 			}
@@ -593,103 +570,73 @@ static int check_notify(struct dec *d, struct spec_seccomp *sc, const struct jso
 	return 0;
 }
 
-static int dec_seccomp(struct dec *d, struct spec_seccomp *sc, const struct json_node *n)
+static int dec_listener_path(struct dec *d, void *target, const struct json_node *m)
 {
+	struct spec_seccomp *sc = target;
+	if (dec_string(d, m, &sc->listener_path) < 0)
+		return -1;
+	if (sc->listener_path[0] != '/')
+		return dec_fail(d, m, "must be an absolute path, got \"%s\"", sc->listener_path);
+	if (strlen(sc->listener_path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return dec_fail(d, m, "is longer than a unix socket path can be (107 bytes)");
+	return 0;
+}
+
+static int dec_listener_metadata(struct dec *d, void *target, const struct json_node *m)
+{
+	struct spec_seccomp *sc = target;
+	if (dec_string(d, m, &sc->listener_metadata) < 0)
+		return -1;
+	if (!sc->listener_path)
+		return dec_fail(d, m, "must not be set without \"listenerPath\"");
+	return 0;
+}
+
+static const struct dec_field seccomp_fields[] = {
+	{ .key = "architectures", DEC_ARRAY_OF(struct spec_seccomp, arches, dec_arch) },
+	{ .key = "flags", .kind = DEC_ARRAY, .item = dec_flag },  /* no array: bits in ->flags */
+	{ .key = "listenerPath", .kind = DEC_CALL, .fn = dec_listener_path },
+	{ .key = "listenerMetadata", .kind = DEC_CALL, .fn = dec_listener_metadata },
+	{ .key = "syscalls", DEC_ARRAY_OF(struct spec_seccomp, syscalls, dec_rule) },
+};
+
+int dec_seccomp(struct dec *d, void *target, const struct json_node *n)
+{
+	struct spec_seccomp *sc = target;
 	struct dec_obj o;
-	const struct json_node *m;
-	size_t old;
 	if (dec_object(d, n, &o) < 0)
 		return -1;
 	sc->present = true;
 	sc->pos = dec_pos(n);
-	const struct json_node *def = dec_member(&o, "defaultAction");
-	if (!def)
-		return dec_fail(d, n, "\"defaultAction\" is required");
-	old = dec_push_key(d, "defaultAction");
-	if (dec_action(d, def, &sc->default_action) < 0)
+	size_t old;
+	const struct json_node *def = dec_require(d, &o, "defaultAction", &old);
+	if (!def || dec_action(d, def, &sc->default_action) < 0)
 		return -1;
 	if (sc->default_action == SCMP_ACT_NOTIFY)
 		return dec_fail(d, def, "SCMP_ACT_NOTIFY cannot be the default action: nsrun hands the "
 				"listener over with sendmsg(2) after the filter is in");
 	dec_pop(d, old);
-	if (dec_errno_ret(d, &o, "defaultErrnoRet", def, &sc->default_action) < 0)
-		return -1;
-	if ((m = dec_member(&o, "architectures"))) {
-		old = dec_push_key(d, "architectures");
-		if (dec_arches(d, sc, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(&o, "flags"))) {
-		old = dec_push_key(d, "flags");
-		if (dec_flags(d, sc, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(&o, "listenerPath"))) {
-		old = dec_push_key(d, "listenerPath");
-		if (dec_string(d, m, &sc->listener_path) < 0)
-			return -1;
-		if (sc->listener_path[0] != '/')
-			return dec_fail(d, m, "must be an absolute path, got \"%s\"", sc->listener_path);
-		if (strlen(sc->listener_path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-			return dec_fail(d, m, "is longer than a unix socket path can be (107 bytes)");
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(&o, "listenerMetadata"))) {
-		old = dec_push_key(d, "listenerMetadata");
-		if (dec_string(d, m, &sc->listener_metadata) < 0)
-			return -1;
-		if (!sc->listener_path)
-			return dec_fail(d, m, "must not be set without \"listenerPath\"");
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(&o, "syscalls"))) {
-		old = dec_push_key(d, "syscalls");
-		if (dec_array(d, m) < 0)
-			return -1;
-		sc->syscalls = xcalloc(m->count, sizeof(*sc->syscalls));
-		for (size_t i = 0; i < m->count; i++) {
-			size_t old2 = dec_push_index(d, i);
-			sc->n_syscalls = i + 1;
-			if (dec_rule(d, &sc->syscalls[i], m->items[i]) < 0)
-				return -1;
-			dec_pop(d, old2);
-		}
-		dec_pop(d, old);
-	}
-	if (check_notify(d, sc, n) < 0)
+	if (dec_errno_ret(d, &o, "defaultErrnoRet", def, &sc->default_action) < 0 ||
+	    DEC_FIELDS(d, &o, sc, seccomp_fields) < 0 || check_notify(d, sc, n) < 0)
 		return -1;
 	dec_object_done(d, &o);
 	return 0;
 }
 
-int dec_linux_syscalls(struct dec *d, struct spec_linux *l, struct dec_obj *o)
+int dec_linux_syscall_filter(struct dec *d, void *target, const struct json_node *n)
 {
-	const struct json_node *m;
-	size_t old;
-	l->syscall_filter.errnum = EPERM;
-	if ((m = dec_member(o, "syscallFilter"))) {
-		l->syscall_filter.given = true;
-		old = dec_push_key(d, "syscallFilter");
-		if (dec_syscall_filter(d, &l->syscall_filter, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(o, "syscallErrno"))) {
-		old = dec_push_key(d, "syscallErrno");
-		if (dec_syscall_errno(d, &l->syscall_filter, m) < 0)
-			return -1;
-		if (!l->syscall_filter.n)
-			return dec_fail(d, m, "has no effect without /linux/syscallFilter");
-		dec_pop(d, old);
-	}
-	if ((m = dec_member(o, "seccomp"))) {
-		old = dec_push_key(d, "seccomp");
-		if (dec_seccomp(d, &l->seccomp, m) < 0)
-			return -1;
-		dec_pop(d, old);
-	}
+	struct spec_linux *l = target;
+	l->syscall_filter.given = true;
+	return dec_syscall_filter(d, &l->syscall_filter, n);
+}
+
+int dec_linux_syscall_errno(struct dec *d, void *target, const struct json_node *n)
+{
+	struct spec_linux *l = target;
+	if (dec_syscall_errno(d, &l->syscall_filter, n) < 0)
+		return -1;
+	if (!l->syscall_filter.n)
+		return dec_fail(d, n, "has no effect without /linux/syscallFilter");
 	return 0;
 }
 

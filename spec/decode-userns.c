@@ -86,12 +86,9 @@ static int dec_private_users_object(struct dec *d, struct spec *s, const struct 
 	return 0;
 }
 
-int dec_private_users(struct dec *d, struct spec *s, struct dec_obj *o)
+int dec_private_users(struct dec *d, void *target, const struct json_node *n)
 {
-	const struct json_node *n = dec_member(o, "privateUsers");
-	if (!n)
-		return 0;
-	size_t old = dec_push_key(d, "privateUsers");
+	struct spec *s = target;
 	s->private_users.pos = dec_pos(n);
 	if (n->type == JSON_OBJECT) {
 		if (dec_private_users_object(d, s, n) < 0)
@@ -101,7 +98,6 @@ int dec_private_users(struct dec *d, struct spec *s, struct dec_obj *o)
 	} else {
 		return dec_fail(d, n, "expected \"pick\", \"no\" or {\"uid\": N, \"count\": M}");
 	}
-	dec_pop(d, old);
 	return 0;
 }
 
@@ -117,14 +113,6 @@ int spec_private_users_from_opts(struct dec *d, struct spec *s, const struct spe
 		s->private_users.chown = strcmp(opts->ownership, "chown") == 0;
 	}
 	return 0;
-}
-
-static const struct spec_namespace *find_ns(const struct spec *s, int type)
-{
-	for (size_t i = 0; i < s->linux_.n_namespaces; i++)
-		if (s->linux_.namespaces[i].type == type)
-			return &s->linux_.namespaces[i];
-	return NULL;
 }
 
 static const char *where(const struct spec_private_users *pu)
@@ -165,7 +153,7 @@ int spec_private_users_apply(struct dec *d, struct spec *s)
 {
 	struct spec_private_users *pu = &s->private_users;
 	struct spec_linux *l = &s->linux_;
-	bool own_userns = find_ns(s, CLONE_NEWUSER) || l->n_uid_mappings || l->n_gid_mappings;
+	bool own_userns = spec_find_namespace(s, CLONE_NEWUSER) || l->n_uid_mappings || l->n_gid_mappings;
 	if (pu->mode == PRIVATE_USERS_UNSET) {
 		/* an OCI config means what OCI says; a spec with its own user
 		 * namespace keeps it */
@@ -186,9 +174,7 @@ int spec_private_users_apply(struct dec *d, struct spec *s)
 				   "privateUsers, not both");
 	if (check_joins(d, s) < 0)
 		return -1;
-	l->namespaces = xrealloc(l->namespaces, (l->n_namespaces + 1) * sizeof(*l->namespaces));
-	l->namespaces[l->n_namespaces++] = (struct spec_namespace){ .type = CLONE_NEWUSER,
-		.name = spec_namespace_name(CLONE_NEWUSER), .pos = pu->pos };
+	spec_add_namespace(s, CLONE_NEWUSER, pu->pos);
 	/* "pick": host id 0 stands for the range chosen at start */
 	uint32_t host = pu->mode == PRIVATE_USERS_FIXED ? pu->uid : 0;
 	set_mapping(&l->uid_mappings, &l->n_uid_mappings, host, pu->count);

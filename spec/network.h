@@ -51,17 +51,13 @@ struct spec_network {
 
 struct dec;
 struct dec_obj;
-/* decode.c: the "network" member of the top-level object. */
-int dec_network_member(struct dec *d, struct spec *s, const struct json_node *n);
-/* validate.c, after the short-spec defaults: the rules, and the network
- * namespace the mode needs. */
+/* decode-network.c: the "network" member of the top-level object. */
+int dec_network_member(struct dec *d, void *spec, const struct json_node *n);
+/* The rules across its members, after defaults.c has filled in the mode
+ * (and before the link name and the network namespace). */
 int spec_network_validate(struct dec *d, struct spec *s);
-void spec_network_free(struct spec_network *n);
+void spec_network_free(struct spec_network *n); /* n not NULL */
 
-/* "ve-" + name, or when that is longer than 15 bytes "ve-" + its first 7
- * bytes + "-" + 4 hex digits of a hash of the whole name (two long names
- * that share a prefix get different links).  buf holds 16 bytes. */
-void net_host_ifname(const char *name, char buf[NET_IFNAME_MAX + 1]);
 /* "1.2.3.4/24", "2001:db8::1/64" (prefix required) or, with bare, "1.2.3.4". */
 int net_parse_addr(const char *s, bool bare, struct spec_net_addr *out, const char **why);
 /* An IPv4 CIDR for NSRUN_NETWORK_POOL; why says what is wrong. */

@@ -316,7 +316,7 @@ static void plan_unified(struct plan_cgroup *c, const struct spec_resources *r)
 					     "misc", "perf_event", "freezer" };
 	char p[512];
 	for (size_t i = 0; i < r->n_unified; i++) {
-		const struct spec_unified *u = &r->unified[i];
+		const struct spec_kv *u = &r->unified[i];
 		snprintf(p, sizeof(p), "/linux/resources/unified/%s", u->key);
 		struct plan_cgroup_write *w = add_write(c, p);
 		none(&w->v1, "is a cgroup v2 setting");

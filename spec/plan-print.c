@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "seccomp-names.h"
 
 static void print_plan(const struct plan *p, bool verbose, FILE *f)
 {

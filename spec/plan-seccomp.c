@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "seccomp-names.h"
 #include "syscall-groups.h"
 
 #define CAP_SYS_ADMIN_BIT 21
@@ -488,10 +489,9 @@ static int build_oci(const struct spec *s, struct plan_seccomp *f, bool then_nsr
 			else
 				add_oci_rules(f, r->names.v[k], r, i);
 			if (f->n_rules > PLAN_SECCOMP_MAX_RULES)
-				return nsrun_error_set(err, 0, "%s:%u:%u: /linux/seccomp/syscalls/%zu: the filter "
-						       "gets more than %d rules, more than the kernel can "
-						       "load", s->file, r->pos.line, r->pos.col, i,
-						       PLAN_SECCOMP_MAX_RULES);
+				return spec_fail_at(err, s, r->pos, "/linux/seccomp/syscalls/%zu: the filter "
+						    "gets more than %d rules, more than the kernel can "
+						    "load", i, PLAN_SECCOMP_MAX_RULES);
 		}
 	}
 	if (f->listener) {
@@ -516,11 +516,10 @@ static int build_oci(const struct spec *s, struct plan_seccomp *f, bool then_nsr
 			continue;
 		char a[64];
 		spec_seccomp_action_format(act, a, sizeof(a));
-		return nsrun_error_set(err, 0, "%s:%u:%u: /linux/seccomp: gives %s %s, but nsrun calls it "
-				       "right after loading the filter to %s", s->file, sc->pos.line,
-				       sc->pos.col, needed[i], a, i < 2 ?
-				       "hand the listener to the agent at listenerPath" :
-				       "install /linux/syscallFilter");
+		return spec_fail_at(err, s, sc->pos, "/linux/seccomp: gives %s %s, but nsrun calls it "
+				    "right after loading the filter to %s", needed[i], a, i < 2 ?
+				    "hand the listener to the agent at listenerPath" :
+				    "install /linux/syscallFilter");
 	}
 	return 0;
 }

@@ -98,16 +98,15 @@ int plan_userns_mount(struct plan *p, const struct spec *s, struct plan_step *st
 		return 0;
 	const struct spec_mount *m = &s->mounts[idx];
 	if (strcmp(st->fstype, "proc") == 0 && !(p->clone_flags & CLONE_NEWPID))
-		return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu%s: proc in a new user namespace needs "
-				       "a new pid namespace (add {\"type\": \"pid\"} to /linux/namespaces%s)",
-				       s->file, m->pos.line, m->pos.col, idx, m->pos.line ? "" : " (a default mount)",
-				       ", or give \"privateUsers\": \"no\"");
+		return spec_fail_at(err, s, m->pos, "/mounts/%zu%s: proc in a new user namespace needs "
+				    "a new pid namespace (add {\"type\": \"pid\"} to /linux/namespaces%s)",
+				    idx, m->pos.line ? "" : " (a default mount)",
+				    ", or give \"privateUsers\": \"no\"");
 	if (strcmp(st->fstype, "mqueue") == 0 && !(p->clone_flags & CLONE_NEWIPC))
-		return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu%s: mqueue in a new user namespace "
-				       "needs a new ipc namespace (add {\"type\": \"ipc\"} to "
-				       "/linux/namespaces%s)", s->file, m->pos.line, m->pos.col, idx,
-				       m->pos.line ? "" : " (a default mount)",
-				       ", or give \"privateUsers\": \"no\"");
+		return spec_fail_at(err, s, m->pos, "/mounts/%zu%s: mqueue in a new user namespace "
+				    "needs a new ipc namespace (add {\"type\": \"ipc\"} to "
+				    "/linux/namespaces%s)", idx, m->pos.line ? "" : " (a default mount)",
+				    ", or give \"privateUsers\": \"no\"");
 	return 0;
 }
 

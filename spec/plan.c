@@ -261,24 +261,22 @@ static int plan_mount(struct plan *p, const struct spec *s, const struct spec_mo
 	st->path = normalise(m->destination);
 	st->mount_kind = MOUNT_FS;
 	if (plan_parse_mount_options(&m->options, st, err) < 0)
-		return nsrun_error_prefix(err, "%s:%u:%u: /mounts/%zu/options: ", s->file, m->pos.line,
-					  m->pos.col, idx);
+		return spec_fail_at(err, s, m->pos, "/mounts/%zu/options: %s", idx, err->msg);
 	const char *type = m->type;
 	if (type && (strcmp(type, "bind") == 0 || strcmp(type, "rbind") == 0)) {
 		st->mount_kind = MOUNT_BIND;
 		st->recursive |= type[0] == 'r';
 	} else if (type && strcmp(type, "none") == 0 && st->mount_kind != MOUNT_BIND) {
-		return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/type: \"none\" needs a \"bind\" "
-				       "or \"rbind\" option", s->file, m->pos.line, m->pos.col, idx);
+		return spec_fail_at(err, s, m->pos, "/mounts/%zu/type: \"none\" needs a \"bind\" "
+				    "or \"rbind\" option", idx);
 	}
 	if (st->mount_kind == MOUNT_BIND) {
 		if (!m->source || !m->source[0])
-			return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/source: a bind mount needs "
-					       "a source", s->file, m->pos.line, m->pos.col, idx);
+			return spec_fail_at(err, s, m->pos, "/mounts/%zu/source: a bind mount needs "
+					    "a source", idx);
 		if (st->copy_up)
-			return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/options: \"tmpcopyup\" has "
-					       "no meaning for a bind mount", s->file, m->pos.line,
-					       m->pos.col, idx);
+			return spec_fail_at(err, s, m->pos, "/mounts/%zu/options: \"tmpcopyup\" has "
+					    "no meaning for a bind mount", idx);
 		/* mount(2) ignores a bind's filesystem options (runc passes them);
 		 * the validator warned */
 		free(st->data);
@@ -287,12 +285,11 @@ static int plan_mount(struct plan *p, const struct spec *s, const struct spec_mo
 		return 0;
 	}
 	if (!type || !type[0])
-		return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/type: a filesystem type is "
-				       "required (or the \"bind\" option)", s->file, m->pos.line,
-				       m->pos.col, idx);
+		return spec_fail_at(err, s, m->pos, "/mounts/%zu/type: a filesystem type is "
+				    "required (or the \"bind\" option)", idx);
 	if (st->copy_up && strcmp(type, "tmpfs") != 0)
-		return nsrun_error_set(err, 0, "%s:%u:%u: /mounts/%zu/options: \"tmpcopyup\" only "
-				       "applies to tmpfs", s->file, m->pos.line, m->pos.col, idx);
+		return spec_fail_at(err, s, m->pos, "/mounts/%zu/options: \"tmpcopyup\" only "
+				    "applies to tmpfs", idx);
 	st->fstype = xstrdup(type);
 	st->source = xstrdup(m->source && m->source[0] ? m->source : type);
 	if (strcmp(type, "cgroup") == 0) {

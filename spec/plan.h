@@ -72,16 +72,6 @@ void plan_seccomp_free(struct plan_seccomp *f);
 /* The step's line in `nsrun plan`, and (--verbose) one line per rule. */
 void plan_seccomp_describe(const struct plan_seccomp *f, FILE *out);
 void plan_seccomp_print_rules(const struct plan_seccomp *f, const char *indent, FILE *out);
-/* Names for printing (spec/decode-seccomp.c). */
-uint32_t spec_seccomp_action_kind(uint32_t action);      /* without errno/trace data */
-bool spec_seccomp_action_has_data(uint32_t action);
-const char *spec_seccomp_action_name(uint32_t action);   /* "SCMP_ACT_ERRNO" */
-void spec_seccomp_action_format(uint32_t action, char *buf, size_t size); /* "SCMP_ACT_ERRNO(EPERM)" */
-const char *spec_seccomp_arch_name(uint32_t token);      /* "X86_64" */
-const char *spec_seccomp_op_name(int op);                /* "SCMP_CMP_EQ" */
-const char *spec_seccomp_flag_name(unsigned flag);       /* "LOG" */
-int spec_parse_errno(const char *s);                     /* "EACCES" or "13"; -1 if neither */
-bool spec_syscall_name_valid(const char *name);
 
 struct plan_step {
 	enum plan_step_kind kind;
@@ -265,8 +255,5 @@ void plan_print_json(const struct plan *p, FILE *f);
 /* Mount options -> flags/data; fails on contradictory or unknown options. */
 int plan_parse_mount_options(const struct spec_strv *opts, struct plan_step *step,
 			     struct nsrun_error *err);
-
-extern const char *const spec_default_masked[];
-extern const char *const spec_default_readonly[];
 
 #endif

@@ -85,8 +85,8 @@ struct spec_hooks {
 enum spec_hook_kind { HOOK_PRESTART, HOOK_CREATE_RUNTIME, HOOK_CREATE_CONTAINER,
 		      HOOK_START_CONTAINER, HOOK_POSTSTART, HOOK_POSTSTOP };
 
-struct spec_sysctl { char *key, *value; struct spec_pos pos; };
-struct spec_kv { char *key, *value; };
+/* A KEY: VALUE member of "sysctl", "unified" or "annotations". */
+struct spec_kv { char *key, *value; struct spec_pos pos; };
 struct spec_time_offset { int clock; /* CLOCK_MONOTONIC or CLOCK_BOOTTIME */ int64_t secs; uint32_t nanosecs; };
 
 /* A member nsrun parses but cannot carry out yet: validation refuses it. */
@@ -149,7 +149,6 @@ enum spec_throttle { THROTTLE_READ_BPS, THROTTLE_WRITE_BPS, THROTTLE_READ_IOPS, 
 struct spec_hugepage_limit { char *page_size; uint64_t limit; struct spec_pos pos; };
 struct spec_net_priority { char *name; uint32_t priority; struct spec_pos pos; };
 struct spec_rdma_limit { char *device; struct spec_u64 hca_handles, hca_objects; struct spec_pos pos; };
-struct spec_unified { char *key, *value; struct spec_pos pos; };
 struct spec_resources {
 	bool present;
 	struct spec_pos pos;
@@ -181,7 +180,7 @@ struct spec_resources {
 		struct spec_net_priority *priorities; size_t n_priorities;
 	} network;
 	struct spec_rdma_limit *rdma; size_t n_rdma;
-	struct spec_unified *unified; size_t n_unified;
+	struct spec_kv *unified; size_t n_unified;
 };
 
 struct spec_linux {
@@ -193,7 +192,7 @@ struct spec_linux {
 	struct spec_device *devices; size_t n_devices;
 	char *cgroups_path; struct spec_pos cgroups_path_pos;
 	struct spec_resources resources;    /* linux.resources */
-	struct spec_sysctl *sysctl; size_t n_sysctl;
+	struct spec_kv *sysctl; size_t n_sysctl;
 	char *rootfs_propagation; unsigned long rootfs_propagation_flags;
 	struct spec_strv masked_paths, readonly_paths;
 	bool masked_given, readonly_given;
@@ -253,6 +252,8 @@ struct spec {
 	struct spec_private_users private_users;
 	/* members parsed but refused at validation until they are implemented */
 	struct spec_unsupported *unsupported; size_t n_unsupported;
+	/* spec_load_opts.origins, copied: the options that made values */
+	char **origins; size_t n_origins;
 	/* true when the spec looks like a full OCI bundle (see spec_is_minimal) */
 	bool minimal;
 	unsigned n_warnings;
@@ -277,8 +278,6 @@ struct spec_load_opts {
 /* Parse "pick", "no", "N" or "N:M" (a --private-users value) into *out;
  * returns NULL, or why the value is wrong. */
 const char *spec_parse_private_users(const char *v, struct spec_private_users *out);
-int spec_load_file_opts(const char *path, FILE *warn, const struct spec_load_opts *opts,
-			struct spec **out, struct nsrun_error *err);
 int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
 			const struct spec_load_opts *opts, struct spec **out, struct nsrun_error *err);
 /* A file holding only a linux.resources object (`nsrun update --resources`):
@@ -286,7 +285,13 @@ int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
  * to that object ("/memory/limit"). */
 int spec_load_resources_file(const char *path, FILE *warn, struct spec **out, struct nsrun_error *err);
 void spec_free(struct spec *s);
-void spec_process_free(struct spec_process *p);
+/* The one formatter of spec errors, for the decoder, the validator and
+ * the planner: "FILE:LINE:COL: " + the message, which starts with the JSON
+ * pointer ("/mounts/2/type: ...").  A value a command-line option made
+ * (line 0, column k) names the option, origins[k - 1], instead; one
+ * without a position names the file alone.  Returns -1. */
+int spec_fail_at(struct nsrun_error *err, const struct spec *s, struct spec_pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 void spec_strv_free(struct spec_strv *v);
 /* `nsrun exec --process FILE`: an OCI process object replaces s->process. */
 int spec_load_process_file(const char *path, FILE *warn, struct spec *s, struct nsrun_error *err);

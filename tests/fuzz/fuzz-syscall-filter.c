@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "seccomp-names.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

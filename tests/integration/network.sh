@@ -46,6 +46,14 @@ links_settled() {
 links() { ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^(ve-|vn)' | sort; }
 nft_state() { nft list table inet nsrun 2>/dev/null; }
 our_dnsmasq() { pgrep -f -- "--pid-file=/run/nsrun/.net/$1-" 2>/dev/null; }
+# dnsmasq processes of any nsrun that run in this test's network namespace (others' are not ours)
+dnsmasq_here() {
+	local p me
+	me=$(readlink /proc/self/ns/net)
+	for p in $(pgrep -f -- '--pid-file=/run/nsrun/.net/' 2>/dev/null); do
+		[ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$me" ] && echo "$p"
+	done
+}
 records_of() { ls -d /run/nsrun/.net/"$1"-* 2>/dev/null; }
 
 OUT=$TMP/out
@@ -332,7 +340,7 @@ for st in "${steps[@]}"; do
 	out=$(NSRUN_TEST_FAIL_STEP=$n "$NSRUN" "$TMP/fail.json" 2>&1); rc=$?
 	is "$rc" 125 "faults: step $n ($kind) fails: status 125"
 	like "$out" "step $n $kind" "faults: step $n ($kind) fails:   the message names it"
-	left="$(links_settled)$(nft_state)$(pgrep -f -- '--pid-file=/run/nsrun/.net/' | grep -v "^$$\$")"
+	left="$(links_settled)$(nft_state)$(dnsmasq_here)"
 	is "$left" "" "faults: step $n ($kind) fails:   no link, nftables chain or dnsmasq left"
 done
 

@@ -1,7 +1,7 @@
 /* nsrun shell NAME [CMD...] and nsrun login NAME: a process on a new pty
  * inside a running machine, joining all its namespaces and its cgroup, with
  * its capabilities and syscall filter: the machinery of `nsrun exec`
- * (plan_make_exec, then the executor), on the spec the machine runs with,
+ * (plan_build for exec, then the executor), on the spec the machine runs with,
  * kept in the registry. */
 #include <string.h>
 
@@ -42,8 +42,10 @@ static int join_machine(const char *name, char **args, size_t n_args, bool tty)
 	free(p->cwd);
 	p->cwd = xstrdup("/");
 	spec->boot = false; /* a process joining a booted machine is no init */
-	if (plan_build(TAKE_PTR(spec), 0, NULL, &plan, &err) < 0 ||
-	    plan_make_exec(plan, r.leader, &err) < 0) {
+	struct plan_host host;
+	exec_probe_host_facts(&host);
+	const struct plan_invocation inv = { .exec_pid = r.leader, .warn = stderr };
+	if (plan_build(TAKE_PTR(spec), &inv, &host, &plan, &err) < 0) {
 		cmd_error("%s", err.msg);
 		goto out;
 	}

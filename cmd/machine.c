@@ -279,9 +279,12 @@ int cmd_machine_start(const char *name, bool foreground)
 	_cleanup_free_ char *text = NULL;
 	struct machine_run m;
 	machine_run_init(&m);
+	struct plan_host host;
+	exec_probe_host_facts(&host);
+	const struct plan_invocation inv = { .warn = stderr };
 	if (options_load_spec(&c, stderr, &spec, &text, &err) < 0 ||
 	    machine_notify_setup(&m, spec, &err) < 0 ||
-	    plan_build(TAKE_PTR(spec), 0, NULL, &plan, &err) < 0) {
+	    plan_build(TAKE_PTR(spec), &inv, &host, &plan, &err) < 0) {
 		cmd_error("%s", err.msg);
 		spec_free(spec);
 		machine_notify_end(&m);

@@ -119,7 +119,10 @@ int cmd_exec(const struct verb_args *a)
 		cmd_error("%s", err.msg);
 		goto out;
 	}
-	if (plan_build(spec, 0, NULL, &plan, &err) < 0 || plan_make_exec(plan, st.pid, &err) < 0) {
+	struct plan_host host;
+	exec_probe_host_facts(&host);
+	const struct plan_invocation inv = { .exec_pid = st.pid, .warn = stderr };
+	if (plan_build(spec, &inv, &host, &plan, &err) < 0) {
 		cmd_error("%s", err.msg);
 		goto out;
 	}

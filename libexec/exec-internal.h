@@ -22,8 +22,6 @@ struct exec_ctx {
 	int console_slave;        /* pty slave for the process's stdio, or -1 */
 	pid_t child;              /* parent: host pid of the container's PID 1 */
 	int pidfd;                /* parent: pidfd of it */
-	uint64_t caps_bounding;   /* resolved capability sets (defaults clamped) */
-	uint64_t caps_effective, caps_permitted, caps_inheritable, caps_ambient;
 	int console_master;       /* parent: the pty master received from the child */
 	sigset_t orig_mask;       /* the signal mask to restore before exec */
 	int mask_mnt;             /* child: detached read-only tmpfs holding the empty file masks use */
@@ -140,7 +138,7 @@ bool userns_setgroups_denied(const struct exec_ctx *c);
 int userns_rootless_pick(struct exec_ctx *c, struct nsrun_error *err);
 int userns_chown_tree(struct exec_ctx *c, uint32_t base, uint32_t count, struct nsrun_error *err);
 
-/* Checks in the parent before anything is created; may mark steps skipped. */
+/* preflight.c: checks in the parent before anything is created. */
 int exec_preflight(struct exec_ctx *c, struct nsrun_error *err);
 /* process.c: refuse early an oom_score_adj nsrun may not set. */
 int exec_check_oom_score_adj(struct exec_ctx *c, int64_t want, struct nsrun_error *err);

@@ -50,15 +50,14 @@ void net_release(pid_t pid, unsigned long long starttime);
  * side's name is free, the host ports are free. */
 int net_check_host(const struct plan *p, struct nsrun_error *err);
 
-/* Decide what depends on this host, without privileges or side effects:
- * SELinux/AppArmor steps and the mount label are marked skipped (with a
- * warning on `warn`, may be NULL) when the LSM is not active; nspawn's
- * default capabilities are clamped to nsrun's own bounding set.  `nsrun
- * plan` calls it so it shows what a run would do; exec_run_plan too. */
-void exec_probe_host(struct plan *p, FILE *warn);
-/* After exec_probe_host: an apparmorProfile the host cannot apply is an
+/* The facts about this host plan_build needs (libexec/host.c): nsrun's
+ * bounding and effective sets, whether SELinux and AppArmor are enabled.
+ * Without privileges or side effects; `nsrun plan` uses them too, so that
+ * it shows what a run would do. */
+void exec_probe_host_facts(struct plan_host *h);
+/* preflight.c: an apparmorProfile the host cannot apply (plan->host) is an
  * error (runc and crun refuse to run the container unconfined), unless the
- * annotation "run.nsrun.apparmor": "optional" made the probe skip it. */
+ * annotation "run.nsrun.apparmor": "optional" made the plan skip it. */
 int exec_check_apparmor(const struct plan *p, struct nsrun_error *err);
 
 /* nsrun runs rootless: as a user other than root, or as root of a user

@@ -193,7 +193,7 @@ static int verify_mounted(struct exec_ctx *c, const struct plan_step *s, int mnt
 static int set_mount_label(struct exec_ctx *c, const struct plan_step *s, int fs,
 			   struct nsrun_error *err)
 {
-	if (!plan_mount_takes_label(c->plan, s))
+	if (!s->label)
 		return 0;
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "context", c->plan->mount_label, 0) < 0)
 		return nsrun_error_set(err, errno, "option context=\"%s\"", c->plan->mount_label);

@@ -19,9 +19,6 @@
 
 #include "config.h"
 #include "exec-internal.h"
-#if HAVE_SELINUX
-#include <selinux/selinux.h>
-#endif
 
 int step_sysctl(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
 {
@@ -74,7 +71,7 @@ int step_caps_bounding(struct exec_ctx *c, const struct plan_step *s, struct nsr
 	(void)s;
 	int last = (int)cap_max_bits() - 1;
 	for (int cap = 0; cap <= last; cap++) {
-		if (cap <= SPEC_CAP_LAST && (c->caps_bounding & (1ULL << cap)))
+		if (cap <= SPEC_CAP_LAST && (c->plan->caps.bounding & (1ULL << cap)))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
 			return nsrun_error_set(err, errno, "drop %s from the bounding set",
@@ -120,10 +117,11 @@ int step_caps(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error 
 	cap_t caps = cap_init();
 	if (!caps)
 		return nsrun_error_set(err, errno, "cap_init");
+	const struct spec_caps *want = &c->plan->caps;
 	int r = 0;
-	if (set_flag(caps, CAP_EFFECTIVE, c->caps_effective) < 0 ||
-	    set_flag(caps, CAP_PERMITTED, c->caps_permitted) < 0 ||
-	    set_flag(caps, CAP_INHERITABLE, c->caps_inheritable) < 0)
+	if (set_flag(caps, CAP_EFFECTIVE, want->effective) < 0 ||
+	    set_flag(caps, CAP_PERMITTED, want->permitted) < 0 ||
+	    set_flag(caps, CAP_INHERITABLE, want->inheritable) < 0)
 		r = nsrun_error_set(err, errno, "cap_set_flag");
 	else if (cap_set_proc(caps) < 0)
 		r = nsrun_error_set(err, errno, "set the capability sets");
@@ -133,7 +131,7 @@ int step_caps(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error 
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return nsrun_error_set(err, errno, "clear the ambient set");
 	for (int cap = 0; cap <= SPEC_CAP_LAST; cap++)
-		if ((c->caps_ambient & (1ULL << cap)) &&
+		if ((want->ambient & (1ULL << cap)) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 			return nsrun_error_set(err, errno, "raise %s in the ambient set", spec_cap_name(cap));
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
@@ -196,97 +194,6 @@ int step_apparmor_profile(struct exec_ctx *c, const struct plan_step *s, struct 
 	if (write_attr(c, "thread-self/attr/exec", cmd, err) == 0)
 		return 0;
 	return nsrun_error_prefix(err, "set the AppArmor profile %s: ", s->value);
-}
-
-/* Whether the LSMs are active on this host (what libselinux and runc's
- * apparmor.IsEnabled() check).  NULL when active, else why not. */
-static const char *selinux_unavailable(void)
-{
-#if HAVE_SELINUX
-	if (is_selinux_enabled() > 0)
-		return NULL;
-#else
-	if (access("/sys/fs/selinux/enforce", F_OK) == 0)
-		return NULL;
-#endif
-	return "SELinux is disabled on this host";
-}
-
-static const char *apparmor_unavailable(void)
-{
-	char yes = 0;
-	_cleanup_close_ int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && read(fd, &yes, 1) == 1 && yes == 'Y' &&
-	    access("/sys/kernel/security/apparmor", F_OK) == 0)
-		return NULL;
-	return "AppArmor is not enabled on this host";
-}
-
-/* An AppArmor profile the host cannot apply is skipped only when the spec
- * says so: annotation "run.nsrun.apparmor": "optional" (README). */
-static bool apparmor_optional(const struct spec *s)
-{
-	for (size_t i = 0; i < s->n_annotations; i++)
-		if (strcmp(s->annotations[i].key, "run.nsrun.apparmor") == 0)
-			return strcmp(s->annotations[i].value, "optional") == 0;
-	return false;
-}
-
-int exec_check_apparmor(const struct plan *p, struct nsrun_error *err)
-{
-	const char *why = apparmor_unavailable();
-	for (size_t i = 0; why && i < p->n_steps; i++) {
-		const struct plan_step *s = &p->steps[i];
-		if (s->kind == STEP_APPARMOR_PROFILE && !s->skip_reason)
-			return nsrun_error_set(err, 0, "%s: /process/apparmorProfile \"%s\": %s, and the "
-					       "container would run unconfined; refused (the annotation "
-					       "\"run.nsrun.apparmor\": \"optional\" runs it without the "
-					       "profile)", p->spec->file, s->value, why);
-	}
-	return 0;
-}
-
-static void skip_lsm_step(struct plan *p, struct plan_step *s, const char *why, const char *member,
-			  FILE *warn)
-{
-	free(s->skip_reason);
-	s->skip_reason = xstrdup(why);
-	if (warn)
-		fprintf(warn, "nsrun: warning: %s: %s \"%s\" is not applied: %s\n", p->spec->file,
-			member, s->value, why);
-}
-
-static uint64_t own_bounding_set(void)
-{
-	uint64_t mask = 0;
-	for (int cap = 0; cap <= SPEC_CAP_LAST; cap++)
-		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) > 0)
-			mask |= 1ULL << cap;
-	return mask;
-}
-
-void exec_probe_host(struct plan *p, FILE *warn)
-{
-	if (p->caps_from_defaults) {
-		uint64_t own = own_bounding_set();
-		p->caps.bounding &= own;
-		p->caps.effective &= own;
-		p->caps.permitted &= own;
-	}
-	const char *no_selinux = selinux_unavailable(), *no_apparmor = apparmor_unavailable();
-	for (size_t i = 0; i < p->n_steps; i++) {
-		struct plan_step *s = &p->steps[i];
-		if (s->kind == STEP_SELINUX_LABEL && no_selinux)
-			skip_lsm_step(p, s, no_selinux, "/process/selinuxLabel", warn);
-		else if (s->kind == STEP_APPARMOR_PROFILE && no_apparmor && apparmor_optional(p->spec))
-			skip_lsm_step(p, s, no_apparmor, "/process/apparmorProfile", warn);
-	}
-	if (p->mount_label && no_selinux && !p->mount_label_skip) {
-		p->mount_label_skip = xstrdup(no_selinux);
-		if (warn)
-			fprintf(warn, "nsrun: warning: %s: /linux/mountLabel \"%s\" is not applied: %s\n",
-				p->spec->file, p->mount_label, no_selinux);
-	}
 }
 
 /* Lowering oom_score_adj below what nsrun has needs CAP_SYS_RESOURCE (or

@@ -13,9 +13,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -177,88 +175,6 @@ static __attribute__((noreturn)) void child_main(struct exec_ctx *c)
 			dprintf(c->late_error_fd, "nsrun: %s\n", safe);
 	}
 	_exit(m.status);
-}
-
-static int read_bounding(uint64_t *mask)
-{
-	*mask = 0;
-	for (int cap = 0; cap <= SPEC_CAP_LAST; cap++) {
-		int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-		if (r > 0)
-			*mask |= 1ULL << cap;
-	}
-	return 0;
-}
-
-int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
-{
-	exec_probe_host(c->plan, stderr);
-	if (exec_check_apparmor(c->plan, err) < 0)
-		return -1;
-	const struct plan *p = c->plan;
-	/* Opened here, by the host's root, so that a user-namespaced container
-	 * needs no search permission on the directories above it. */
-	struct stat st;
-	c->rootfs_fd = open(p->rootfs, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (c->rootfs_fd < 0)
-		return nsrun_error_set(err, errno, "%s: root.path %s", p->spec->file, p->rootfs);
-	if (fstat(c->rootfs_fd, &st) < 0)
-		return nsrun_error_set(err, errno, "%s: root.path %s", p->spec->file, p->rootfs);
-	if (S_ISLNK(st.st_mode))
-		return nsrun_error_set(err, 0, "%s: root.path %s is a symlink; give the directory itself",
-				       p->spec->file, p->rootfs);
-	if (!S_ISDIR(st.st_mode))
-		return nsrun_error_set(err, 0, "%s: root.path %s is not a directory", p->spec->file,
-				       p->rootfs);
-	uint64_t bounding;
-	read_bounding(&bounding);
-	c->caps_bounding = p->caps.bounding;
-	c->caps_effective = p->caps.effective;
-	c->caps_permitted = p->caps.permitted;
-	c->caps_inheritable = p->caps.inheritable;
-	c->caps_ambient = p->caps.ambient;
-	if (p->caps_from_defaults) {
-		c->caps_bounding &= bounding;
-		c->caps_effective &= bounding;
-		c->caps_permitted &= bounding;
-	} else if (p->caps.given) {
-		uint64_t wanted = p->caps.permitted | p->caps.effective | p->caps.inheritable |
-				  p->caps.ambient;
-		uint64_t missing = wanted & ~bounding;
-		for (int cap = 0; cap <= SPEC_CAP_LAST; cap++)
-			if (missing & (1ULL << cap))
-				return nsrun_error_set(err, 0, "%s: /process/capabilities: %s is not in "
-						       "nsrun's own bounding set, so the container "
-						       "cannot have it", p->spec->file, spec_cap_name(cap));
-	}
-	/* A hard limit above ours needs CAP_SYS_RESOURCE, which this host may
-	 * not give: say so now rather than failing half-way. */
-	bool can_raise = (bounding & (1ULL << CAP_SYS_RESOURCE)) && !p->new_userns;
-	if (can_raise) {
-		cap_t self = cap_get_proc();
-		cap_flag_value_t v = CAP_CLEAR;
-		if (self)
-			cap_get_flag(self, CAP_SYS_RESOURCE, CAP_EFFECTIVE, &v);
-		cap_free(self);
-		can_raise = v == CAP_SET;
-	}
-	for (size_t i = 0; i < p->n_steps; i++) {
-		const struct plan_step *s = &p->steps[i];
-		struct rlimit cur;
-		if (s->kind == STEP_OOM_SCORE_ADJ && exec_check_oom_score_adj(c, s->num, err) < 0)
-			return -1;
-		if (s->kind != STEP_RLIMIT || can_raise || getrlimit(s->resource, &cur) < 0)
-			continue;
-		if (cur.rlim_max != RLIM_INFINITY && (s->hard > cur.rlim_max || s->hard == RLIM_INFINITY))
-			return nsrun_error_set(err, 0, "%s: /process/rlimits: the hard limit of %s (%llu) "
-					       "is above nsrun's own (%llu), and nsrun lacks "
-					       "CAP_SYS_RESOURCE to raise it", p->spec->file,
-					       spec_rlimit_name(s->resource), (unsigned long long)s->hard,
-					       (unsigned long long)cur.rlim_max);
-	}
-	if (exec_boot_prepare(c, err) < 0 || net_preflight(c, err) < 0)
-		return -1;
-	return seccomp_preflight(c, err);
 }
 
 /* cgroup_fd >= 0: straight into that v2 cgroup (*into_cgroup says whether

@@ -1,4 +1,4 @@
-/* The plan of `nsrun exec`: see plan_make_exec in plan.h. */
+/* The plan of `nsrun exec`: see plan_exec_steps in plan.h. */
 #include <sched.h>
 #include <string.h>
 
@@ -19,9 +19,8 @@ static struct plan_step *push(struct plan_step **v, size_t *n, enum plan_step_ki
 	return s;
 }
 
-int plan_make_exec(struct plan *p, pid_t pid, struct nsrun_error *err)
+void plan_exec_steps(struct plan *p, pid_t pid)
 {
-	(void)err;
 	const struct spec_linux *l = &p->spec->linux_;
 	bool has[8] = { 0 };
 	static const int order[] = { CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC,
@@ -91,5 +90,4 @@ int plan_make_exec(struct plan *p, pid_t pid, struct nsrun_error *err)
 	p->caps.inheritable = 0;
 	p->caps.ambient = 0;
 	p->exec_pid = pid;
-	return 0;
 }

@@ -232,7 +232,7 @@ static void describe_mount(const struct plan *p, const struct plan_step *s, FILE
 			fprintf(f, "%stmpcopyup", s->data || *sep ? "," : "");
 		fputs("]", f);
 	}
-	if (plan_mount_takes_label(p, s))
+	if (s->label)
 		fprintf(f, " context=\"%s\"", p->mount_label);
 }
 

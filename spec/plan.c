@@ -404,21 +404,11 @@ static void expect_pseudo_fs(struct plan *p, struct plan_step *st)
 	}
 }
 
-int plan_build(struct spec *spec, int argc, char **args_override, struct plan **out,
-	       struct nsrun_error *err)
+/* The root filesystem up to the container's own mounts: propagation, the
+ * rootfs bind, /dev (a tmpfs of its own unless the spec mounts one) and the
+ * spec's mounts, with the device nodes right after /dev. */
+static int plan_mounts(struct plan *p, const struct spec *s, struct nsrun_error *err)
 {
-	_cleanup_plan_ struct plan *p = xcalloc(1, sizeof(*p));
-	p->spec = spec;
-	const struct spec *s = spec;
-	p->rootfs = join_path(s->dir, s->root_path);
-	p->cgroup = plan_cgroup_build(s);
-
-	plan_namespaces(p, s);
-	if (s->hostname)
-		add_step(p, STEP_HOSTNAME)->value = xstrdup(s->hostname);
-	if (s->domainname)
-		add_step(p, STEP_DOMAINNAME)->value = xstrdup(s->domainname);
-
 	bool dev_tmpfs = false, has_dev = mounts_dev(s, &dev_tmpfs);
 	bool has_mntns = p->clone_flags & CLONE_NEWNS || find_ns(s, CLONE_NEWNS);
 	if (!has_mntns)
@@ -454,13 +444,13 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 		return -1;
 	if (s->boot)
 		add_step(p, STEP_RUN_HOST)->path = xstrdup("/run/host");
-	plan_network_child_steps(p);
-	const struct spec_process *proc = &s->process;
-	if (proc->terminal)
-		add_step(p, STEP_CONSOLE)->path = xstrdup("/dev/console");
-	plan_create_hooks(p);
-	/* Everything under the root is resolved through its fd, so masks and
-	 * read-only paths come before pivot_root, the last filesystem step. */
+	return 0;
+}
+
+/* Everything under the root is resolved through its fd, so masks and
+ * read-only paths come before pivot_root, the last filesystem step. */
+static void plan_paths(struct plan *p, const struct spec *s)
+{
 	for (size_t i = 0; i < s->linux_.masked_paths.n; i++) {
 		struct plan_step *st = add_step(p, STEP_MASK_PATH);
 		st->path = normalise(s->linux_.masked_paths.v[i]);
@@ -485,6 +475,11 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	add_step(p, STEP_PIVOT_ROOT);
 	if (s->linux_.rootfs_propagation)
 		add_step(p, STEP_ROOT_PROPAGATION)->propagation = s->linux_.rootfs_propagation_flags;
+}
+
+static void plan_limits(struct plan *p, const struct spec *s)
+{
+	const struct spec_process *proc = &s->process;
 	for (size_t i = 0; i < s->linux_.n_sysctl; i++) {
 		struct plan_step *st = add_step(p, STEP_SYSCTL);
 		st->path = xstrdup(s->linux_.sysctl[i].key);
@@ -500,70 +495,127 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	}
 	if (s->linux_.has_personality)
 		add_step(p, STEP_PERSONALITY)->num = (int64_t)s->linux_.personality;
+}
 
-	/* The process. */
-	/* Capabilities are exactly the spec's (SECURITY.md rule 6): an OCI
-	 * spec without "capabilities" gets none at all, not nsrun's own. */
-	p->caps = proc->caps;
-	p->caps_from_defaults = proc->caps.defaulted;
+/* Capabilities are exactly the spec's (SECURITY.md rule 6): an OCI spec
+ * without "capabilities" gets none at all, not nsrun's own.  nspawn's
+ * default set (a short spec without them) loses what nsrun itself lacks. */
+static void plan_caps(struct plan *p, const struct spec *s)
+{
+	p->caps = s->process.caps;
+	p->caps_from_defaults = s->process.caps.defaulted;
+	if (p->caps_from_defaults) {
+		p->caps.bounding &= p->host.bounding;
+		p->caps.effective &= p->host.bounding;
+		p->caps.permitted &= p->host.bounding;
+	}
+}
+
+/* An AppArmor profile the host cannot apply is skipped only when the spec
+ * says so: annotation "run.nsrun.apparmor": "optional" (README); else the
+ * executor refuses to run the container unconfined (exec_check_apparmor). */
+static bool apparmor_optional(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_annotations; i++)
+		if (strcmp(s->annotations[i].key, "run.nsrun.apparmor") == 0)
+			return strcmp(s->annotations[i].value, "optional") == 0;
+	return false;
+}
+
+static void add_lsm_step(struct plan *p, enum plan_step_kind kind, const char *value,
+			 const char *member, const char *skip, FILE *warn)
+{
+	struct plan_step *st = add_step(p, kind);
+	st->value = xstrdup(value);
+	if (!skip)
+		return;
+	st->skip_reason = xstrdup(skip);
+	if (warn)
+		fprintf(warn, "nsrun: warning: %s: %s \"%s\" is not applied: %s\n", p->spec->file,
+			member, value, skip);
+}
+
+/* The process after its limits: credentials, labels, `nsrun create`'s
+ * wait for start, the syscall filters and exec.  The filters are the last
+ * thing before execve (SECURITY.md rule 8), unless they must be loaded
+ * while nsrun still holds CAP_SYS_ADMIN (spec/plan-seccomp.c resolves
+ * them), or, with create, one passes a listener (SCMP_ACT_NOTIFY): that
+ * must reach the agent while `nsrun create` still runs, so the filters
+ * load before the wait (as runc does) and what follows runs under them. */
+static int plan_process_steps(struct plan *p, const struct spec *s, const struct plan_invocation *inv,
+			      struct nsrun_error *err)
+{
+	const struct spec_process *proc = &s->process;
+	plan_caps(p, s);
 	if (needs_tiocsti_guard(p, s))
 		add_step(p, STEP_NO_TIOCSTI);
 	add_step(p, STEP_CAPS_BOUNDING);
 	add_step(p, STEP_USER);
-	/* The syscall filters are the last thing before execve (SECURITY.md
-	 * rule 8), unless they must be loaded while nsrun still holds
-	 * CAP_SYS_ADMIN (spec/plan-seccomp.c resolves them). */
 	struct plan_seccomp *filters[2];
 	size_t n_filters;
 	if (plan_seccomp_build(s, p->caps.effective, proc->no_new_privileges, filters, &n_filters, err) < 0)
 		return -1;
-	bool early = n_filters && filters[0]->early;
+	bool early = n_filters && filters[0]->early, listener = false;
+	for (size_t i = 0; i < n_filters; i++)
+		listener |= filters[i]->listener;
 	for (size_t i = 0; early && i < n_filters; i++)
 		add_step(p, STEP_SECCOMP)->seccomp = filters[i];
 	add_step(p, STEP_CAPS);
 	if (proc->no_new_privileges)
 		add_step(p, STEP_NO_NEW_PRIVS);
 	add_step(p, STEP_CWD)->path = normalise(proc->cwd);
-	if (proc->selinux_label) {
-		struct plan_step *st = add_step(p, STEP_SELINUX_LABEL);
-		st->value = xstrdup(proc->selinux_label);
-	}
-	if (proc->apparmor_profile) {
-		struct plan_step *st = add_step(p, STEP_APPARMOR_PROFILE);
-		st->value = xstrdup(proc->apparmor_profile);
+	if (proc->selinux_label)
+		add_lsm_step(p, STEP_SELINUX_LABEL, proc->selinux_label, "/process/selinuxLabel",
+			     p->host.selinux ? NULL : PLAN_NO_SELINUX, inv->warn);
+	if (proc->apparmor_profile)
+		add_lsm_step(p, STEP_APPARMOR_PROFILE, proc->apparmor_profile, "/process/apparmorProfile",
+			     p->host.apparmor || !apparmor_optional(s) ? NULL : PLAN_NO_APPARMOR, inv->warn);
+	bool late = !early;
+	if (inv->wait_for_start) {
+		for (size_t i = 0; late && listener && i < n_filters; i++)
+			add_step(p, STEP_SECCOMP)->seccomp = filters[i];
+		late &= !listener;
+		add_step(p, STEP_WAIT_START);
 	}
 	add_hooks(p, HOOK_START_CONTAINER, false);
 	add_step(p, STEP_STDIO);
-	for (size_t i = 0; !early && i < n_filters; i++)
+	for (size_t i = 0; late && i < n_filters; i++)
 		add_step(p, STEP_SECCOMP)->seccomp = filters[i];
 	add_step(p, STEP_EXEC);
+	return 0;
+}
 
-	const struct spec_strv *args = &proc->args;
-	size_t n = argc > 0 ? (size_t)argc : args->n;
+static char **strv_copy(char *const *v, size_t n)
+{
+	char **out = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+/* What execve gets, and the credentials STEP_USER sets. */
+static void plan_process(struct plan *p, const struct spec *s, const struct plan_invocation *inv)
+{
+	const struct spec_process *proc = &s->process;
 	p->boot = s->boot;
-	if (n == 0) {
+	if (inv->argc > 0) {
+		p->argv = strv_copy(inv->args, (size_t)inv->argc);
+	} else if (proc->args.n) {
+		p->argv = strv_copy(proc->args.v, proc->args.n);
+	} else {
 		/* boot without args: the image's init, looked up inside the root
 		 * when the container execs (which one exists is a fact of the
 		 * image, not something nsrun reads beforehand) */
-		static const char *const inits[] = { "/usr/lib/systemd/systemd", "/lib/systemd/systemd",
-						     "/sbin/init" };
-		p->init_candidates = xcalloc(ARRAY_SIZE(inits) + 1, sizeof(char *));
-		for (size_t i = 0; i < ARRAY_SIZE(inits); i++)
-			p->init_candidates[i] = xstrdup(inits[i]);
-		p->argv = xcalloc(2, sizeof(char *));
-		p->argv[0] = xstrdup(inits[0]);
-	} else {
-		p->argv = xcalloc(n + 1, sizeof(char *));
-		for (size_t i = 0; i < n; i++)
-			p->argv[i] = xstrdup(argc > 0 ? args_override[i] : args->v[i]);
+		static char *const inits[] = { "/usr/lib/systemd/systemd", "/lib/systemd/systemd",
+					       "/sbin/init" };
+		p->init_candidates = strv_copy(inits, ARRAY_SIZE(inits));
+		p->argv = strv_copy(inits, 1);
 	}
 	p->uuid_env = -1;
-	p->envp = xcalloc(proc->env.n + 1, sizeof(char *));
-	for (size_t i = 0; i < proc->env.n; i++) {
-		p->envp[i] = xstrdup(proc->env.v[i]);
-		if (s->boot && strcmp(p->envp[i], "container_uuid=") == 0)
+	p->envp = strv_copy(proc->env.v, proc->env.n);
+	for (size_t i = 0; s->boot && i < proc->env.n; i++)
+		if (strcmp(p->envp[i], "container_uuid=") == 0)
 			p->uuid_env = (ssize_t)i;
-	}
 	p->cwd = normalise(proc->cwd);
 	p->uid = proc->user.uid;
 	p->gid = proc->user.gid;
@@ -577,17 +629,11 @@ int plan_build(struct spec *spec, int argc, char **args_override, struct plan **
 	p->console_height = proc->console_height;
 	p->console_width = proc->console_width;
 	p->no_new_privileges = proc->no_new_privileges;
-	if (s->linux_.mount_label)
-		p->mount_label = xstrdup(s->linux_.mount_label);
-	*out = TAKE_PTR(p);
-	return 0;
 }
 
-bool plan_mount_takes_label(const struct plan *p, const struct plan_step *s)
+static bool takes_label(const struct plan_step *s)
 {
 	static const char *const types[] = { "tmpfs", "devpts", "mqueue", "ramfs" };
-	if (!p->mount_label || p->mount_label_skip)
-		return false;
 	if (s->kind == STEP_MASK_PATH)
 		return true;
 	if (s->kind != STEP_MOUNT || s->mount_kind != MOUNT_FS || !s->fstype)
@@ -596,6 +642,67 @@ bool plan_mount_takes_label(const struct plan *p, const struct plan_step *s)
 		if (strcmp(s->fstype, types[i]) == 0)
 			return true;
 	return false;
+}
+
+/* linux.mountLabel: context= on the tmpfs, devpts, mqueue and ramfs mounts
+ * nsrun makes and on the masks' tmpfs, when SELinux is enabled. */
+static void plan_mount_label(struct plan *p, const struct spec *s, FILE *warn)
+{
+	if (!s->linux_.mount_label)
+		return;
+	p->mount_label = xstrdup(s->linux_.mount_label);
+	if (!p->host.selinux) {
+		p->mount_label_skip = xstrdup(PLAN_NO_SELINUX);
+		if (warn)
+			fprintf(warn, "nsrun: warning: %s: /linux/mountLabel \"%s\" is not applied: %s\n",
+				s->file, p->mount_label, PLAN_NO_SELINUX);
+		return;
+	}
+	for (size_t i = 0; i < p->n_steps; i++)
+		p->steps[i].label = takes_label(&p->steps[i]);
+}
+
+const struct plan_host plan_host_permissive = {
+	.bounding = (2ULL << SPEC_CAP_LAST) - 1,
+	.effective = (2ULL << SPEC_CAP_LAST) - 1,
+	.selinux = true,
+	.apparmor = true,
+};
+
+int plan_build(struct spec *spec, const struct plan_invocation *inv, const struct plan_host *host,
+	       struct plan **out, struct nsrun_error *err)
+{
+	static const struct plan_invocation plain = { 0 };
+	_cleanup_plan_ struct plan *p = xcalloc(1, sizeof(*p));
+	p->spec = spec;
+	const struct spec *s = spec;
+	inv = inv ? inv : &plain;
+	p->host = *host;
+	p->container_id = inv->container_id ? xstrdup(inv->container_id) : NULL;
+	p->rootfs = join_path(s->dir, s->root_path);
+	p->cgroup = plan_cgroup_build(s);
+
+	plan_namespaces(p, s);
+	if (s->hostname)
+		add_step(p, STEP_HOSTNAME)->value = xstrdup(s->hostname);
+	if (s->domainname)
+		add_step(p, STEP_DOMAINNAME)->value = xstrdup(s->domainname);
+	if (plan_mounts(p, s, err) < 0)
+		return -1;
+	plan_network_child_steps(p);
+	if (s->process.terminal)
+		add_step(p, STEP_CONSOLE)->path = xstrdup("/dev/console");
+	plan_create_hooks(p);
+	plan_paths(p, s);
+	plan_limits(p, s);
+	if (plan_process_steps(p, s, inv, err) < 0)
+		return -1;
+	plan_process(p, s, inv);
+	plan_mount_label(p, s, inv->warn);
+	if (inv->exec_pid > 0)
+		plan_exec_steps(p, inv->exec_pid);
+	*out = TAKE_PTR(p);
+	return 0;
 }
 
 void plan_caps_after_exec(const struct plan *p, uint64_t *effective, uint64_t *permitted)
@@ -612,41 +719,6 @@ void plan_caps_after_exec(const struct plan *p, uint64_t *effective, uint64_t *p
 	}
 	*permitted = prm;
 	*effective = prm;
-}
-
-/* SCMP_ACT_NOTIFY with create: the listener must reach the agent while
- * `nsrun create` still runs, so the filters load before wait-start (as
- * runc does); what follows runs under them. */
-static void plan_seccomp_before_start(struct plan *p, size_t wait)
-{
-	bool listener = false;
-	for (size_t k = wait; k < p->n_steps; k++)
-		listener |= p->steps[k].kind == STEP_SECCOMP && p->steps[k].seccomp->listener;
-	for (size_t k = wait + 1; listener && k < p->n_steps; k++) {
-		if (p->steps[k].kind != STEP_SECCOMP)
-			continue;
-		struct plan_step moved = p->steps[k];
-		memmove(&p->steps[wait + 1], &p->steps[wait], (k - wait) * sizeof(*p->steps));
-		p->steps[wait++] = moved;
-	}
-}
-
-void plan_set_container(struct plan *p, const char *id, bool wait_for_start)
-{
-	free(p->container_id);
-	p->container_id = xstrdup(id);
-	if (!wait_for_start)
-		return;
-	size_t i = 0;
-	while (i < p->n_steps && p->steps[i].kind != STEP_STDIO &&
-	       !(p->steps[i].kind == STEP_HOOKS && p->steps[i].hook == HOOK_START_CONTAINER))
-		i++;
-	p->steps = xrealloc(p->steps, (p->n_steps + 1) * sizeof(*p->steps));
-	memmove(&p->steps[i + 1], &p->steps[i], (p->n_steps - i) * sizeof(*p->steps));
-	p->n_steps++;
-	memset(&p->steps[i], 0, sizeof(p->steps[i]));
-	p->steps[i].kind = STEP_WAIT_START;
-	plan_seccomp_before_start(p, i);
 }
 
 void plan_step_clear(struct plan_step *s)

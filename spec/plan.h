@@ -1,6 +1,8 @@
 /* The plan: plain data, an ordered list of steps with every argument
- * resolved.  spec/plan.c builds it from a validated spec; libexec/ walks
- * it and decides nothing; `nsrun plan` prints it. */
+ * resolved.  spec/plan.c builds it once, from a validated spec, the
+ * invocation and the facts probed on this host; nothing changes it
+ * afterwards: libexec/ walks it and decides nothing; `nsrun plan` prints
+ * exactly what a run would carry out. */
 #ifndef NSRUN_PLAN_H
 #define NSRUN_PLAN_H
 
@@ -99,6 +101,8 @@ struct plan_step {
 	char dev_type;            /* DEVICE: 'c', 'b', 'p' */
 	uint32_t dev_major, dev_minor, mode, uid, gid;
 	bool dev_bind;            /* DEVICE: bind the host node (user namespace) */
+	bool label;               /* MOUNT (tmpfs, devpts, mqueue, ramfs), MASK_PATH: the mount
+	                             gets context=plan->mount_label (SELinux enabled) */
 	char *value;              /* HOSTNAME/DOMAINNAME/SYSCTL value, SELinux label */
 	int resource;             /* RLIMIT */
 	int hook;                 /* HOOKS: enum spec_hook_kind */
@@ -143,8 +147,38 @@ struct plan_cgroup {
 	bool cgroupns_late;       /* the new cgroup namespace is made after the move (STEP_UNSHARE) */
 };
 
+/* What the plan depends on in this host, probed once before the build
+ * (libexec/host.c, exec_probe_host_facts) and kept in the plan, so that
+ * the executor checks against the facts the plan was made from. */
+struct plan_host {
+	uint64_t bounding;        /* nsrun's own bounding set */
+	uint64_t effective;       /* nsrun's own effective set */
+	bool selinux;             /* SELinux is enabled */
+	bool apparmor;            /* AppArmor is enabled */
+};
+#define PLAN_NO_SELINUX "SELinux is disabled on this host"
+#define PLAN_NO_APPARMOR "AppArmor is not enabled on this host"
+/* A host that constrains nothing (every capability, both LSMs enabled):
+ * what the unit tests' golden plans and the fuzzers are built against. */
+extern const struct plan_host plan_host_permissive;
+
+/* How nsrun was asked to run the spec; all zero: in the foreground, with
+ * the spec's own process.args. */
+struct plan_invocation {
+	int argc;                 /* > 0: args replaces process.args */
+	char **args;
+	const char *container_id; /* OCI verbs: the container's id */
+	bool wait_for_start;      /* `nsrun create`: the program waits for `nsrun start`
+	                             (STEP_WAIT_START) */
+	pid_t exec_pid;           /* > 0, `nsrun exec`: the plan of a process that joins the
+	                             namespaces of this PID 1 (spec/plan-exec.c) */
+	FILE *warn;               /* where a step this host cannot carry out is reported as
+	                             skipped ("nsrun: warning: ..."), or NULL */
+};
+
 struct plan {
 	struct spec *spec;        /* owned */
+	struct plan_host host;    /* the facts it was built from */
 	char *container_id;       /* OCI verbs: the container's id; NULL in the foreground */
 	pid_t exec_pid;           /* nsrun exec: the container's PID 1 whose namespaces are joined */
 	char *rootfs;             /* root.path resolved against the spec's directory */
@@ -164,10 +198,10 @@ struct plan {
 	bool terminal;
 	unsigned console_height, console_width;
 	struct spec_caps caps;
-	bool caps_from_defaults;  /* nspawn's set: clamped to nsrun's own bounding set at start */
+	bool caps_from_defaults;  /* nspawn's set, clamped to nsrun's own bounding set */
 	bool no_new_privileges;
-	/* linux.mountLabel: context= on the tmpfs/devpts/mqueue mounts nsrun makes;
-	 * mount_label_skip says why not (SELinux disabled), set at preflight. */
+	/* linux.mountLabel: context= on the tmpfs/devpts/mqueue mounts nsrun makes
+	 * (their steps' `label`); mount_label_skip says why not (SELinux disabled). */
 	char *mount_label;
 	char *mount_label_skip;
 	struct plan_cgroup *cgroup; /* STEP_CGROUP's arguments, NULL without one */
@@ -202,10 +236,14 @@ const char *plan_userns_name(const struct spec *s);
 #define PLAN_USERNS_FIRST 0x80000u     /* picked ranges: from 524288 ... */
 #define PLAN_USERNS_END 0x70000000u    /* ... to below 1879048192 */
 
-/* Build the plan.  Takes ownership of `spec`, also on failure.
- * `args_override` (argc > 0) replaces process.args. */
-int plan_build(struct spec *spec, int argc, char **args_override, struct plan **out,
-	       struct nsrun_error *err);
+/* Build the plan, the only time it is changed.  Takes ownership of
+ * `spec`, also on failure.  `inv` may be NULL (all zero); `host` is
+ * exec_probe_host_facts() (or plan_host_permissive): default capabilities
+ * are clamped to its bounding set, SELinux and AppArmor steps it cannot
+ * carry out are marked skipped (reported on inv->warn), the mount label is
+ * decided per step. */
+int plan_build(struct spec *spec, const struct plan_invocation *inv, const struct plan_host *host,
+	       struct plan **out, struct nsrun_error *err);
 void plan_free(struct plan *p);
 void plan_step_clear(struct plan_step *s);
 struct plan_step *plan_add_step(struct plan *p, enum plan_step_kind kind);
@@ -214,16 +252,13 @@ struct plan_step *plan_add_step(struct plan *p, enum plan_step_kind kind);
 bool plan_network_parent_steps(struct plan *p);
 void plan_network_child_steps(struct plan *p);
 void plan_network_describe(const struct plan *p, const struct plan_step *s, FILE *f);
-/* `nsrun exec`: turn a container's plan into the plan of a process that
- * joins the namespaces of its PID 1 (host pid `pid`): the namespace joins,
- * then the process steps of the full plan (limits, user, capabilities
- * with empty inheritable and ambient sets, no_new_privs, cwd, labels, the
- * syscall filters, exec).  The pty, when asked for, is not bound onto
- * /dev/console. */
-int plan_make_exec(struct plan *p, pid_t pid, struct nsrun_error *err);
-/* For `nsrun create ID`: name the container and wait for `start` before
- * the program runs. */
-void plan_set_container(struct plan *p, const char *id, bool wait_for_start);
+/* spec/plan-exec.c, plan_build's last part for `nsrun exec`: turn the
+ * container's steps into those of a process that joins the namespaces of
+ * its PID 1 (host pid `pid`): the namespace joins, then the process steps
+ * of the full plan (limits, user, capabilities with empty inheritable and
+ * ambient sets, no_new_privs, cwd, labels, the syscall filters, exec).
+ * The pty, when asked for, is not bound onto /dev/console. */
+void plan_exec_steps(struct plan *p, pid_t pid);
 /* spec/plan-cgroup.c: does the spec ask for a cgroup (linux.resources or
  * linux.cgroupsPath); build plan->cgroup; print STEP_CGROUP's description. */
 bool plan_wants_cgroup(const struct spec *s);
@@ -236,8 +271,6 @@ char *plan_cgroup_default_name(const struct plan *p, int pid);
 static inline void plan_freep(struct plan **p) { if (*p) plan_free(*p); }
 #define _cleanup_plan_ __attribute__((cleanup(plan_freep)))
 
-/* True when the mount a step makes gets context=mount_label (SELinux). */
-bool plan_mount_takes_label(const struct plan *p, const struct plan_step *s);
 /* The effective and permitted sets the program has after execve() of a
  * file without file capabilities or set-uid bit: the kernel's rules
  * applied to the sets nsrun installs (capabilities(7)). */

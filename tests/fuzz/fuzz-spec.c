@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	struct plan *plan = NULL;
-	if (plan_build(spec, 0, NULL, &plan, &err) < 0) {
+	if (plan_build(spec, NULL, &plan_host_permissive, &plan, &err) < 0) {
 		check_message(&err, name);
 		return 0;
 	}

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Invalid UTF-8 in an entry is the JSON layer's to refuse. */
 	if (json_parse(doc, len, name, &root, &err) == 0 &&
 	    spec_load_tree(root, name, devnull, &spec, &err) == 0 &&
-	    plan_build(spec, 0, NULL, &plan, &err) == 0) {
+	    plan_build(spec, NULL, &plan_host_permissive, &plan, &err) == 0) {
 		plan_print(plan, devnull);
 		plan_print_json(plan, devnull);
 	} else if (strncmp(err.msg, name, sizeof(name) - 1) != 0) {

@@ -130,7 +130,8 @@ static struct plan *plan_from(const char *text, struct nsrun_error *err)
 	struct spec *s = NULL;
 	struct plan *p = NULL;
 	if (json_parse(text, strlen(text), "config.json", &root, err) < 0 ||
-	    spec_load_tree(root, "config.json", NULL, &s, err) < 0 || plan_build(s, 0, NULL, &p, err) < 0)
+	    spec_load_tree(root, "config.json", NULL, &s, err) < 0 ||
+	    plan_build(s, NULL, &plan_host_permissive, &p, err) < 0)
 		return NULL;
 	return p;
 }

@@ -1,9 +1,10 @@
 /* Privilege settings without privileges: validation errors (with their
  * JSON pointer and position) for capabilities, users, rlimits, sysctl,
  * oomScoreAdj and LSM labels; the capability sets the plan predicts after
- * exec; and the host probe that marks SELinux/AppArmor steps skipped on a
- * host without them (the label-setting path as far as such a host allows);
- * the order of `nsrun exec`'s plan (SECURITY.md rule 11). */
+ * exec; the plan built against host facts: SELinux/AppArmor steps and the
+ * mount label skipped on a host without them, nspawn's default set clamped
+ * to nsrun's bounding set, the probe of this host's facts; the order of
+ * `nsrun exec`'s plan (SECURITY.md rule 11) and of `nsrun create`'s. */
 #include <sched.h>
 #include <string.h>
 
@@ -11,8 +12,10 @@
 #include "plan.h"
 #include "tap.h"
 
-/* Load a spec from text; returns the error message ("" when accepted). */
-static const char *load(const char *text, struct plan **planp)
+/* Load a spec from text and plan it for `inv` on `host`; returns the
+ * error message ("" when accepted). */
+static const char *load_for(const char *text, const struct plan_invocation *inv,
+			    const struct plan_host *host, struct plan **planp)
 {
 	static struct nsrun_error err;
 	memset(&err, 0, sizeof(err));
@@ -30,7 +33,7 @@ static const char *load(const char *text, struct plan **planp)
 		fclose(devnull);
 	struct plan *p = NULL;
 	if (r == 0)
-		r = plan_build(s, 0, NULL, &p, &err);
+		r = plan_build(s, inv, host, &p, &err);
 	unlink(file);
 	if (r < 0)
 		return err.msg;
@@ -39,6 +42,12 @@ static const char *load(const char *text, struct plan **planp)
 	else
 		plan_free(p);
 	return "";
+}
+
+/* ... a foreground run on a host that constrains nothing */
+static const char *load(const char *text, struct plan **planp)
+{
+	return load_for(text, NULL, &plan_host_permissive, planp);
 }
 
 /* The message after "FILE:" so tests need not know the temporary name. */
@@ -225,89 +234,153 @@ static void test_caps_plan(void)
 	plan_free(p);
 }
 
-static void test_lsm_probe(void)
+#define LABELS_SPEC "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/\"},\"process\":{\"cwd\":\"/\"," \
+	"\"args\":[\"x\"],\"selinuxLabel\":\"system_u:system_r:container_t:s0\",\"apparmorProfile\":" \
+	"\"nsrun-default\"},\"mounts\":[{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}," \
+	"{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}],\"linux\":{\"namespaces\":" \
+	"[{\"type\":\"mount\"}],\"mountLabel\":\"system_u:object_r:f_t:s0\",\"maskedPaths\":" \
+	"[\"/proc/kcore\"]},\"annotations\":{\"run.nsrun.apparmor\":\"optional\"}}"
+
+static const struct plan_step *find_mount(const struct plan *p, const char *fstype)
+{
+	for (size_t i = 0; i < p->n_steps; i++)
+		if (p->steps[i].kind == STEP_MOUNT && p->steps[i].fstype &&
+		    strcmp(p->steps[i].fstype, fstype) == 0 && strcmp(p->steps[i].path, "/dev") != 0)
+			return &p->steps[i];
+	return NULL;
+}
+
+/* The labels on a host with both LSMs: carried out, context= on the
+ * tmpfs mounts nsrun makes. */
+static void test_lsm_enabled(void)
 {
 	struct plan *p = NULL;
-	load("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/\"},\"process\":{\"cwd\":\"/\",\"args\":[\"x\"],"
-	     "\"selinuxLabel\":\"system_u:system_r:container_t:s0\",\"apparmorProfile\":\"nsrun-default\"},"
-	     "\"mounts\":[{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
-	     "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}],"
-	     "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"mountLabel\":\"system_u:object_r:f_t:s0\","
-	     "\"maskedPaths\":[\"/proc/kcore\"]},\"annotations\":{\"run.nsrun.apparmor\":\"optional\"}}", &p);
+	load(LABELS_SPEC, &p);
 	tap_ok(p != NULL, "spec with labels plans");
 	if (!p)
 		return;
 	const struct plan_step *se = find_step(p, STEP_SELINUX_LABEL), *aa = find_step(p, STEP_APPARMOR_PROFILE);
 	tap_ok(se && aa && !se->skip_reason && !aa->skip_reason && se->value &&
 	       strcmp(se->value, "system_u:system_r:container_t:s0") == 0,
-	       "before the probe the label steps are planned, not skipped");
-	const struct plan_step *tmp = NULL, *proc = NULL;
-	for (size_t i = 0; i < p->n_steps; i++)
-		if (p->steps[i].kind == STEP_MOUNT && p->steps[i].fstype) {
-			if (strcmp(p->steps[i].fstype, "tmpfs") == 0 && strcmp(p->steps[i].path, "/tmp") == 0)
-				tmp = &p->steps[i];
-			if (strcmp(p->steps[i].fstype, "proc") == 0)
-				proc = &p->steps[i];
-		}
-	tap_ok(tmp && proc && plan_mount_takes_label(p, tmp) && !plan_mount_takes_label(p, proc) &&
-	       plan_mount_takes_label(p, find_step(p, STEP_MASK_PATH)),
-	       "the mount label goes on tmpfs and the mask tmpfs, not on proc");
+	       "SELinux and AppArmor enabled: the label steps are carried out");
+	const struct plan_step *tmp = find_mount(p, "tmpfs"), *proc = find_mount(p, "proc");
+	tap_ok(tmp && proc && tmp->label && !proc->label && find_step(p, STEP_MASK_PATH)->label &&
+	       !p->mount_label_skip, "the mount label goes on tmpfs and the mask tmpfs, not on proc");
 	char *text = printed(p);
 	tap_ok(strstr(text, "tmpfs tmpfs -> /tmp context=\"system_u:object_r:f_t:s0\"") != NULL,
 	       "nsrun plan shows context= on the tmpfs");
 	free(text);
+	struct nsrun_error err = { 0 };
+	tap_ok(exec_check_apparmor(p, &err) == 0, "AppArmor enabled: the profile is applied");
+	plan_free(p);
+}
 
-	bool selinux = access("/sys/fs/selinux/enforce", F_OK) == 0;
-	char aa_on = 0;
-	FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "r");
-	if (f) {
-		aa_on = (char)fgetc(f);
-		fclose(f);
-	}
+/* On a host without them the plan marks them skipped and says so once, at
+ * the build; a profile that is not optional is refused by the executor. */
+static void test_lsm_disabled(void)
+{
+	struct plan_host host = plan_host_permissive;
+	host.selinux = host.apparmor = false;
 	char *warnbuf = NULL;
 	size_t warnlen = 0;
 	FILE *warn = open_memstream(&warnbuf, &warnlen);
-	exec_probe_host(p, warn);
+	const struct plan_invocation inv = { .warn = warn };
+	struct plan *p = NULL;
+	load_for(LABELS_SPEC, &inv, &host, &p);
 	fclose(warn);
-	if (!selinux) {
-		tap_str_eq(se->skip_reason, "SELinux is disabled on this host", "no SELinux: the label step is skipped");
-		tap_str_eq(p->mount_label_skip, "SELinux is disabled on this host", "no SELinux: the mount label is skipped");
-		tap_ok(!plan_mount_takes_label(p, tmp), "no SELinux: no mount gets context=");
-		tap_ok(strstr(warnbuf, "/process/selinuxLabel \"system_u:system_r:container_t:s0\" is not applied: "
-			      "SELinux is disabled on this host") != NULL, "no SELinux: a warning names the member");
-		text = printed(p);
-		tap_ok(strstr(text, "selinux-label    system_u:system_r:container_t:s0 -- skipped: SELinux is "
-			      "disabled on this host") != NULL, "no SELinux: nsrun plan shows it skipped");
-		free(text);
-	} else {
-		tap_ok(se->skip_reason == NULL, "SELinux: the label step is carried out");
-	}
-	if (aa_on != 'Y')
-		tap_str_eq(aa->skip_reason, "AppArmor is not enabled on this host", "no AppArmor: the profile step is skipped");
-	else
-		tap_ok(aa->skip_reason == NULL, "AppArmor: the profile step is carried out");
+	if (!p)
+		return;
+	const struct plan_step *se = find_step(p, STEP_SELINUX_LABEL), *aa = find_step(p, STEP_APPARMOR_PROFILE);
+	tap_str_eq(se->skip_reason, "SELinux is disabled on this host", "no SELinux: the label step is skipped");
+	tap_str_eq(aa->skip_reason, "AppArmor is not enabled on this host",
+		   "no AppArmor, optional: the profile step is skipped");
+	tap_str_eq(p->mount_label_skip, "SELinux is disabled on this host", "no SELinux: the mount label is skipped");
+	tap_ok(!find_mount(p, "tmpfs")->label && !find_step(p, STEP_MASK_PATH)->label,
+	       "no SELinux: no mount gets context=");
+	tap_ok(strstr(warnbuf, "/process/selinuxLabel \"system_u:system_r:container_t:s0\" is not applied: "
+		      "SELinux is disabled on this host") != NULL &&
+	       strstr(warnbuf, "/linux/mountLabel \"system_u:object_r:f_t:s0\" is not applied") != NULL,
+	       "no SELinux: a warning names each member");
+	char *text = printed(p);
+	tap_ok(strstr(text, "selinux-label    system_u:system_r:container_t:s0 -- skipped: SELinux is "
+		      "disabled on this host") != NULL && strstr(text, "context=\"") == NULL,
+	       "no SELinux: nsrun plan shows it skipped, and no context=");
+	free(text);
 	free(warnbuf);
 	plan_free(p);
 
 	/* without the annotation a profile the host cannot apply is refused */
 	p = NULL;
-	load("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/\"},\"process\":{\"cwd\":\"/\",\"args\":[\"x\"],"
-	     "\"apparmorProfile\":\"docker-default\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}", &p);
+	load_for("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/\"},\"process\":{\"cwd\":\"/\",\"args\":[\"x\"],"
+		 "\"apparmorProfile\":\"docker-default\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}",
+		 NULL, &host, &p);
 	if (!p)
 		return;
-	exec_probe_host(p, NULL);
 	struct nsrun_error err = { 0 };
 	int r = exec_check_apparmor(p, &err);
 	aa = find_step(p, STEP_APPARMOR_PROFILE);
-	if (aa_on != 'Y') {
-		tap_ok(r < 0 && aa && !aa->skip_reason, "no AppArmor, not optional: refused, the step not skipped");
-		tap_ok(strstr(err.msg, "/process/apparmorProfile \"docker-default\": AppArmor is not enabled on "
-			      "this host, and the container would run unconfined; refused") != NULL,
-		       "no AppArmor: the message says why (%s)", err.msg);
-	} else {
-		tap_ok(r == 0, "AppArmor: the profile is applied");
-	}
+	tap_ok(r < 0 && aa && !aa->skip_reason, "no AppArmor, not optional: refused, the step not skipped");
+	tap_ok(strstr(err.msg, "/process/apparmorProfile \"docker-default\": AppArmor is not enabled on "
+		      "this host, and the container would run unconfined; refused") != NULL,
+	       "no AppArmor: the message says why (%s)", err.msg);
 	plan_free(p);
+}
+
+/* nspawn's default set is clamped to nsrun's bounding set in the plan;
+ * a spec's own capabilities are not (the executor refuses missing ones). */
+static void test_caps_clamped(void)
+{
+	struct plan_host host = plan_host_permissive;
+	host.bounding &= ~(1ULL << 24); /* SYS_RESOURCE */
+	struct plan *p = NULL;
+	load_for("{\"root\":{\"path\":\"/\"},\"privateUsers\":\"no\",\"process\":{\"args\":[\"x\"]}}", NULL,
+		 &host, &p);
+	if (!p)
+		return;
+	struct plan *full = NULL;
+	load("{\"root\":{\"path\":\"/\"},\"privateUsers\":\"no\",\"process\":{\"args\":[\"x\"]}}", &full);
+	tap_ok(full && (full->caps.bounding & (1ULL << 24)) && !(p->caps.bounding & (1ULL << 24)) &&
+	       !(p->caps.effective & (1ULL << 24)) && !(p->caps.permitted & (1ULL << 24)) &&
+	       p->caps.bounding == (full->caps.bounding & ~(1ULL << 24)),
+	       "default set on a host without SYS_RESOURCE: the plan keeps the rest, less SYS_RESOURCE");
+	char *text = printed(p);
+	tap_ok(strstr(text, "SYS_RESOURCE") == NULL, "nsrun plan does not list SYS_RESOURCE");
+	free(text);
+	plan_free(p);
+	plan_free(full);
+	p = NULL;
+	load_for("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/\"},\"process\":{\"cwd\":\"/\",\"args\":[\"x\"],"
+		 "\"capabilities\":{\"bounding\":[\"CAP_SYS_RESOURCE\"]}},\"linux\":{\"namespaces\":"
+		 "[{\"type\":\"mount\"}]}}", NULL, &host, &p);
+	tap_ok(p && p->caps.bounding == (1ULL << 24), "a spec's own set is kept as it is");
+	plan_free(p);
+}
+
+/* The facts probed on this host are the kernel's (/proc/self/status). */
+static void test_host_facts(void)
+{
+	struct plan_host h;
+	exec_probe_host_facts(&h);
+	unsigned long long bnd = 0, eff = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "CapBnd: %llx", &bnd);
+		sscanf(line, "CapEff: %llx", &eff);
+	}
+	if (f)
+		fclose(f);
+	uint64_t known = (2ULL << SPEC_CAP_LAST) - 1;
+	tap_ok(h.bounding == (bnd & known) && h.effective == (eff & known),
+	       "the probe reads nsrun's bounding and effective sets (%llx %llx)", bnd, eff);
+	char aa_on = 0;
+	f = fopen("/sys/module/apparmor/parameters/enabled", "r");
+	if (f) {
+		aa_on = (char)fgetc(f);
+		fclose(f);
+	}
+	tap_ok(h.apparmor == (aa_on == 'Y' && access("/sys/kernel/security/apparmor", F_OK) == 0),
+	       "the probe sees whether AppArmor is enabled");
 }
 
 static size_t index_of(const struct plan *p, enum plan_step_kind kind, int ns_flags)
@@ -325,13 +398,16 @@ static void test_exec_plan(void)
 {
 	struct plan *p = NULL;
 	/* (the host's users: the plan nsrun exec makes from a spec without a user namespace) */
-	tap_str_eq(load(R "\"privateUsers\":\"no\",\"process\":{\"args\":[\"x\"],\"terminal\":true,\"selinuxLabel\":"
-			"\"system_u:system_r:container_t:s0\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\"},"
-			"{\"type\":\"mount\"},{\"type\":\"time\"},{\"type\":\"uts\"}]}}", &p), "",
-		   "a spec with pid, mount, time and uts namespaces plans");
+	const struct plan_invocation inv = { .exec_pid = 4242 };
+	tap_str_eq(load_for(R "\"privateUsers\":\"no\",\"process\":{\"args\":[\"x\"],\"terminal\":true,"
+			    "\"selinuxLabel\":\"system_u:system_r:container_t:s0\"},\"linux\":{\"namespaces\":"
+			    "[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"time\"},{\"type\":\"uts\"}]}}",
+			    &inv, &plan_host_permissive, &p), "",
+		   "a spec with pid, mount, time and uts namespaces plans for nsrun exec");
 	if (!p)
 		return;
-	tap_ok(plan_make_exec(p, 4242, NULL) == 0, "it makes an exec plan");
+	tap_ok(p->exec_pid == 4242 && !p->cgroup && p->caps.inheritable == 0 && p->caps.ambient == 0,
+	       "it is an exec plan");
 	size_t enter = index_of(p, STEP_ENTER_PIDNS, 0), label = index_of(p, STEP_SELINUX_LABEL, 0);
 	size_t pidns = index_of(p, STEP_JOIN_NS, CLONE_NEWPID), timens = index_of(p, STEP_JOIN_NS, CLONE_NEWTIME);
 	size_t mnt = index_of(p, STEP_JOIN_NS, CLONE_NEWNS), uts = index_of(p, STEP_JOIN_NS, CLONE_NEWUTS);
@@ -357,11 +433,60 @@ static void test_exec_plan(void)
 	plan_free(p);
 }
 
+/* `nsrun create`: the program waits for `start` after the labels, before
+ * the startContainer hooks and stdio; a filter passing a listener loads
+ * before the wait, any other as late as in a run. */
+#define SC_CAPS "\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\"],\"effective\":[\"CAP_SYS_ADMIN\"]," \
+	"\"permitted\":[\"CAP_SYS_ADMIN\"]}"
+static void test_create_plan(void)
+{
+	static const char *const filters[] = {
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":"
+		"\"SCMP_ACT_ERRNO\"}]}",
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/a.sock\",\"syscalls\":[{\"names\":"
+		"[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+	};
+	for (size_t k = 0; k < 2; k++) {
+		_cleanup_free_ char *text = xasprintf("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"/\"},"
+						      "\"process\":{\"cwd\":\"/\",\"args\":[\"x\"]," SC_CAPS "},"
+						      "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],"
+						      "\"seccomp\":%s}}", filters[k]);
+		const struct plan_invocation create = { .container_id = "c1", .wait_for_start = true };
+		struct plan *p = NULL, *run = NULL;
+		tap_str_eq(load_for(text, &create, &plan_host_permissive, &p), "", k ? "create plans (listener)" : "create plans");
+		load_for(text, NULL, &plan_host_permissive, &run);
+		if (!p || !run) {
+			plan_free(p);
+			plan_free(run);
+			continue;
+		}
+		size_t wait = index_of(p, STEP_WAIT_START, 0), stdio = index_of(p, STEP_STDIO, 0);
+		size_t sc = index_of(p, STEP_SECCOMP, 0), cwd = index_of(p, STEP_CWD, 0);
+		tap_ok(p->n_steps == run->n_steps + 1 && index_of(run, STEP_WAIT_START, 0) == (size_t)-1 &&
+		       strcmp(p->container_id, "c1") == 0 && !run->container_id,
+		       "create: one step more than run, wait-start, and the container's id");
+		if (k == 0)
+			tap_ok(cwd < wait && wait + 1 == stdio && stdio < sc,
+			       "create: wait-start right before stdio, the filter after (%zu %zu %zu)", wait,
+			       stdio, sc);
+		else
+			tap_ok(cwd < sc && sc + 1 == wait && wait + 1 == stdio && index_of(run, STEP_SECCOMP, 0) >
+			       index_of(run, STEP_STDIO, 0), "create with a listener: the filter loads before "
+			       "wait-start, after stdio in a run (%zu %zu %zu)", sc, wait, stdio);
+		plan_free(p);
+		plan_free(run);
+	}
+}
+
 int main(void)
 {
 	test_validation();
 	test_caps_plan();
-	test_lsm_probe();
+	test_lsm_enabled();
+	test_lsm_disabled();
+	test_caps_clamped();
+	test_host_facts();
 	test_exec_plan();
+	test_create_plan();
 	return tap_done();
 }

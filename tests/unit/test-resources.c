@@ -187,10 +187,9 @@ static char *describe(const char *linux_members, const char *id, char **steps)
 	struct spec *s = NULL;
 	struct plan *p = NULL;
 	struct nsrun_error err = { 0 };
-	if (load(text, NULL, &s, &err) < 0 || plan_build(s, 0, NULL, &p, &err) < 0)
+	const struct plan_invocation inv = { .container_id = id };
+	if (load(text, NULL, &s, &err) < 0 || plan_build(s, &inv, &plan_host_permissive, &p, &err) < 0)
 		return xasprintf("error: %s", err.msg);
-	if (id)
-		plan_set_container(p, id, false);
 	char *out = NULL, *all = NULL;
 	size_t len = 0, alen = 0;
 	FILE *f = open_memstream(&out, &len), *fa = open_memstream(&all, &alen);

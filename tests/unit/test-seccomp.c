@@ -55,7 +55,7 @@ static struct plan *plan_of(const char *linux_members, const char *process_extra
 	struct nsrun_error err = { 0 };
 	struct spec *s = NULL;
 	struct plan *p = NULL;
-	if (load(doc, &s, &err) < 0 || plan_build(s, 0, NULL, &p, &err) < 0) {
+	if (load(doc, &s, &err) < 0 || plan_build(s, NULL, &plan_host_permissive, &p, &err) < 0) {
 		tap_ok(0, "plans: %s", linux_members);
 		printf("#   %s\n", err.msg);
 		return NULL;
@@ -74,7 +74,7 @@ static const char *plan_error(const char *linux_members, const char *process_ext
 		snprintf(msg, sizeof(msg), "(refused by the decoder) %s", err.msg);
 		return msg;
 	}
-	if (plan_build(s, 0, NULL, &p, &err) == 0) {
+	if (plan_build(s, NULL, &plan_host_permissive, &p, &err) == 0) {
 		plan_free(p);
 		return "(no error)";
 	}

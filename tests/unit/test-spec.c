@@ -168,7 +168,7 @@ static void load(const char *name, struct result *res)
 	res->plan = NULL;
 	res->r = spec_load_file(name, warn, &spec, &res->err);
 	if (res->r == 0)
-		res->r = plan_build(spec, 0, NULL, &res->plan, &res->err);
+		res->r = plan_build(spec, NULL, &plan_host_permissive, &res->plan, &res->err);
 	fclose(warn);
 }
 
@@ -442,7 +442,7 @@ static void test_fuzz_regressions(void)
 			struct plan *plan = NULL;
 			if (text && json_parse(text, len, "/fuzz/config.json", &root, &err) == 0 &&
 			    spec_load_tree(root, "/fuzz/config.json", devnull, &spec, &err) == 0 &&
-			    plan_build(spec, 0, NULL, &plan, &err) == 0) {
+			    plan_build(spec, NULL, &plan_host_permissive, &plan, &err) == 0) {
 				plan_print(plan, devnull);
 				plan_print_json(plan, devnull);
 			}

@@ -1,8 +1,11 @@
 /* The plan: plain data, an ordered list of steps with every argument
- * resolved.  spec/plan.c builds it once, from a validated spec, the
- * invocation and the facts probed on this host; nothing changes it
- * afterwards: libexec/ walks it and decides nothing; `nsrun plan` prints
- * exactly what a run would carry out. */
+ * resolved.  spec/plan.c builds it once (plan_build), from a validated
+ * spec, the invocation and the facts probed on this host; no step is
+ * added, removed, reordered or skipped afterwards: libexec/ walks it and
+ * decides nothing, and `nsrun plan` prints exactly what a run carries out.
+ * The executor only fills in what each start picks and the plan shows as
+ * such: privateUsers "pick"'s free range, boot's container_uuid, and (in
+ * the child's copy) NOTIFY_SOCKET. */
 #ifndef NSRUN_PLAN_H
 #define NSRUN_PLAN_H
 

@@ -16,7 +16,9 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "keeper.h"
 #include "net.h"
+#include "state.h"
 
 #define RELAY_BUF 16384
 #define RELAY_TCP_MAX 128   /* connections at once; more wait in the backlog */
@@ -187,36 +189,50 @@ static void udp_to_client(struct udp_peer *u)
 	sendto(u->l->fd, buf, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&u->client, sizeof(u->client));
 }
 
+size_t net_relay_poll_max(void)
+{
+	return R.n_l + 2 * RELAY_TCP_MAX + RELAY_UDP_MAX;
+}
+
+size_t net_relay_pollfds(struct pollfd *pfd)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < R.n_l; i++)
+		pfd[n++] = (struct pollfd){ .fd = R.l[i].fd, .events = POLLIN };
+	for (size_t i = 0; i < RELAY_TCP_MAX; i++)
+		for (int s = 0; s < 2; s++)
+			pfd[n++] = (struct pollfd){ .fd = R.tcp[i] ? R.tcp[i]->fd[s] : -1,
+						    .events = R.tcp[i] ? tcp_want(R.tcp[i], s) : 0 };
+	for (size_t i = 0; i < RELAY_UDP_MAX; i++)
+		pfd[n++] = (struct pollfd){ .fd = R.udp[i].fd > 0 ? R.udp[i].fd : -1, .events = POLLIN };
+	return n;
+}
+
+void net_relay_events(const struct pollfd *pfd)
+{
+	for (size_t i = 0; i < R.n_l; i++)
+		if (pfd[i].revents & POLLIN)
+			R.l[i].proto == IPPROTO_TCP ? tcp_accept(&R.l[i]) : udp_from_client(&R.l[i]);
+	for (size_t i = 0; i < RELAY_TCP_MAX; i++) {
+		const struct pollfd *q = &pfd[R.n_l + 2 * i];
+		short rev[2] = { q[0].revents, q[1].revents };
+		if (R.tcp[i] && q[0].fd == R.tcp[i]->fd[0] && (rev[0] || rev[1]))
+			tcp_events(i, rev);
+	}
+	for (size_t i = 0; i < RELAY_UDP_MAX; i++)
+		if (pfd[R.n_l + 2 * RELAY_TCP_MAX + i].revents & POLLIN)
+			udp_to_client(&R.udp[i]);
+}
+
 static __attribute__((noreturn)) void relay_loop(void)
 {
-	size_t cap = R.n_l + 2 * RELAY_TCP_MAX + RELAY_UDP_MAX;
-	struct pollfd *pfd = calloc(cap, sizeof(*pfd));
+	struct pollfd *pfd = calloc(net_relay_poll_max(), sizeof(*pfd));
 	if (!pfd)
 		_exit(1);
 	for (;;) {
-		size_t n = 0;
-		for (size_t i = 0; i < R.n_l; i++)
-			pfd[n++] = (struct pollfd){ .fd = R.l[i].fd, .events = POLLIN };
-		for (size_t i = 0; i < RELAY_TCP_MAX; i++)
-			for (int s = 0; s < 2; s++)
-				pfd[n++] = (struct pollfd){ .fd = R.tcp[i] ? R.tcp[i]->fd[s] : -1,
-							    .events = R.tcp[i] ? tcp_want(R.tcp[i], s) : 0 };
-		for (size_t i = 0; i < RELAY_UDP_MAX; i++)
-			pfd[n++] = (struct pollfd){ .fd = R.udp[i].fd > 0 ? R.udp[i].fd : -1, .events = POLLIN };
-		if (poll(pfd, n, -1) < 0)
-			continue;
-		for (size_t i = 0; i < R.n_l; i++)
-			if (pfd[i].revents & POLLIN)
-				R.l[i].proto == IPPROTO_TCP ? tcp_accept(&R.l[i]) : udp_from_client(&R.l[i]);
-		for (size_t i = 0; i < RELAY_TCP_MAX; i++) {
-			const struct pollfd *q = &pfd[R.n_l + 2 * i];
-			short rev[2] = { q[0].revents, q[1].revents };
-			if (R.tcp[i] && q[0].fd == R.tcp[i]->fd[0] && (rev[0] || rev[1]))
-				tcp_events(i, rev);
-		}
-		for (size_t i = 0; i < RELAY_UDP_MAX; i++)
-			if (pfd[R.n_l + 2 * RELAY_TCP_MAX + i].revents & POLLIN)
-				udp_to_client(&R.udp[i]);
+		size_t n = net_relay_pollfds(pfd);
+		if (poll(pfd, n, -1) >= 0)
+			net_relay_events(pfd);
 	}
 }
 
@@ -255,33 +271,34 @@ static void relay_close_others(void)
 	close_range((unsigned)max + 1, ~0U, 0);
 }
 
-int net_relay_start(struct exec_ctx *c, struct nsrun_error *err)
+/* Bind [::1]:HOSTPORT for every forwarded port (R.l); returns how many
+ * listeners were made, or -1 with err (those made are closed by the caller). */
+static int relay_listen(const struct spec_network *net, const struct spec_net_addr *a6, size_t *made,
+			struct nsrun_error *err)
 {
-	struct net_run *n = c->net;
-	const struct spec_network *net = c->plan->spec->network;
-	const struct spec_net_addr *a6 = NULL;
-	for (size_t k = 0; k < n->n_cont_addr && !a6; k++)
-		if (n->cont_addr[k].family == AF_INET6)
-			a6 = &n->cont_addr[k];
-	if (!a6 || c->opts->mode != EXEC_FOREGROUND)
-		return 0;
 	R.to = (struct sockaddr_in6){ .sin6_family = AF_INET6 };
 	memcpy(&R.to.sin6_addr, a6->addr, 16);
 	R.n_l = 0;
 	for (size_t i = 0; i < net->n_ports; i++)
 		R.n_l += (size_t)(net->ports[i].host_last - net->ports[i].host_first) + 1;
 	R.l = xcalloc(R.n_l, sizeof(*R.l));
-	size_t k = 0;
-	int r = 0;
-	for (size_t i = 0; i < net->n_ports && r == 0; i++) {
+	*made = 0;
+	for (size_t i = 0; i < net->n_ports; i++) {
 		const struct spec_net_port *p = &net->ports[i];
-		for (unsigned port = p->host_first; port <= p->host_last && r == 0; port++) {
-			R.l[k].cport = (uint16_t)(p->container_first + (port - p->host_first));
-			r = relay_bind(&R.l[k++], (uint16_t)port, p->proto, err);
+		for (unsigned port = p->host_first; port <= p->host_last; port++) {
+			R.l[*made].cport = (uint16_t)(p->container_first + (port - p->host_first));
+			if (relay_bind(&R.l[(*made)++], (uint16_t)port, p->proto, err) < 0)
+				return -1;
 		}
 	}
+	return 0;
+}
+
+/* In the foreground: a child that dies with nsrun (and net_relay_stop). */
+static pid_t relay_fork(void)
+{
 	pid_t parent = getpid();
-	pid_t pid = r < 0 ? -1 : fork();
+	pid_t pid = fork();
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		if (getppid() != parent)
@@ -293,14 +310,56 @@ int net_relay_start(struct exec_ctx *c, struct nsrun_error *err)
 		relay_close_others();
 		relay_loop();
 	}
-	if (r == 0 && pid < 0)
-		r = nsrun_error_set(err, errno, "fork the [::1] relay");
-	for (size_t i = 0; i < k; i++)
+	return pid;
+}
+
+/* create, run -d: the keeper (keeper.c) relays for the container's life;
+ * the record names it, so that delete and the sweep stop it. */
+static int relay_keeper(struct exec_ctx *c, struct nsrun_error *err)
+{
+	int *fds = xcalloc(R.n_l, sizeof(int));
+	for (size_t i = 0; i < R.n_l; i++)
+		fds[i] = R.l[i].fd;
+	struct keeper k = { .pid = c->child, .pidfd = c->pidfd, .notify_fd = -1, .ready_fd = -1,
+			    .relay = true, .keep = fds, .n_keep = R.n_l };
+	pid_t pid = keeper_spawn(&k, err);
+	free(fds);
+	if (pid < 0)
+		return nsrun_error_prefix(err, "the [::1] relay: ");
+	if (net_record(c->net, "keeper %d-%llu", (int)pid, state_proc_starttime(pid)) < 0) {
+		int e = errno;
+		char who[48];
+		snprintf(who, sizeof(who), "%d-%llu", (int)pid, state_proc_starttime(pid));
+		keeper_stop(who);
+		return nsrun_error_set(err, e, "write the record in %s", c->net->dir);
+	}
+	return 0;
+}
+
+int net_relay_start(struct exec_ctx *c, struct nsrun_error *err)
+{
+	struct net_run *n = c->net;
+	const struct spec_net_addr *a6 = NULL;
+	for (size_t k = 0; k < n->n_cont_addr && !a6; k++)
+		if (n->cont_addr[k].family == AF_INET6)
+			a6 = &n->cont_addr[k];
+	if (!a6)
+		return 0;
+	size_t made;
+	int r = relay_listen(c->plan->spec->network, a6, &made, err);
+	if (r == 0 && c->opts->mode == EXEC_FOREGROUND) {
+		pid_t pid = relay_fork();
+		if (pid < 0)
+			r = nsrun_error_set(err, errno, "fork the [::1] relay");
+		n->relay = pid > 0 ? pid : 0;
+	} else if (r == 0) {
+		r = relay_keeper(c, err);
+	}
+	for (size_t i = 0; i < made; i++)
 		if (R.l[i].fd >= 0)
 			close(R.l[i].fd);
 	free(R.l);
 	R.l = NULL;
-	n->relay = pid > 0 ? pid : 0;
 	return r;
 }
 

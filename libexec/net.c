@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "keeper.h"
 #include "net.h"
 
 static int read_start_time(pid_t pid, unsigned long long *start)
@@ -132,6 +133,7 @@ void net_undo_record(const char *dir, const char *owner, bool same_netns, const 
 	char links[4][32];
 	size_t n_links = 0;
 	bool nft = false, dnsmasq = false;
+	char keeper[48] = "";
 	while (f && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (strncmp(line, "netns ", 6) == 0 && netns)
@@ -142,8 +144,12 @@ void net_undo_record(const char *dir, const char *owner, bool same_netns, const 
 			nft = true;
 		else if (strcmp(line, "dnsmasq") == 0)
 			dnsmasq = true;
+		else if (strncmp(line, "keeper ", 7) == 0)
+			snprintf(keeper, sizeof(keeper), "%.47s", line + 7);
 	}
 	/* the reverse of the order they were made in */
+	if (*keeper)
+		keeper_stop(keeper); /* the [::1] relay of create, run -d (keeper.c) */
 	if (dnsmasq)
 		dhcp_stop(dir);
 	if (nft && same_netns)

@@ -33,7 +33,7 @@ struct net_run {
 	struct spec_net_addr host_addr[NET_ADDRS_MAX]; size_t n_host_addr;
 	struct spec_net_addr cont_addr[NET_ADDRS_MAX]; size_t n_cont_addr;
 	struct spec_net_addr subnet; /* auto: the claimed subnet */
-	pid_t relay;               /* the [::1] relay (foreground), 0: none */
+	pid_t relay;               /* the [::1] relay (foreground; else the keeper), 0: none */
 };
 
 /* net.c */
@@ -72,6 +72,12 @@ void nft_remove_forwards(const char *owner);
 /* net-relay.c: [::1]:HOSTPORT relayed to the container's IPv6 address */
 int net_relay_start(struct exec_ctx *c, struct nsrun_error *err);
 void net_relay_stop(struct net_run *n);
+/* The relay's poll set (at most net_relay_poll_max() entries) and what to
+ * do on its events, for the relay's own loop and the keeper's. */
+struct pollfd;
+size_t net_relay_poll_max(void);
+size_t net_relay_pollfds(struct pollfd *pfd);
+void net_relay_events(const struct pollfd *pfd);
 
 /* net-dhcp.c */
 void dhcp_stop(const char *dir);

@@ -16,12 +16,14 @@
  *
  * Who forwards:
  * - run in the foreground: nsrun, for the container's whole life;
- * - run --detach: nsrun, until READY=1 (or the container ends), then it
- *   returns, as crun does;
+ * - run --detach: the keeper (keeper.c), a process that outlives nsrun,
+ *   for the container's whole life; nsrun returns at READY=1 (or when the
+ *   container ends), as crun does;
  * - create/start: PID 1 keeps the socket while it waits for `start` and
- *   hands it over on the exec socket; `nsrun start` forwards until READY=1
- *   (or the container ends), then returns, as `crun start` does.  Later
- *   messages (STATUS= after READY=1) are not forwarded in these two modes. */
+ *   hands it over on the exec socket; `nsrun start` hands it to a keeper
+ *   and returns at READY=1 (or when the container ends), as `crun start`
+ *   does.  The keeper forwards what comes later (STATUS=, STOPPING=1,
+ *   WATCHDOG=1 ...) and exits with the container's PID 1. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -35,6 +37,7 @@
 #include <unistd.h>
 
 #include "exec-internal.h"
+#include "keeper.h"
 
 #define NOTIFY_BOOT "/run/host/notify"
 #define NOTIFY_DIR "/run/notify"
@@ -177,7 +180,7 @@ int notify_before_step(struct exec_ctx *c, enum plan_step_kind kind, struct nsru
 
 /* Forward what waits on `sock`, with MAINPID=pid from READY=1 on.
  * Returns whether READY=1 was seen (now or before, *ready). */
-static bool forward_pending(int sock, pid_t pid, bool *ready)
+bool notify_forward_pending(int sock, pid_t pid, bool *ready)
 {
 	char buf[4096 + 64];
 	int off = snprintf(buf, 64, "MAINPID=%d\n", (int)pid);
@@ -200,10 +203,11 @@ static bool forward_pending(int sock, pid_t pid, bool *ready)
 
 void notify_forward(struct exec_ctx *c)
 {
-	forward_pending(c->notify_fd, c->child, &c->notify_ready);
+	notify_forward_pending(c->notify_fd, c->child, &c->notify_ready);
 }
 
-void exec_notify_until_ready(int sock, pid_t pid, int pidfd)
+/* Without a keeper (it could not be made): until READY=1 only. */
+static void forward_until_ready(int sock, pid_t pid, int pidfd)
 {
 	bool ready = false;
 	for (;;) {
@@ -211,7 +215,30 @@ void exec_notify_until_ready(int sock, pid_t pid, int pidfd)
 		int n = poll(p, pidfd >= 0 ? 2 : 1, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || forward_pending(sock, pid, &ready) || (p[1].revents & POLLIN))
+		if (n < 0 || notify_forward_pending(sock, pid, &ready) || (p[1].revents & POLLIN))
 			return;
 	}
+}
+
+void exec_notify_until_ready(int sock, pid_t pid, int pidfd)
+{
+	int ready[2];
+	struct nsrun_error err = { 0 };
+	pid_t keeper = -1;
+	if (pidfd >= 0 && pipe2(ready, O_CLOEXEC) == 0) {
+		struct keeper k = { .pid = pid, .pidfd = pidfd, .notify_fd = sock, .ready_fd = ready[1] };
+		keeper = keeper_spawn(&k, &err);
+		close(ready[1]);
+		if (keeper > 0) { /* a byte at READY=1; EOF once the container ended */
+			char b;
+			while (read(ready[0], &b, 1) < 0 && errno == EINTR)
+				;
+		}
+		close(ready[0]);
+	}
+	if (keeper > 0)
+		return;
+	fprintf(stderr, "nsrun: warning: NOTIFY_SOCKET: %s; what the container sends after "
+		"READY=1 is not forwarded\n", err.msg[0] ? err.msg : "no keeper process");
+	forward_until_ready(sock, pid, pidfd);
 }

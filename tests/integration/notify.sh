@@ -128,6 +128,65 @@ heard d >/dev/null
 like "$(ready_msg d)" "MAINPID=$(cat "$TMP/d.pid")( |$)" "run --detach: READY=1 with MAINPID= the container's host pid"
 n kill "nt-d-$$" KILL; sleep 0.1; n delete --force "nt-d-$$" 2>/dev/null
 
+# --- after READY=1: the keeper forwards for the container's whole life --------
+# The program says READY=1, waits for /t/go (made by the test through the
+# rootfs), says STATUS=second and STOPPING=1, then waits for /t/end.
+config '["sh", "-c", "/t/sdnotify READY=1 STATUS=first; while [ ! -e /t/go ]; do sleep 0.02; done; /t/sdnotify STATUS=second; /t/sdnotify STOPPING=1; while [ ! -e /t/end ]; do sleep 0.02; done"]'
+# the message holding WORD, as one line
+msg_with() { awk -v w="$2" '/^--$/ { if (m ~ w) print m; m = ""; next } { m = m " " $0 }' "$TMP/$1.out"; }
+# gone PID: exited (this machine's PID 1 may leave an orphan as a zombie)
+gone() {
+	local s
+	for _ in $(seq 250); do
+		s=$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null)
+		[ -z "$s" ] || [ "$s" = Z ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+# after_ready MODE NAME: the keeper of container nt-NAME-$$, after READY=1
+after_ready() {
+	local mode=$1 name=$2 pid keeper fds
+	pid=$(cat "$TMP/$name.pid")
+	keeper=$(pgrep -f -- "nt-$name-$$")
+	like "$keeper" "^[0-9]+$" "$mode: one keeper process outlives nsrun (pid $keeper)"
+	is "$(cat "/proc/$keeper/comm" 2>&1)" "nsrun-keeper" "$mode: it is named nsrun-keeper"
+	fds=$(for f in /proc/"$keeper"/fd/*; do readlink "$f"; done | sed 's/socket:.*/socket/' | sort | tr '\n' ' ')
+	is "$fds" "/dev/null /dev/null /dev/null anon_inode:[pidfd] socket " \
+		"$mode: it holds stdio on /dev/null, a pidfd and the notify socket, nothing else"
+	is "$(readlink "/proc/$keeper/cwd"):$(readlink "/proc/$keeper/ns/mnt"):$(readlink "/proc/$keeper/ns/pid")" \
+		"/:$(readlink /proc/self/ns/mnt):$(readlink /proc/self/ns/pid)" \
+		"$mode: in the host's mount and pid namespaces, in /, not in the container's"
+	is "$(cat "/proc/$keeper/cgroup")" "$(cat /proc/self/cgroup)" "$mode: in the caller's cgroup, not the container's"
+	touch "$B/rootfs/t/go"
+	wait_for "$TMP/$name.out" "STOPPING=1"
+	like "$(msg_with "$name" STATUS=second)" "MAINPID=$pid( |$)" "$mode: STATUS=second after READY=1 arrives, with MAINPID=$pid"
+	like "$(msg_with "$name" STOPPING=1)" "MAINPID=$pid( |$)" "$mode: STOPPING=1 arrives, with MAINPID=$pid"
+	KEEPER=$keeper
+}
+rm -f "$B/rootfs/t/go" "$B/rootfs/t/end"
+listen r
+NOTIFY_SOCKET=$TMP/r.sock timeout 20 "$NSRUN" --root "$ROOT" run --detach --bundle "$B" --pid-file "$TMP/r.pid" "nt-r-$$"
+is "$?" 0 "run --detach: returns at READY=1"
+after_ready "run --detach" r
+touch "$B/rootfs/t/end"
+gone "$KEEPER"; ok $? "run --detach: the keeper is gone once the container ended"
+heard r >/dev/null
+n delete "nt-r-$$"; is "$?" 0 "run --detach: delete after it ended"
+[ ! -e "$ROOT/nt-r-$$" ]; ok $? "run --detach: nothing left of it in the state directory"
+
+rm -f "$B/rootfs/t/go" "$B/rootfs/t/end"
+listen s
+NOTIFY_SOCKET=$TMP/s.sock n create --bundle "$B" --pid-file "$TMP/s.pid" "nt-s-$$"
+NOTIFY_SOCKET=$TMP/s.sock timeout 20 "$NSRUN" --root "$ROOT" start "nt-s-$$"; is "$?" 0 "create/start: start returns at READY=1"
+after_ready "create/start" s
+kill -KILL "$(cat "$TMP/s.pid")"
+gone "$KEEPER"; ok $? "create/start: PID 1 SIGKILLed: the keeper notices and exits"
+heard s >/dev/null
+n delete "nt-s-$$"; is "$?" 0 "create/start: delete after it was killed"
+[ ! -e "$ROOT/nt-s-$$" ]; ok $? "create/start: nothing left of it in the state directory"
+rm -f "$B/rootfs/t/go" "$B/rootfs/t/end"
+
 # --- a container that ends without READY=1: start does not hang --------------
 config '["sh", "-c", "/t/sdnotify STATUS=bye"]'
 listen e

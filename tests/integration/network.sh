@@ -206,10 +206,14 @@ cpid=$(n state "net-c$$" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
 ip -o link show "vn-cr$$" 2>&1 | grep -q "alias nsrun:$cpid-"
 ok $? "create: the link belongs to the container's PID 1 ($cpid), not to the create process"
 [ -n "$(records_of "$cpid")" ] && [ -n "$(nft_state)" ]; ok $? "create: its record and chains are there"
+# the [::1] relay outlives create: a keeper process (libexec/keeper.c), named in the record
+keeper=$(sed -n 's/^keeper \([0-9]*\)-.*/\1/p' "$(records_of "$cpid")/record" 2>/dev/null)
+like "$(ss -Hltnp 'sport = :8081')" "\\[::1\\]:8081 .*\"nsrun-keeper\",pid=$keeper," "create: the keeper ($keeper) listens on [::1]:8081"
 n start "net-c$$"
 if wait_file "$OUT/ready" 10; then
 	want="hello from the container"
 	is "$(timeout 5 "$BB" wget -q -O - http://127.0.0.1:8081/ 2>&1)" "$want" "create: after start the host's 127.0.0.1:8081 reaches httpd"
+	is "$(timeout 5 "$BB" wget -q -O - "http://[::1]:8081/" 2>&1)" "$want" "create: after start the host's [::1]:8081 reaches httpd (the keeper's relay)"
 	is "$(other timeout 5 "$BB" wget -q -O - http://203.0.113.1:8081/ 2>&1)" "$want" "create: another host reaches it too"
 else
 	ok 1 "create: the container started"
@@ -218,13 +222,19 @@ n delete --force "net-c$$"; is "$?" 0 "delete --force: exits 0"
 is "$(nft_state)" "" "delete: no nftables table left"
 is "$(links_settled "$links_before")" "$links_before" "delete: the veth is gone"
 is "$(records_of "$cpid")" "" "delete: no record left"
+is "$(ss -Hltn 'sport = :8081')" "" "delete: nothing listens on [::1]:8081"
+[ -n "$keeper" ] && [ ! -d "/proc/$keeper" -o "$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$keeper/stat" 2>/dev/null)" = Z ]
+ok $? "delete: the keeper ($keeper) is gone"
 rm -f "$OUT"/*
 # PID 1 dies without delete: the next networked nsrun sweeps what it owned
 n run -d --bundle "$TMP/cb" "net-d$$"; is "$?" 0 "run -d: a veth with a forwarded port"
 cpid=$(n state "net-d$$" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
 wait_file "$OUT/ready" 10
+is "$(timeout 5 "$BB" wget -q -O - "http://[::1]:8081/" 2>&1)" "hello from the container" "run -d: the host's [::1]:8081 reaches httpd (the keeper's relay)"
 n kill "net-d$$" KILL
 for ((i = 0; i < 250; i++)); do [ -d "/proc/$cpid" ] || break; sleep 0.02; done
+for ((i = 0; i < 100; i++)); do [ -z "$(ss -Hltn 'sport = :8081')" ] && break; sleep 0.02; done
+is "$(ss -Hltn 'sport = :8081')" "" "run -d: PID 1 SIGKILLed: the keeper noticed, nothing listens on [::1]:8081"
 [ -n "$(nft_state)" ]; ok $? "run -d: PID 1 killed, its chains remain until a sweep"
 "$NSRUN" --private-network "$TMP/next.json"; is "$?" 0 "run -d: the next networked nsrun runs"
 is "$(nft_state)$(records_of "$cpid")" "" "run -d: it swept the dead PID 1's chains and record"

@@ -1,10 +1,13 @@
 /* The host's IPv6 loopback [::1] for forwarded ports.  IPv6 has no
  * route_localnet, so the kernel drops a DNATed packet with source ::1 on
- * its way to the veth; instead a child of the foreground nsrun listens on
+ * its way to the veth; instead a process of nsrun's listens on
  * [::1]:HOSTPORT (IPV6_V6ONLY) and relays tcp connections and udp
  * datagrams to the container's IPv6 address.  The sockets are bound by
- * nsrun before the fork (a taken port is a step error); the child dies with
- * nsrun (parent-death signal) and is killed when the container stops. */
+ * nsrun before the fork (a taken port is a step error).  In the foreground
+ * the child dies with nsrun (parent-death signal) and is killed when the
+ * container stops; after create and run -d the keeper (keeper.c) relays,
+ * named in the run's record ("keeper PID-STARTTIME"): it ends with the
+ * container's PID 1, and delete and the sweep stop it (net.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>

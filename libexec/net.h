@@ -1,8 +1,9 @@
 /* Networking in the executor (README "Networking"), shared by libexec/net*.c.
  *
  * Ownership: every resource a run creates (a claimed subnet, the veth, the
- * nftables chains, dnsmasq) is first written as a line of a record,
- * /run/nsrun/.net/OWNER/record, OWNER being nsrun's pid and start time (in
+ * nftables chains, dnsmasq) is first written as a line of a record
+ * (the [::1] relay's keeper of create / run -d once it runs: its pid is not
+ * known before, and it ends by itself with PID 1), /run/nsrun/.net/OWNER/record, OWNER being nsrun's pid and start time (in
  * the foreground) or the container's PID 1's (create, run -d); the undo
  * reads the same record.  The run undoes its own record when the container
  * stops or a step fails, `nsrun delete` the record of its PID 1

@@ -71,9 +71,9 @@ bool exec_rootless(void);
 int exec_seal_self(char **argv, struct nsrun_error *err);
 
 /* sd_notify (notify.c): forward what the container sends on its notify
- * socket `sock` to nsrun's NOTIFY_SOCKET, with MAINPID=pid; return at
- * READY=1 or when the process of pidfd ends.  A keeper process (keeper.h)
- * forwards, and goes on after READY=1 until that process ends. */
+ * socket `sock` to nsrun's NOTIFY_SOCKET, with MAINPID=pid, until READY=1
+ * or until the process of pidfd ends; after READY=1 a keeper process
+ * (keeper.h) forwards the rest until that process ends. */
 void exec_notify_until_ready(int sock, pid_t pid, int pidfd);
 
 /* OCI hooks of one kind, with the container's OCI state (oci-state.h:

@@ -23,7 +23,7 @@
  * the host's procfs, netlink in the container's namespace ...). */
 static void keeper_close_others(const struct keeper *k)
 {
-	int own[] = { k->pidfd, k->notify_fd, k->ready_fd };
+	int own[] = { k->pidfd, k->notify_fd };
 	int max = 2;
 	for (size_t i = 0; i < ARRAY_SIZE(own); i++)
 		max = own[i] > max ? own[i] : max;
@@ -68,7 +68,7 @@ static __attribute__((noreturn)) void keeper_main(struct keeper k)
 	keeper_detach(&k);
 	size_t cap = 2 + (k.relay ? net_relay_poll_max() : 0);
 	struct pollfd *pfd = calloc(cap, sizeof(*pfd));
-	bool ready = false;
+	bool ready = true; /* the caller forwarded up to READY=1 (notify.c) */
 	if (!pfd)
 		_exit(1);
 	for (;;) {
@@ -77,13 +77,8 @@ static __attribute__((noreturn)) void keeper_main(struct keeper k)
 		size_t n = 2 + (k.relay ? net_relay_pollfds(pfd + 2) : 0);
 		if (poll(pfd, n, -1) < 0)
 			continue;
-		if (k.notify_fd >= 0 && (pfd[1].revents & POLLIN) &&
-		    notify_forward_pending(k.notify_fd, k.pid, &ready) && k.ready_fd >= 0) {
-			/* the caller (start, run -d) returns now */
-			if (write(k.ready_fd, "R", 1) < 0) {}
-			close(k.ready_fd);
-			k.ready_fd = -1;
-		}
+		if (k.notify_fd >= 0 && (pfd[1].revents & POLLIN))
+			notify_forward_pending(k.notify_fd, k.pid, &ready);
 		if (pfd[0].revents & POLLIN) {
 			if (k.notify_fd >= 0) /* what it said last */
 				notify_forward_pending(k.notify_fd, k.pid, &ready);

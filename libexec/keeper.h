@@ -17,9 +17,7 @@
 struct keeper {
 	pid_t pid;                /* the container's PID 1 on the host (MAINPID=) */
 	int pidfd;                /* of it: the keeper exits once it ends */
-	int notify_fd;            /* the container's notify socket, or -1 */
-	int ready_fd;             /* write end of a pipe: one byte once READY=1 was
-	                             forwarded, EOF when the keeper ends; or -1 */
+	int notify_fd;            /* the container's notify socket once READY=1 came, or -1 */
 	bool relay;               /* also the [::1] relay (net-relay.c's listeners) */
 	const int *keep;          /* further fds it needs (the relay's listeners) */
 	size_t n_keep;

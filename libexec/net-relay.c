@@ -323,8 +323,7 @@ static int relay_keeper(struct exec_ctx *c, struct nsrun_error *err)
 	int *fds = xcalloc(R.n_l, sizeof(int));
 	for (size_t i = 0; i < R.n_l; i++)
 		fds[i] = R.l[i].fd;
-	struct keeper k = { .pid = c->child, .pidfd = c->pidfd, .notify_fd = -1, .ready_fd = -1,
-			    .relay = true, .keep = fds, .n_keep = R.n_l };
+	struct keeper k = { .pid = c->child, .pidfd = c->pidfd, .notify_fd = -1, .relay = true, .keep = fds, .n_keep = R.n_l };
 	pid_t pid = keeper_spawn(&k, err);
 	free(fds);
 	if (pid < 0)

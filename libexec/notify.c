@@ -16,14 +16,14 @@
  *
  * Who forwards:
  * - run in the foreground: nsrun, for the container's whole life;
- * - run --detach: the keeper (keeper.c), a process that outlives nsrun,
- *   for the container's whole life; nsrun returns at READY=1 (or when the
- *   container ends), as crun does;
+ * - run --detach: nsrun until READY=1 (or the end of the container), then
+ *   it returns, as crun does;
  * - create/start: PID 1 keeps the socket while it waits for `start` and
- *   hands it over on the exec socket; `nsrun start` hands it to a keeper
- *   and returns at READY=1 (or when the container ends), as `crun start`
- *   does.  The keeper forwards what comes later (STATUS=, STOPPING=1,
- *   WATCHDOG=1 ...) and exits with the container's PID 1. */
+ *   hands it over on the exec socket; `nsrun start` forwards until READY=1
+ *   (or the end of the container), then returns, as `crun start` does.
+ * In these two modes what comes after READY=1 (STATUS=, STOPPING=1,
+ * WATCHDOG=1 ...) is the keeper's (keeper.c), a process that outlives nsrun
+ * and exits with the container's PID 1. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -206,8 +206,8 @@ void notify_forward(struct exec_ctx *c)
 	notify_forward_pending(c->notify_fd, c->child, &c->notify_ready);
 }
 
-/* Without a keeper (it could not be made): until READY=1 only. */
-static void forward_until_ready(int sock, pid_t pid, int pidfd)
+/* Until READY=1 (true) or the end of the process of pidfd (false). */
+static bool forward_until_ready(int sock, pid_t pid, int pidfd)
 {
 	bool ready = false;
 	for (;;) {
@@ -216,29 +216,20 @@ static void forward_until_ready(int sock, pid_t pid, int pidfd)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 || notify_forward_pending(sock, pid, &ready) || (p[1].revents & POLLIN))
-			return;
+			return ready;
 	}
 }
 
+/* Up to READY=1 the caller (start, run -d) forwards itself: under a
+ * Type=notify unit it is the main process, whose READY=1 systemd accepts
+ * by default (NotifyAccess=main).  What comes later is the keeper's. */
 void exec_notify_until_ready(int sock, pid_t pid, int pidfd)
 {
-	int ready[2];
-	struct nsrun_error err = { 0 };
-	pid_t keeper = -1;
-	if (pidfd >= 0 && pipe2(ready, O_CLOEXEC) == 0) {
-		struct keeper k = { .pid = pid, .pidfd = pidfd, .notify_fd = sock, .ready_fd = ready[1] };
-		keeper = keeper_spawn(&k, &err);
-		close(ready[1]);
-		if (keeper > 0) { /* a byte at READY=1; EOF once the container ended */
-			char b;
-			while (read(ready[0], &b, 1) < 0 && errno == EINTR)
-				;
-		}
-		close(ready[0]);
-	}
-	if (keeper > 0)
+	if (!forward_until_ready(sock, pid, pidfd) || pidfd < 0)
 		return;
-	fprintf(stderr, "nsrun: warning: NOTIFY_SOCKET: %s; what the container sends after "
-		"READY=1 is not forwarded\n", err.msg[0] ? err.msg : "no keeper process");
-	forward_until_ready(sock, pid, pidfd);
+	struct nsrun_error err = { 0 };
+	struct keeper k = { .pid = pid, .pidfd = pidfd, .notify_fd = sock };
+	if (keeper_spawn(&k, &err) < 0)
+		fprintf(stderr, "nsrun: warning: NOTIFY_SOCKET: %s; what the container sends after "
+			"READY=1 is not forwarded\n", err.msg);
 }

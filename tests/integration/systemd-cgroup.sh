@@ -164,7 +164,8 @@ gcc -static -O2 -o "$R/var/tmp/bb/t/sdnotify" "$NSRUN_SRC/tests/helpers/sdnotify
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["linux"].pop("cgroupsPath", None)
-c["process"]["args"] = ["sh", "-c", "/t/sdnotify READY=1 STATUS=" + sys.argv[3] + "; exec sleep 1000"]
+c["process"]["args"] = ["sh", "-c", "/t/sdnotify READY=1 STATUS=" + sys.argv[3] +
+    "; while [ ! -e /t/go ]; do sleep 0.02; done; /t/sdnotify STATUS=later-" + sys.argv[3] + "; exec sleep 1000"]
 json.dump(c, open(sys.argv[2], "w"), indent=1)
 PY
 NT="/usr/local/bin/nsrun --systemd-cgroup --root /run/nsrun-nt"
@@ -172,19 +173,25 @@ for mode in run create; do
 	unit=nsrun-nt-$mode.service
 	if [ $mode = run ]; then cmd="exec $NT run --bundle /var/tmp/nbun nt-$mode"
 	else cmd="$NT create --bundle /var/tmp/nbun nt-$mode && exec $NT start nt-$mode"; fi
+	rm -f "$R/var/tmp/bb/t/go"
 	timeout 30 nsenter -t "$cpid" -a systemd-run -q --unit=$unit -p Type=notify -p TimeoutStartSec=20 \
-		sh -c "$cmd"
+		-p NotifyAccess=all sh -c "$cmd"
 	is "$?" 0 "sd_notify, $mode: systemd-run of a Type=notify unit returns (READY=1 came)"
 	is "$(show $unit ActiveState)" active "sd_notify, $mode: the unit is active"
 	is "$(show $unit StatusText)" "up-$$" "sd_notify, $mode: StatusText= is what the container sent"
-	# the container's PID 1: the program (sleep) whose parent is nsrun (run,
+	# the container's PID 1: the program (sh, waiting for /t/go) whose parent is nsrun (run,
 	# sealed: memfd:nsrun)
 	# or systemd (create: nsrun create has gone)
 	main=$(show $unit MainPID)
 	parent=$(inside awk '{ print $4 }' /proc/"$main"/stat 2>/dev/null)
 	is "$(inside cat /proc/"$main"/comm /proc/"$parent"/comm 2>&1 | tr '\n' ' ')" \
-		"sleep $([ $mode = run ] && echo memfd:nsrun || echo systemd) " \
+		"sh $([ $mode = run ] && echo memfd:nsrun || echo systemd) " \
 		"sd_notify, $mode: MainPID= ($main) is the container's PID 1, not nsrun"
+	# after READY=1: in the foreground nsrun forwards, after start the keeper
+	touch "$R/var/tmp/bb/t/go"
+	for _ in $(seq 250); do [ "$(show $unit StatusText)" = "later-up-$$" ] && break; sleep 0.02; done
+	is "$(show $unit StatusText) $(show $unit MainPID)" "later-up-$$ $main" \
+		"sd_notify, $mode: STATUS= after READY=1 reaches the unit (NotifyAccess=all), MainPID= unchanged"
 	if [ $mode = run ]; then inside systemctl kill -s KILL $unit
 	else inside $NT delete -f nt-$mode; fi
 	inside systemctl stop $unit 2>/dev/null

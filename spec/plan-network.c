@@ -103,7 +103,8 @@ static void describe_ports(const struct plan *p, FILE *f)
 		      "not from the host's loopback: nsrun leaves the bridge's route_localnet alone):", f);
 	else
 		fputs("nftables table inet nsrun, chains of this container (DNAT in prerouting and output, "
-		      "IPv4 loopback sources masqueraded; [::1] relayed by the foreground nsrun):", f);
+		      "IPv4 loopback sources masqueraded; [::1] relayed by nsrun, or its keeper after "
+		      "create / run -d):", f);
 	char buf[80];
 	for (size_t i = 0; i < net->n_ports; i++) {
 		const struct spec_net_port *pt = &net->ports[i];

@@ -55,19 +55,32 @@ is "$rc" 127 "a script whose interpreter is missing: 127 (ENOENT)"
 spec_root "$TMP/s.json" "$ROOTFS" '["/bin"]'
 run "$TMP/s.json" 2>/dev/null; is "$?" 126 "a directory as the program: 126"
 
+# Where nsrun puts a container's cgroups: the parents of a running one's,
+# one per hierarchy.  A container's are then PARENT/nsrun-PID.
+spec "$TMP/up.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"hostname\": \"robust-$$\",
+  \"process\": {\"args\": [\"sh\", \"-c\", \"trap 'exit 0' TERM; echo up; sleep 30 & wait\"]}}"
+"$NSRUN" "$TMP/up.json" >"$TMP/up.out" 2>&1 &
+up=$!
+for _ in $(seq 200); do grep -q up "$TMP/up.out" && break; sleep 0.05; done
+PARENTS=$(find /sys/fs/cgroup -mindepth 1 -type d -name "nsrun-$up" -printf '%h\n' 2>/dev/null | sort)
+kill -TERM "$up"; wait "$up"
+ok $([ "$(echo "$PARENTS" | grep -c /sys/fs/cgroup)" -ge 1 ] && echo 0 || echo 1) \
+	"a running container has its cgroup in $(echo "$PARENTS" | grep -c /sys/fs/cgroup) hierarchies"
+own_cgroups() { # own_cgroups PID: the cgroups of the nsrun with that pid
+	local d
+	for d in $PARENTS; do [ -d "$d/nsrun-$1" ] && echo "$d/nsrun-$1"; done
+}
+is "$(own_cgroups "$up")" "" "  and none is left once it ended (SIGTERM)"
+
 # --- load: 200 containers, 2 at a time, 1 in 4 failing at a random step ----------
 # Twice: with the short spec's default private users (a range picked and
 # locked per container; all have the same name, so each start contends
 # for the range the one before just handed over) and as the host's root
-# ("privateUsers": "no").  Each nsrun's pid is recorded: its cgroup is
-# nsrun-PID, and only those are this test's business (other test suites
-# may run containers meanwhile).
-own_cgroups() { # own_cgroups PIDS_FILE: cgroups named after those pids
-	find /sys/fs/cgroup -mindepth 1 -type d -name 'nsrun-[0-9]*' -printf '%p %f\n' 2>/dev/null |
-		awk 'NR == FNR { mine["nsrun-" $1] = 1; next } $2 in mine { print $1 }' "$1" -
-}
-one() { # one VARIANT I: prints "I PID WANT GOT MESSAGE(ok|bad)"
-	local v=$1 i=$2 want=7 step=0 got p msg=ok err=$TMP/load.$1.err.$2 kind
+# ("privateUsers": "no").  Each container's cgroups (nsrun-PID) are looked
+# for as soon as its nsrun ended, before the pid can come round again:
+# only those are this test's business (other programs make cgroups too).
+one() { # one VARIANT I: prints "I PID WANT GOT MESSAGE(ok|bad) CGROUPS_LEFT"
+	local v=$1 i=$2 want=7 step=0 got p msg=ok err=$TMP/load.$1.err.$2 kind left
 	if [ $((i % 4)) = 0 ]; then
 		want=125
 		step=$(( (i * 7919) % nsteps + 1 ))
@@ -87,11 +100,12 @@ one() { # one VARIANT I: prints "I PID WANT GOT MESSAGE(ok|bad)"
 			grep -Eq "^nsrun: step $step $kind[ :].*injected failure \(NSRUN_TEST_FAIL_STEP\): EIO \(Input/output error\)$" "$err" ||
 			msg=bad
 	fi
-	echo "$i $p $want $got $msg"
-	[ "$got:$msg" = "$want:ok" ] || sed "s/^/# $v container $i (pid $p, step $step): /" "$err" >&2
+	left=$(own_cgroups "$p" | wc -l)
+	echo "$i $p $want $got $msg $left"
+	[ "$got:$msg:$left" = "$want:ok:0" ] || sed "s/^/# $v container $i (pid $p, step $step, $left cgroups left): /" "$err" >&2
 	rm -f "$err"
 }
-export -f one; export NSRUN TMP
+export -f one own_cgroups; export NSRUN TMP PARENTS
 
 load() { # load VARIANT PRIVATE_USERS_MEMBER
 	local v=$1 mnt_before
@@ -113,7 +127,8 @@ JSON
 	is "$(awk '$4 == 125' "$TMP/load.$v.out" | wc -l)" 50 "$v: 50 of them failed on purpose"
 	awk '{ print $2 }' "$TMP/load.$v.out" >"$TMP/load.$v.pids"
 	is "$(sort -u "$TMP/load.$v.pids" | wc -l)" 200 "$v: each one's pid was recorded"
-	is "$(own_cgroups "$TMP/load.$v.pids" | head -5)" "" "$v: no cgroup of these containers is left behind"
+	is "$(awk '$6 != 0 { print "container " $1 " (pid " $2 "): " $6 }' "$TMP/load.$v.out" | head -5)" "" \
+		"$v: no cgroup of any of these containers is left behind"
 	is "$(host_mounts)" "$mnt_before" "$v: the host's mount table is as before"
 	is "$(pgrep -f "$TMP/load.$v.json" | wc -l)" 0 "$v: no process is left behind"
 }
@@ -125,23 +140,9 @@ load host-root '"privateUsers": "no",'
 # the machine's cgroups below it (init.scope, ...).  When the pid comes
 # round again, the new nsrun must neither refuse that cgroup (status 125)
 # nor adopt it (and leave it behind as not its own): it replaces it.
-# Where nsrun puts a container's cgroups: the parents of a running one's.
-spec "$TMP/up.json" "{\"root\": {\"path\": \"$ROOTFS\"}, \"hostname\": \"robust-$$\",
-  \"process\": {\"args\": [\"sh\", \"-c\", \"trap 'exit 0' TERM; echo up; sleep 30 & wait\"]}}"
-"$NSRUN" "$TMP/up.json" >"$TMP/up.out" 2>&1 &
-up=$!
-for _ in $(seq 200); do grep -q up "$TMP/up.out" && break; sleep 0.05; done
-PARENTS=$(find /sys/fs/cgroup -mindepth 1 -type d -name "nsrun-$up" -printf '%h\n' 2>/dev/null | sort)
-kill -TERM "$up"; wait "$up"
-ok $([ "$(echo "$PARENTS" | grep -c /sys/fs/cgroup)" -ge 1 ] && echo 0 || echo 1) \
-	"a running container has its cgroup in $(echo "$PARENTS" | grep -c /sys/fs/cgroup) hierarchies"
 stale_tree() { # stale_tree PID: nsrun-PID/init.scope/x in every hierarchy
 	local d
 	for d in $PARENTS; do mkdir -p "$d/nsrun-$1/init.scope/x"; done
-}
-stale_left() { # stale_left PID: the nsrun-PID directories there are
-	local d
-	for d in $PARENTS; do [ -d "$d/nsrun-$1" ] && echo "$d/nsrun-$1"; done
 }
 stale_remove() { # stale_remove PID
 	local d t
@@ -159,7 +160,7 @@ for v in pick host-root; do
 	"$TMP/reuse" "$NSRUN" "$TMP/load.$v.json" >"$TMP/reuse.out" 2>&1 &
 	p=$!; wait "$p"; rc=$?
 	is "$rc:$(cat "$TMP/reuse.out")" "7:" "$v: an nsrun whose pid names a leftover cgroup tree runs (status 7, no message)"
-	is "$(stale_left "$p")" "" "$v:   and leaves no cgroup named after it (the leftover was replaced, then removed)"
+	is "$(own_cgroups "$p")" "" "$v:   and leaves no cgroup named after it (the leftover was replaced, then removed)"
 	stale_remove "$p"
 done
 
@@ -167,7 +168,7 @@ done
 sleep 0 & dead=$!; wait "$dead"
 stale_tree "$dead"
 run "$TMP/load.pick.json" 2>/dev/null
-is "$?:$(stale_left "$dead")" "7:" "the next run removes a gone nsrun's cgroup tree (nsrun-$dead/init.scope/x)"
+is "$?:$(own_cgroups "$dead")" "7:" "the next run removes a gone nsrun's cgroup tree (nsrun-$dead/init.scope/x)"
 stale_remove "$dead"
 
 # ... but never one a process still runs in (not nsrun's to kill), and an
@@ -188,7 +189,7 @@ p=$!; wait "$p"; rc=$?
 is "$rc" 125 "an nsrun whose pid names a leftover cgroup a process runs in: 125"
 like "$(cat "$TMP/reuse.out")" "step 1 cgroup: the cgroup $V2/nsrun-$p, named after this nsrun's pid, is left by an nsrun that had the pid before and is gone, and still holds processes" \
 	"  and the message says why"
-is "$(stale_left "$p" | grep -vx "$V2/nsrun-$p")" "" "  and none of the cgroups it made is left"
+is "$(own_cgroups "$p" | grep -vx "$V2/nsrun-$p")" "" "  and none of the cgroups it made is left"
 ok $(kill -0 "$held" && echo 0 || echo 1) "  and the process in the leftover lives on"
 kill "$held"; wait "$held" 2>/dev/null
 stale_remove "$p"

@@ -28,7 +28,7 @@ for k in $(seq 1 "$K"); do
 JSON
 done
 nsteps=$("$NSRUN" plan "$out/spec.1.json" | grep -cE '^ *[0-9]+\. ')
-one() { # one I: "I PID WANT GOT"
+one() { # one I: "I PID WANT GOT CGROUPS_LEFT"
 	local i=$1 want=7 p spec=$out/spec.$(( i % K + 1 )).json
 	if [ "$F" -gt 0 ] && [ $((i % F)) = 0 ]; then
 		want=125
@@ -38,7 +38,9 @@ one() { # one I: "I PID WANT GOT"
 	fi
 	p=$!
 	wait "$p"
-	echo "$i $p $want $?"
+	local rc=$?
+	# at once, before the pid can come round again
+	echo "$i $p $want $rc $(find /sys/fs/cgroup -mindepth 1 -maxdepth 5 -type d -name "nsrun-$p" 2>/dev/null | wc -l)"
 }
 export -f one; export NSRUN out K F nsteps
 start=$(date +%s)
@@ -48,8 +50,7 @@ bad=$(awk '$3 != $4' "$out/results")
 # messages of the runs that went right must be empty or the injected one
 noisy=$(awk '$3 == $4 { print $1 }' "$out/results" | while read -r i; do
 	[ -s "$out/err/$i" ] && ! grep -q 'injected failure' "$out/err/$i" && echo "$i"; done)
-left=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -type d -name 'nsrun-*' -printf '%p %f\n' 2>/dev/null |
-	awk 'NR == FNR { mine["nsrun-" $2] = 1; next } $2 in mine { print $1 }' "$out/results" -)
+left=$(awk '$5 != 0 { print "run " $1 " (pid " $2 "): " $5 " cgroups" }' "$out/results")
 echo "runs $(wc -l <"$out/results") of $N, P=$P, names=$K, 1 in $F injected, $((end - start)) s, build $build"
 echo "wrong status: $(printf '%s' "$bad" | grep -c .)"
 for i in $(printf '%s\n' "$bad" | awk 'NF { print $1 }'); do

@@ -142,7 +142,7 @@ load host-root '"privateUsers": "no",'
 # nor adopt it (and leave it behind as not its own): it replaces it.
 stale_tree() { # stale_tree PID: nsrun-PID/init.scope/x in every hierarchy
 	local d
-	for d in $PARENTS; do mkdir -p "$d/nsrun-$1/init.scope/x"; done
+	for d in $PARENTS; do mkdir -p "$d/nsrun-$1/init.scope/x" 2>/dev/null; done
 }
 stale_remove() { # stale_remove PID
 	local d t
@@ -176,8 +176,11 @@ stale_remove "$dead"
 sleep 60 & held=$!
 V2=$(echo "$PARENTS" | grep -m1 /unified || echo "$PARENTS" | tail -1)
 sleep 0 & dead=$!; wait "$dead"
-stale_tree "$dead"
-echo "$held" >"$V2/nsrun-$dead/init.scope/x/cgroup.procs"
+# (other nsruns sweep it until the process is in: try again)
+for _ in $(seq 20); do
+	mkdir -p "$V2/nsrun-$dead/init.scope/x" 2>/dev/null &&
+		echo "$held" 2>/dev/null >"$V2/nsrun-$dead/init.scope/x/cgroup.procs" && break
+done
 run "$TMP/load.pick.json" 2>/dev/null
 ok $([ -d "$V2/nsrun-$dead/init.scope/x" ] && kill -0 "$held" && echo 0 || echo 1) \
 	"a gone nsrun's cgroup that a process still runs in is left as it is"

@@ -9,7 +9,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -197,4 +200,42 @@ int cgroup_tree_remove(int dirfd, int64_t deadline_ms)
 			return r;
 		cgroup_sleep_ms(5);
 	}
+}
+
+/* ---- leftovers of an nsrun that is gone ---- */
+
+int cgroup_remove_stale(int parent, const char *name, pid_t owner, int64_t lock_deadline_ms)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	/* a running nsrun holds its own cgroup's lock (shared) */
+	int r;
+	while ((r = flock(fd, LOCK_EX | LOCK_NB)) < 0 && errno == EWOULDBLOCK &&
+	       cgroup_now_ms() < lock_deadline_ms)
+		cgroup_sleep_ms(5);
+	if (r < 0) {
+		r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		goto out;
+	}
+	/* checked with the lock held: an nsrun that got the pid since takes
+	 * the lock before it uses the cgroup */
+	if (owner > 0 && (kill(owner, 0) == 0 || errno != ESRCH)) {
+		r = -EBUSY;
+		goto out;
+	}
+	pid_t *pids = NULL;
+	size_t n = 0;
+	cgroup_tree_pids(fd, &pids, &n);
+	free(pids);
+	if (n) {
+		r = -EBUSY; /* not ours to kill */
+		goto out;
+	}
+	r = cgroup_tree_remove(fd, cgroup_now_ms() + 1000);
+	if (r == 0 && unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		r = -errno;
+out:
+	close(fd);
+	return r;
 }

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/statfs.h>
@@ -31,6 +32,7 @@ struct hier {
 	char *mount;              /* "/sys/fs/cgroup/memory" */
 	char *path;               /* the container's cgroup below the mount: "/a/b/nsrun-ID" */
 	unsigned n_created;       /* trailing components of path nsrun made */
+	bool own_name;            /* the leaf is "nsrun-PID" with this nsrun's pid */
 	int fd;                   /* the container's cgroup, O_RDONLY|O_DIRECTORY; -1: not open */
 	/* discovery */
 	char *own;                /* nsrun's own cgroup below the mount */
@@ -452,6 +454,24 @@ static int cpuset_copy(int parent, int child, const char *dir, struct nsrun_erro
 	return 0;
 }
 
+/* "nsrun-PID" with our pid exists: a leftover of an nsrun that had the pid
+ * before us and is gone (SIGKILLed with a booted machine's cgroups below
+ * its own, which the sweep could not remove then).  Never used as ours:
+ * removed, to be made anew. */
+static int replace_leftover(int parent, const char *name, const char *path, struct nsrun_error *err)
+{
+	int r = cgroup_remove_stale(parent, name, 0, cgroup_now_ms() + 3000);
+	if (r == -EBUSY)
+		return nsrun_error_set(err, 0, "the cgroup %s, named after this nsrun's pid, is left by an "
+				       "nsrun that had the pid before and is gone, and still holds "
+				       "processes (or another nsrun with the same pid in another pid "
+				       "namespace uses it): not removed", path);
+	if (r < 0)
+		return nsrun_error_set(err, -r, "remove the cgroup %s, left by an nsrun that had this pid "
+				       "before", path);
+	return 0;
+}
+
 /* mkdir each missing component of h->path below the mount.  n_created
  * counts from the leaf up, so that on failure half-way the cgroups made so
  * far are still the ones remove_hier removes. */
@@ -470,10 +490,19 @@ static int create_hier(struct hier *h, struct nsrun_error *err)
 		char *t = xasprintf("%s/%s", sofar, c);
 		free(sofar);
 		sofar = t;
-		if (mkdirat(fd, c, 0755) == 0) {
+		bool leaf = depth == 1;
+		int made = mkdirat(fd, c, 0755);
+		if (made < 0 && errno == EEXIST && leaf && h->own_name) {
+			if (replace_leftover(fd, c, sofar, err) < 0) {
+				close(fd);
+				return -1;
+			}
+			made = mkdirat(fd, c, 0755);
+		}
+		if (made == 0) {
 			if (!h->n_created)
 				h->n_created = depth; /* this one and all below it */
-		} else if (errno != EEXIST || h->n_created) {
+		} else if (errno != EEXIST || h->n_created || (leaf && h->own_name)) {
 			int e = errno;
 			close(fd);
 			return nsrun_error_set(err, e, "mkdir %s", sofar);
@@ -484,6 +513,10 @@ static int create_hier(struct hier *h, struct nsrun_error *err)
 			close(fd);
 			return nsrun_error_set(err, e, "open %s", sofar);
 		}
+		/* ours while we run: sweep_stale and replace_leftover leave it */
+		if (leaf && h->own_name)
+			while (flock(next, LOCK_SH) < 0 && errno == EINTR)
+				;
 		if (cpuset && cpuset_copy(fd, next, sofar, err) < 0) {
 			close(fd);
 			close(next);
@@ -707,12 +740,14 @@ static void set_paths(struct cgroup_handle *h, const struct plan *p)
 				*o++ = *s;
 		*o = '\0';
 		hi->path = xstrdup(raw);
+		hi->own_name = !cp && !p->container_id;
 	}
 }
 
 /* A foreground nsrun killed by SIGKILL cannot remove its cgroup (its
  * container dies with it: parent-death signal).  The next run removes such
- * leftovers: empty "nsrun-PID" cgroups beside its own whose nsrun is gone. */
+ * leftovers: "nsrun-PID" cgroups beside its own whose nsrun is gone, with
+ * the cgroups below them, when no process is in any. */
 static void sweep_stale(const struct hier *hi)
 {
 	const char *slash = strrchr(hi->path, '/');
@@ -728,10 +763,8 @@ static void sweep_stale(const struct hier *hi)
 		long pid = strtol(e->d_name + 6, &end, 10);
 		if (*end || pid <= 0 || pid == (long)getpid())
 			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue; /* its nsrun lives (or we cannot tell) */
-		/* fails, harmlessly, unless it is empty and has no children */
-		unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+		/* its nsrun lives, or it is in use, or we cannot tell: left */
+		cgroup_remove_stale(dirfd(d), e->d_name, (pid_t)pid, 0);
 	}
 }
 
@@ -801,8 +834,9 @@ int cgroup_create(const struct plan *p, int proc_fd, struct cgroup_handle **out,
 fail:
 	/* before clone: nothing of ours runs in it, so nothing to kill */
 	for (size_t i = h->n; i-- > 0;) {
-		struct nsrun_error ignored;
-		remove_hier(&h->v[i], cgroup_now_ms() + DESTROY_REMOVE_MS, &ignored);
+		struct nsrun_error rerr = { 0 };
+		if (remove_hier(&h->v[i], cgroup_now_ms() + DESTROY_REMOVE_MS, &rerr) < 0)
+			fprintf(stderr, "nsrun: warning: %s\n", rerr.msg);
 	}
 	return -1;
 }

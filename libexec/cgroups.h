@@ -96,6 +96,15 @@ const char *cgroup_path(const struct cgroup_handle *h);
  * none is left or the deadline (cgroup_now_ms()) passed: 0 or -errno. */
 void cgroup_tree_pids(int dirfd, pid_t **pids, size_t *n);
 int cgroup_tree_remove(int dirfd, int64_t deadline_ms);
+/* The cgroup `name` below `parent` and every cgroup below it, left by an
+ * nsrun that is gone (SIGKILLed, say, with a booted machine's cgroups
+ * below its own): removed only if no process is in any of them, and under
+ * an exclusive flock of its directory, while a running nsrun holds the
+ * lock of its own cgroup shared: so no nsrun removes another's.  `owner`:
+ * the pid in the name, which must be gone (0: the caller's own name).
+ * Waits for the lock until lock_deadline_ms.  0, -EBUSY (processes in it,
+ * its nsrun lives, or the lock is held) or -errno. */
+int cgroup_remove_stale(int parent, const char *name, pid_t owner, int64_t lock_deadline_ms);
 int64_t cgroup_now_ms(void); /* CLOCK_MONOTONIC */
 void cgroup_sleep_ms(long ms);
 

@@ -106,6 +106,14 @@ static int lock_range(int dir, uint32_t base, struct nsrun_error *err)
 	int fd = openat(dir, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return nsrun_error_set(err, errno, "open the lock %s/%s", LOCK_DIR, name);
+	/* tests (userns.sh): hold open the window in which the holder before
+	 * may hand the range over (remove the file, then unlock) */
+	static bool paused;
+	const char *pause_ms = getenv("NSRUN_TEST_PICK_PAUSE_MS");
+	if (pause_ms && !paused) {
+		paused = true;
+		usleep((useconds_t)strtoul(pause_ms, NULL, 10) * 1000);
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno;
 		close(fd);

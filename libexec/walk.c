@@ -472,7 +472,7 @@ static void exec_cleanup(struct exec_ctx *c, int r)
 	net_teardown(c, r == 0 && c->opts->mode != EXEC_FOREGROUND); /* links, nftables chains, dnsmasq: libexec/net.c */
 	if (c->cgroup) {
 		struct nsrun_error cerr = { 0 };
-		if (cgroup_destroy(c->cgroup, &cerr) < 0 && r == 0)
+		if (cgroup_destroy(c->cgroup, &cerr) < 0) /* also after a failure: nothing left unsaid */
 			fprintf(stderr, "nsrun: warning: %s\n", cerr.msg);
 	}
 	close_fd(&c->sync_fd);

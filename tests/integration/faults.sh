@@ -3,7 +3,9 @@
 # (NSRUN_TEST_FAIL_STEP=N fails step N after carrying it out), and SIGKILL
 # nsrun at random points during start.  After each: nsrun's own status and
 # a message naming the step, the host's mount table unchanged, no process
-# left behind, and the next normal run works.
+# and no cgroup left behind, and the next normal run works.  The short
+# spec of the "plain" variant has the default private users (a picked
+# range); "userns" maps a fixed range itself; "network" adds a veth.
 #
 # NSRUN_FAULTS_KILLS=N sets how many SIGKILL rounds to run (default 40).
 . "$(dirname "$0")/lib.sh"
@@ -40,6 +42,10 @@ wait_no_leftovers() {
 	echo "$l"
 	return 1
 }
+
+# The cgroups of the nsrun with pid $1 (nsrun-PID, in any hierarchy): only
+# this test's own, other programs make cgroups meanwhile.
+cgroups_of() { find /sys/fs/cgroup -mindepth 1 -type d -name "nsrun-$1" 2>/dev/null; }
 
 # Mount table lines (host_mounts) that differ between $1 and $2 and
 # concern this test: mount points in the rootfs or in $TMP, where anything
@@ -120,7 +126,10 @@ fail_every_step() { # VARIANT (plain|userns)
 	before=$(host_mounts)
 	for n in $(seq 1 "$n_steps"); do
 		kind=${kinds[n - 1]}
-		out=$(NSRUN_TEST_FAIL_STEP=$n "$NSRUN" "$spec" 2>&1); rc=$?
+		NSRUN_TEST_FAIL_STEP=$n "$NSRUN" "$spec" >"$TMP/out" 2>&1 &
+		local pid=$!
+		wait "$pid"; rc=$?
+		out=$(cat "$TMP/out")
 		is "$rc" 125 "$variant: step $n ($kind) fails: status 125"
 		like "$out" "step $n $kind[ :]" "$variant: step $n ($kind) fails:   the message names the step"
 		local after changed
@@ -134,6 +143,7 @@ fail_every_step() { # VARIANT (plain|userns)
 		left=$(wait_no_leftovers)
 		ok $? "$variant: step $n ($kind) fails:   no process left behind"
 		[ -n "$left" ] && echo "$left" | sed 's/^/#   left: /'
+		is "$(cgroups_of "$pid")" "" "$variant: step $n ($kind) fails:   no cgroup left behind"
 		out=$("$NSRUN" "$spec" 2>&1); rc=$?
 		[ "$rc" -eq 0 ] && [ "$out" = data ]
 		ok $? "$variant: step $n ($kind) fails:   the next run works"
@@ -169,11 +179,12 @@ kill_during_start() { # VARIANT ROUNDS
 	echo "# $variant: a start takes ${start_ms} ms"
 	# (busybox sleep takes no extra argument: sh carries the mark)
 	many_steps_spec "$spec" "[\"sh\", \"-c\", \"sleep 1000; : $MARK\"]" "${variant#plain}"
-	local before i npid delay left failures=0 mounts_changed=0
+	local before i npid delay left failures=0 mounts_changed=0 killed=
 	before=$(host_mounts)
 	for i in $(seq 1 "$rounds"); do
 		"$NSRUN" "$spec" >/dev/null 2>&1 &
 		npid=$!
+		killed+=" $npid"
 		delay=$(printf '%d.%03d' 0 $((RANDOM % (2 * start_ms + 1) % 1000)))
 		sleep "$delay"
 		kill -9 "$npid" 2>/dev/null
@@ -199,6 +210,10 @@ kill_during_start() { # VARIANT ROUNDS
 	many_steps_spec "$spec" "[\"sh\", \"-c\", \"cat /mnt/data/file; : $MARK\"]" "${variant#plain}"
 	out=$("$NSRUN" "$spec" 2>&1); rc=$?
 	is "$rc:$out" "0:data" "$variant: after the kills, the next run works"
+	# a SIGKILLed nsrun cannot remove its cgroups: the next run sweeps them
+	local p kept=
+	for p in $killed; do kept+=$(cgroups_of "$p"); done
+	is "$kept" "" "$variant: after the kills, the next run removed the killed nsruns' cgroups"
 	# the registry: records and half-written temp files of the killed
 	# nsruns are swept by the next look at it
 	"$NSRUN" list >/dev/null 2>&1

@@ -140,6 +140,29 @@ is "$rc" 0 "after nsrun was SIGKILLed the lock is free again"
 is "$(run "$TMP/r.json" 2>&1 | maps | head -1 | cut -d' ' -f2)" "$base" "and the name gets its range back"
 ok $([ ! -e "/run/nsrun/.userns/$base" ] && echo 0 || echo 1) "a run that ended removed its lock file"
 
+# The hand-over: a run that opened the lock file while the holder had it,
+# and locks it once the holder (ending) removed it, holds a file no longer
+# at that name, which locks nothing: it must see that and lock the file
+# anew.  NSRUN_TEST_PICK_PAUSE_MS holds that window open.
+LOCK=/run/nsrun/.userns/$base
+uspec "$TMP/hand.json" '["sh","-c","'"$M"'; sleep 2"]' '"hostname": "'$ID'"'
+# the holder removes the file while it holds it, as an nsrun that ends
+flock "$LOCK" bash -c 'until [ -s "$1" ]; do sleep 0.02; done; b=$(cat "$1")
+	for _ in $(seq 500); do ls -l "/proc/$b/fd" 2>/dev/null | grep -q " $2\$" && break; sleep 0.02; done
+	rm -f "$2"' _ "$TMP/hand.pid" "$LOCK" &
+holder=$!
+for _ in $(seq 100); do [ -e "$LOCK" ] && ! flock -n "$LOCK" true && break; sleep 0.02; done
+NSRUN_TEST_PICK_PAUSE_MS=1000 "$NSRUN" "$TMP/hand.json" >"$TMP/hand.out" 2>&1 & BG+=($!)
+echo "${BG[-1]}" >"$TMP/hand.pid"
+wait "$holder"
+for _ in $(seq 200); do [ -s "$TMP/hand.out" ] && break; sleep 0.05; done
+is "$(head -1 "$TMP/hand.out" | maps | cut -d' ' -f2)" "$base" \
+	"a run that opened the lock file as its holder handed the range over gets the range"
+flock -n "$LOCK" true; rc=$?
+is "$rc" 1 "  and holds the lock file now at that name (no other run can lock the range)"
+wait "${BG[-1]}"; rc=$?
+is "$rc:$(tail -n +3 "$TMP/hand.out")" "0:" "  and runs to the end, saying nothing more"
+
 # /etc/subuid and /etc/subgid ranges are never picked
 touch /etc/subuid /etc/subgid
 echo "$SUBUID_TAG:$base:65536" >>/etc/subuid

@@ -215,16 +215,32 @@ int step_join_ns_early(struct exec_ctx *c, const struct plan_step *s, struct nsr
 
 /* nsrun after clone: back in its own pid and time namespaces, the child in
  * its cgroup before it goes on (it waits at wait-parent). */
-static int after_clone(struct exec_ctx *c, bool into_cgroup, struct nsrun_error *err)
+/* Back in nsrun's own pid and time namespaces after join-namespace
+ * "for children": after clone, and on every way out (a failure before
+ * clone must not leave nsrun's later children, or a sanitizer's helper
+ * at exit, in the joined ones). */
+static int back_to_own_ns(struct exec_ctx *c, struct nsrun_error *err)
 {
 	static const int types[] = { CLONE_NEWPID, CLONE_NEWTIME };
-	for (size_t k = 0; k < ARRAY_SIZE(types); k++)
+	for (size_t k = 0; k < ARRAY_SIZE(types); k++) {
+		if (c->own_ns[k] < 0)
+			continue;
 		/* rootless, the way back up to an ancestor's namespace is
 		 * closed (EPERM): nsrun then stays where it joined */
-		if (c->own_ns[k] >= 0 && setns(c->own_ns[k], types[k]) < 0 &&
-		    !(errno == EPERM && exec_rootless()))
-			return nsrun_error_set(err, errno, "return to nsrun's own %s namespace",
+		int r = setns(c->own_ns[k], types[k]);
+		int e = errno;
+		close(TAKE_FD(c->own_ns[k]));
+		if (r < 0 && !(e == EPERM && exec_rootless()))
+			return nsrun_error_set(err, e, "return to nsrun's own %s namespace",
 					       spec_namespace_name(types[k]));
+	}
+	return 0;
+}
+
+static int after_clone(struct exec_ctx *c, bool into_cgroup, struct nsrun_error *err)
+{
+	if (back_to_own_ns(c, err) < 0)
+		return -1;
 	if (c->cgroup && cgroup_enter(c->cgroup, c->child, into_cgroup, err) < 0)
 		return nsrun_error_prefix(err, "step %zu cgroup: ", c->cgroup_step + 1);
 	/* nsrun exec: into the container's cgroup */
@@ -465,8 +481,9 @@ static void close_fd(int *fd)
  * made undone (the network, the cgroup) unless it lives on, fds closed. */
 static void exec_cleanup(struct exec_ctx *c, int r)
 {
-	for (size_t k = 0; k < ARRAY_SIZE(c->own_ns); k++)
-		close_fd(&c->own_ns[k]);
+	struct nsrun_error nerr = { 0 };
+	if (back_to_own_ns(c, &nerr) < 0)
+		fprintf(stderr, "nsrun: warning: %s\n", nerr.msg);
 	reap(c);
 	unblock_signals(c);
 	net_teardown(c, r == 0 && c->opts->mode != EXEC_FOREGROUND); /* links, nftables chains, dnsmasq: libexec/net.c */

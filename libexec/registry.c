@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -127,20 +128,18 @@ static void remove_files(const char *dir, const char *name)
 	unlink(rec);
 }
 
-/* Read a record file; sweeps it when its nsrun is gone. */
-static int read_in(const char *dir, const char *name, struct machine_record *r, struct nsrun_error *err)
+/* Parse a record file: 0, or -1 when it is missing (ENOENT) or garbage
+ * (records are written whole and renamed into place: one that does not
+ * parse is nobody's). */
+static int parse_record(const char *path, const char *name, struct machine_record *r,
+			struct nsrun_error *err)
 {
 	memset(r, 0, sizeof(*r));
-	_cleanup_free_ char *path = xasprintf("%s/%s.json", dir, name);
 	_cleanup_json_ struct json_node *root = NULL;
 	if (access(path, F_OK) < 0)
 		return nsrun_error_set(err, ENOENT, "no machine \"%s\" is running", name);
-	if (json_parse_file(path, &root, err) < 0) {
-		/* records are written whole (renamed into place): one that
-		 * does not parse is garbage, not someone's */
-		remove_files(dir, name);
-		return nsrun_error_set(err, ENOENT, "no machine \"%s\" is running", name);
-	}
+	if (json_parse_file(path, &root, err) < 0)
+		return nsrun_error_set(err, EINVAL, "no machine \"%s\" is running", name);
 	r->name = member_str(root, "name");
 	r->kind = member_str(root, "kind");
 	r->root = member_str(root, "root");
@@ -162,8 +161,40 @@ static int read_in(const char *dir, const char *name, struct machine_record *r, 
 	}
 	if (!r->name)
 		r->name = xstrdup(name);
-	if (!record_alive(r)) {
+	return 0;
+}
+
+/* Remove NAME's record if it is (still) stale.  Two nsruns may find the
+ * same dead record at once: the sweep looks again under an exclusive lock
+ * on the directory, so the slower one never removes the fresh record the
+ * faster one wrote in between. */
+static void sweep_record(const char *dir, const char *name)
+{
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || flock(dfd, LOCK_EX) < 0)
+		return;
+	_cleanup_free_ char *path = xasprintf("%s/%s.json", dir, name);
+	struct machine_record again;
+	struct nsrun_error e = { 0 };
+	int r = parse_record(path, name, &again, &e);
+	if ((r < 0 && e.errnum != ENOENT) || (r == 0 && !record_alive(&again)))
 		remove_files(dir, name);
+	if (r == 0)
+		registry_record_free(&again);
+}
+
+/* Read a record file; sweeps it when its nsrun is gone. */
+static int read_in(const char *dir, const char *name, struct machine_record *r, struct nsrun_error *err)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s.json", dir, name);
+	if (parse_record(path, name, r, err) < 0) {
+		if (err->errnum != ENOENT)
+			sweep_record(dir, name);
+		err->errnum = ENOENT;
+		return -1;
+	}
+	if (!record_alive(r)) {
+		sweep_record(dir, name);
 		registry_record_free(r);
 		return nsrun_error_set(err, ENOENT, "no machine \"%s\" is running", name);
 	}

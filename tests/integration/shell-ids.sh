@@ -92,7 +92,7 @@ tmux send-keys -t "$tm" 'echo on-$(tty)-pid1-$(cat /proc/1/comm)' Enter
 wait_pane "^on-/dev/pts/[0-9]+-pid1-sleep"
 like "$(pane)" "on-/dev/pts/[0-9]+-pid1-sleep" "shell ID: root's login shell on a pty, PID 1 is the container's"
 tmux send-keys -t "$tm" "exit 3" Enter
-wait_pane "shell-exit="
+wait_pane "shell-exit=[0-9]"
 like "$(pane)" "shell-exit=3" "... its exit status is nsrun's"
 
 tmux kill-session -t "$tm"
@@ -106,7 +106,7 @@ tmux send-keys -t "$tm" 'echo logged-in-as-uid$(id -u)-on-$(tty)-pid1-$(cat /pro
 wait_pane "^logged-in-as-uid0-on-/dev/pts/[0-9]+-pid1-sleep"
 like "$(pane)" "logged-in-as-uid0-on-/dev/pts/[0-9]+-pid1-sleep" "... root logs in, on a pty, in the container"
 tmux send-keys -t "$tm" "exit" Enter
-wait_pane "login-exit="
+wait_pane "login-exit=[0-9]"
 like "$(pane)" "login-exit=0" "... logging out ends nsrun login"
 tmux kill-session -t "$tm"
 

@@ -85,28 +85,28 @@ out=$(n login "nosuch-$$" 2>&1); st=$?
 like "$st:$out" "^125:nsrun: no machine or container" "login of an unknown id: a clear error, exit 125"
 
 # --- shell ID on a pty, login ID -----------------------------------------------
-tmux new-session -d -s "$tm" -x 150 -y 40 "bash --norc --noprofile"
-tmux send-keys -t "$tm" "$NSRUN --root $ROOT shell $ID; echo shell-exit=\$?" Enter
+# in_pane VERB: `nsrun VERB ID` in a new terminal; then type LINE and wait
+# for REGEX with type_wait LINE REGEX
+in_pane() {
+	tmux kill-session -t "$tm" 2>/dev/null
+	tmux new-session -d -s "$tm" -x 150 -y 40 "bash --norc --noprofile"
+	tmux send-keys -t "$tm" "$NSRUN --root $ROOT $1 $ID; echo $1-exit=\$?" Enter
+}
+type_wait() { tmux send-keys -t "$tm" "$1" Enter; wait_pane "$2"; }
+in_pane shell
 wait_pane "^/ #"
-tmux send-keys -t "$tm" 'echo on-$(tty)-pid1-$(cat /proc/1/comm)' Enter
-wait_pane "^on-/dev/pts/[0-9]+-pid1-sleep"
+type_wait 'echo on-$(tty)-pid1-$(cat /proc/1/comm)' "^on-/dev/pts/[0-9]+-pid1-sleep"
 like "$(pane)" "on-/dev/pts/[0-9]+-pid1-sleep" "shell ID: root's login shell on a pty, PID 1 is the container's"
-tmux send-keys -t "$tm" "exit 3" Enter
-wait_pane "shell-exit=[0-9]"
+type_wait "exit 3" "shell-exit=[0-9]" # (the command line says shell-exit=$?)
 like "$(pane)" "shell-exit=3" "... its exit status is nsrun's"
 
-tmux kill-session -t "$tm"
-tmux new-session -d -s "$tm" -x 150 -y 40 "bash --norc --noprofile"
-tmux send-keys -t "$tm" "$NSRUN --root $ROOT login $ID; echo login-exit=\$?" Enter
+in_pane login
 wait_pane "login: *$"
 like "$(pane)" "login: *$" "login ID: the tree's login prompt (busybox login)"
-tmux send-keys -t "$tm" root Enter
-wait_pane "^/root # *$"
-tmux send-keys -t "$tm" 'echo logged-in-as-uid$(id -u)-on-$(tty)-pid1-$(cat /proc/1/comm)' Enter
-wait_pane "^logged-in-as-uid0-on-/dev/pts/[0-9]+-pid1-sleep"
+type_wait root "^/root # *$"
+type_wait 'echo logged-in-as-uid$(id -u)-on-$(tty)-pid1-$(cat /proc/1/comm)' "^logged-in-as-uid0-on-/dev/pts/[0-9]+-pid1-sleep"
 like "$(pane)" "logged-in-as-uid0-on-/dev/pts/[0-9]+-pid1-sleep" "... root logs in, on a pty, in the container"
-tmux send-keys -t "$tm" "exit" Enter
-wait_pane "login-exit=[0-9]"
+type_wait exit "login-exit=[0-9]"
 like "$(pane)" "login-exit=0" "... logging out ends nsrun login"
 tmux kill-session -t "$tm"
 

@@ -8,7 +8,8 @@
 #                         itself (the foreground run and global options).
 #   _nsrun_pos[COMMAND]   what its operands are (KIND).
 # KINDs: file, dir, spec (*.json files), id (a container under --root),
-# machine (a machine name), signal, none (a free word: nothing to offer),
+# machine (a machine name), running (a machine name or a container id),
+# signal, none (a free word: nothing to offer),
 # or words separated by "|" (text|json).
 
 declare -gA _nsrun_opts=(
@@ -50,8 +51,8 @@ declare -gA _nsrun_pos=(
 	[.]=spec [plan]=spec [check]=spec [spec]=none [analyze]=syscall-filter
 	[create]=none [run]=none [start]=id [state]=id [kill]=id [delete]=id [exec]=id
 	[ps]=id [pause]=id [resume]=id [update]=id [events]=id [list]=none [features]=none
-	[stop]=machine [reboot]=machine [status]=machine [log]=machine [shell]=machine
-	[login]=machine [list-images]=none [clone]=machine [rename]=machine [remove]=machine
+	[stop]=machine [reboot]=machine [status]=machine [log]=machine [shell]=running
+	[login]=running [list-images]=none [clone]=machine [rename]=machine [remove]=machine
 	[read-only]=machine [import-fs]=dir [import-tar]=file [export-tar]=machine
 	[enable]=machine [disable]=machine
 )
@@ -97,6 +98,7 @@ _nsrun_complete_kind()
 		COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur")) ;;
 	id) COMPREPLY=($(compgen -W "$(_nsrun_ids)" -- "$cur")) ;;
 	machine) COMPREPLY=($(compgen -W "$(_nsrun_machines)" -- "$cur")) ;;
+	running) COMPREPLY=($(compgen -W "$(_nsrun_machines) $(_nsrun_ids)" -- "$cur")) ;;
 	signal) COMPREPLY=($(compgen -W "$(compgen -A signal | sed 's/^SIG//')" -- "$cur")) ;;
 	none) COMPREPLY=() ;;
 	*) COMPREPLY=($(compgen -W "${kind//|/ }" -- "$cur")) ;;
@@ -154,7 +156,7 @@ _nsrun()
 		COMPREPLY+=($(compgen -W "$cmds" -- "$cur"))
 		return ;;
 	kill) ((npos == 1)) && kind=signal ;;
-	exec | analyze) ((npos >= 1)) && kind=none ;;
+	exec | analyze | shell | login) ((npos >= 1)) && kind=none ;;
 	esac
 	((npos >= 1)) && [[ $kind == id ]] && kind=none
 	_nsrun_complete_kind "$kind" "$cur"

@@ -130,6 +130,12 @@ PY
 "$NSRUN" --root "$ROOT" create --bundle "$TMP/b" inst-$$ >/dev/null
 is "$(complete_words --root "$ROOT" state inst)" "inst-$$" "state TAB: the container ids under --root"
 is "$(complete_words --root "$ROOT" exec inst-$$ "")" "" "exec ID TAB: a free command, no ids"
+mkdir -p "$TMP/machines-ids/inst-m-$$"
+is "$(NSRUN_MACHINES_DIR=$TMP/machines-ids complete_words --root "$ROOT" shell inst | xargs)" "inst-$$ inst-m-$$" \
+	"shell TAB: container ids under --root and machine names"
+is "$(NSRUN_MACHINES_DIR=$TMP/machines-ids complete_words --root "$ROOT" login inst | xargs)" "inst-$$ inst-m-$$" \
+	"login TAB: container ids under --root and machine names"
+is "$(complete_words --root "$ROOT" shell inst-$$ "")" "" "shell ID TAB: a free command, no ids"
 "$NSRUN" --root "$ROOT" delete -f inst-$$
 
 # machine names: the trees and spec files of the image store

@@ -147,7 +147,7 @@ tmux new-session -d -s "$tm" -x 150 -y 50 "bash --norc --noprofile"
 tmux send-keys -t "$tm" "$NSRUN -D $M/$NAME --syscall-filter='~mkdir'; echo shell-exit=\$?" Enter
 wait_pane "root@$NAME" 10
 tmux send-keys -t "$tm" "mkdir /tmp/d; echo mkdir-status=\$?; touch /tmp/f && echo touch-ok" Enter
-wait_pane "touch-ok" 10
+wait_pane "^touch-ok" 10 # (the command line says touch-ok too)
 like "$(pane)" "Operation not permitted" "--syscall-filter='~mkdir': mkdir fails with EPERM in the shell"
 like "$(pane)" "mkdir-status=1" "... and says so with its status"
 tmux send-keys -t "$tm" "exit" Enter

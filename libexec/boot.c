@@ -35,19 +35,19 @@ static int random_uuid(char out[37], struct nsrun_error *err)
 
 int exec_boot_prepare(struct exec_ctx *c, struct nsrun_error *err)
 {
-	struct plan *p = c->plan;
+	const struct plan *p = c->plan;
 	c->boot_uuid[0] = '\0';
 	if (!p->boot)
 		return 0;
-	if (p->uuid_env >= 0) {
+	if (p->uuid_env >= 0) { /* the start's copy of the environment */
 		char uuid[37];
 		if (random_uuid(uuid, err) < 0)
 			return -1;
-		free(p->envp[p->uuid_env]);
-		p->envp[p->uuid_env] = xasprintf("container_uuid=%s", uuid);
+		free(c->envp[p->uuid_env]);
+		c->envp[p->uuid_env] = xasprintf("container_uuid=%s", uuid);
 	}
 	/* the spec may have given its own */
-	for (char **e = p->envp; *e; e++)
+	for (char **e = c->envp; *e; e++)
 		if (strncmp(*e, "container_uuid=", 15) == 0)
 			snprintf(c->boot_uuid, sizeof(c->boot_uuid), "%s", *e + 15);
 	return 0;

@@ -1321,7 +1321,7 @@ int step_cgroup(struct exec_ctx *c, const struct plan_step *s, struct nsrun_erro
 	     cgroup_create(c->plan, c->proc_fd, &c->cgroup, err)) < 0)
 		return rootless_cgroup_failure(c, err);
 	if (c->plan->boot && c->plan->new_userns)
-		return cgroup_delegate(c->cgroup, userns_host_root(c->plan, false),
-				       userns_host_root(c->plan, true), err);
+		return cgroup_delegate(c->cgroup, userns_host_root(c, false),
+				       userns_host_root(c, true), err);
 	return 0;
 }

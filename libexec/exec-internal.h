@@ -13,7 +13,7 @@ struct sock_fprog;
 /* State of the process that becomes the container's PID 1 (and of the
  * parent for the steps it carries out). */
 struct exec_ctx {
-	struct plan *plan;
+	const struct plan *plan;  /* only read (plan.h); what a start picks is below */
 	size_t step_index;
 	int sync_fd;              /* socket to the other side, CLOEXEC */
 	int proc_fd;              /* the host's procfs, verified (SECURITY.md rule 3) */
@@ -48,6 +48,12 @@ struct exec_ctx {
 	                             time namespaces (walk.c), or -1 */
 	bool signals_blocked;     /* parent: from clone until supervise or detach (orig_mask) */
 	size_t cgroup_step;       /* parent: the cgroup step's index (entered after clone) */
+	/* Picked at start, the plan's values completed (walk.c: exec_start_values): */
+	char **envp;              /* the process's environment: the plan's with container_uuid=
+	                             (boot.c) and NOTIFY_SOCKET (notify.c, the child's copy) */
+	struct spec_idmap *uid_map, *gid_map; /* the id maps written: the spec's, with the range
+	                             privateUsers "pick" picked (userns.c, rootless.c) */
+	size_t n_uid_map, n_gid_map;
 };
 
 /* What carries out a step (the RUN and EARLY columns of spec/steps.def). */
@@ -125,7 +131,7 @@ void seccomp_progs_free(struct exec_ctx *c);
  * chown the tree when asked; the container root's host uid/gid; the
  * delegated cgroups handed to it; a tree chowned to a range. */
 int userns_prepare(struct exec_ctx *c, struct nsrun_error *err);
-uint32_t userns_host_root(const struct plan *p, bool gid);
+uint32_t userns_host_root(const struct exec_ctx *c, bool gid);
 /* Give the picked range back: remove its lock file, unlock. */
 void userns_release(struct exec_ctx *c);
 /* nsrun runs without CAP_SETUID in the host's user namespace and makes a

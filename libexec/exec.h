@@ -39,7 +39,7 @@ struct exec_options {
  * In the other modes return once it is set up, with o->pid.  On failure
  * err names the step, err->status says which exit status nsrun should use,
  * and nothing is left behind. */
-int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
+int exec_run_plan(const struct plan *p, struct exec_options *o, int *exit_status,
 		  struct nsrun_error *err);
 
 /* `nsrun delete`: undo the network (links, nftables chains, dnsmasq) that

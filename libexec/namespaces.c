@@ -121,9 +121,8 @@ int step_id_maps(struct exec_ctx *c, const struct plan_step *s, struct nsrun_err
 	(void)s;
 	if (userns_rootless(c->plan))
 		return userns_rootless_maps(c, err);
-	const struct spec_linux *l = &c->plan->spec->linux_;
-	_cleanup_free_ char *uid = format_map(l->uid_mappings, l->n_uid_mappings);
-	_cleanup_free_ char *gid = format_map(l->gid_mappings, l->n_gid_mappings);
+	_cleanup_free_ char *uid = format_map(c->uid_map, c->n_uid_map);
+	_cleanup_free_ char *gid = format_map(c->gid_map, c->n_gid_map);
 	char path[64];
 	snprintf(path, sizeof(path), "%d/uid_map", (int)c->child);
 	if (write_proc(c->proc_fd, path, uid, err) < 0)

@@ -78,13 +78,13 @@ static int notify_bind(struct exec_ctx *c, int dir, const char *name, const char
 		c->notify_fd = fd;
 		fd = -1;
 	}
-	/* the process's environment: the plan is our own copy since clone */
+	/* the process's environment: the start's copy, the child's own since clone */
 	size_t n = 0;
-	while (c->plan->envp[n])
+	while (c->envp[n])
 		n++;
-	c->plan->envp = xrealloc(c->plan->envp, (n + 2) * sizeof(char *));
-	c->plan->envp[n] = xasprintf("NOTIFY_SOCKET=%s", in_container);
-	c->plan->envp[n + 1] = NULL;
+	c->envp = xrealloc(c->envp, (n + 2) * sizeof(char *));
+	c->envp[n] = xasprintf("NOTIFY_SOCKET=%s", in_container);
+	c->envp[n + 1] = NULL;
 	return 0;
 }
 

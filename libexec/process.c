@@ -404,7 +404,7 @@ int step_exec(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error 
 		char tried[512] = "";
 		for (size_t i = 0; inits[i]; i++) {
 			char *argv[] = { inits[i], NULL };
-			execve(inits[i], argv, c->plan->envp);
+			execve(inits[i], argv, c->envp);
 			int e = errno;
 			size_t len = strlen(tried);
 			snprintf(tried + len, sizeof(tried) - len, "%s%s", len ? ", " : "", inits[i]);
@@ -417,7 +417,7 @@ int step_exec(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error 
 		err->status = best == ENOENT ? NSRUN_EXIT_NOT_FOUND : NSRUN_EXIT_CANNOT_EXEC;
 		return -1;
 	}
-	int e = exec_in_path(c->plan->argv, c->plan->envp);
+	int e = exec_in_path(c->plan->argv, c->envp);
 	nsrun_error_set(err, e, "exec %s", c->plan->argv[0]);
 	err->status = e == ENOENT || e == ENOTDIR ? NSRUN_EXIT_NOT_FOUND : NSRUN_EXIT_CANNOT_EXEC;
 	return -1;

@@ -78,26 +78,25 @@ static bool only_own(const struct spec_idmap *m, size_t n, uint32_t id)
 
 int userns_rootless_maps(struct exec_ctx *c, struct nsrun_error *err)
 {
-	const struct spec_linux *l = &c->plan->spec->linux_;
 	char path[64], buf[64];
-	if (only_own(l->uid_mappings, l->n_uid_mappings, geteuid())) {
+	if (only_own(c->uid_map, c->n_uid_map, geteuid())) {
 		snprintf(path, sizeof(path), "%d/uid_map", (int)c->child);
-		snprintf(buf, sizeof(buf), "%u %u 1\n", l->uid_mappings[0].container_id, (unsigned)geteuid());
+		snprintf(buf, sizeof(buf), "%u %u 1\n", c->uid_map[0].container_id, (unsigned)geteuid());
 		if (write_proc(c->proc_fd, path, buf, err) < 0)
 			return -1;
-	} else if (run_helper("newuidmap", c->child, l->uid_mappings, l->n_uid_mappings, err) < 0) {
+	} else if (run_helper("newuidmap", c->child, c->uid_map, c->n_uid_map, err) < 0) {
 		return -1;
 	}
-	if (only_own(l->gid_mappings, l->n_gid_mappings, getegid())) {
+	if (only_own(c->gid_map, c->n_gid_map, getegid())) {
 		/* the kernel wants setgroups denied before an unprivileged gid_map */
 		snprintf(path, sizeof(path), "%d/setgroups", (int)c->child);
 		if (write_proc(c->proc_fd, path, "deny", err) < 0)
 			return -1;
 		snprintf(path, sizeof(path), "%d/gid_map", (int)c->child);
-		snprintf(buf, sizeof(buf), "%u %u 1\n", l->gid_mappings[0].container_id, (unsigned)getegid());
+		snprintf(buf, sizeof(buf), "%u %u 1\n", c->gid_map[0].container_id, (unsigned)getegid());
 		return write_proc(c->proc_fd, path, buf, err);
 	}
-	return run_helper("newgidmap", c->child, l->gid_mappings, l->n_gid_mappings, err);
+	return run_helper("newgidmap", c->child, c->gid_map, c->n_gid_map, err);
 }
 
 /* step_user: setgroups is denied in a namespace whose gid_map the caller
@@ -155,14 +154,13 @@ static void rootless_map(struct spec_idmap **v, size_t *n, uint32_t own, bool su
 int userns_rootless_pick(struct exec_ctx *c, struct nsrun_error *err)
 {
 	(void)err;
-	struct spec_linux *l = &c->plan->spec->linux_;
 	const char *name = getenv("USER");
 	uint32_t us = 0, un = 0, gs = 0, gn = 0;
 	bool su = own_subids("/etc/subuid", name, (unsigned)geteuid(), &us, &un);
 	bool sg = own_subids("/etc/subgid", name, (unsigned)geteuid(), &gs, &gn);
 	if (su && sg && un != gn)
 		un = gn = un < gn ? un : gn;
-	rootless_map(&l->uid_mappings, &l->n_uid_mappings, (uint32_t)geteuid(), su && sg, us, un);
-	rootless_map(&l->gid_mappings, &l->n_gid_mappings, (uint32_t)getegid(), su && sg, gs, gn);
+	rootless_map(&c->uid_map, &c->n_uid_map, (uint32_t)geteuid(), su && sg, us, un);
+	rootless_map(&c->gid_map, &c->n_gid_map, (uint32_t)getegid(), su && sg, gs, gn);
 	return 0;
 }

@@ -161,11 +161,10 @@ static bool tree_range(int rootfs_fd, uint32_t *base)
 	return true;
 }
 
-static void set_base(struct plan *p, uint32_t base)
+static void set_base(struct exec_ctx *c, uint32_t base)
 {
-	struct spec_linux *l = &p->spec->linux_;
-	l->uid_mappings[0].host_id = base;
-	l->gid_mappings[0].host_id = base;
+	c->uid_map[0].host_id = base;
+	c->gid_map[0].host_id = base;
 }
 
 static int pick_range(struct exec_ctx *c, struct nsrun_error *err)
@@ -199,7 +198,7 @@ static int pick_range(struct exec_ctx *c, struct nsrun_error *err)
 			return -1;
 		}
 		c->userns_lock_fd = fd;
-		set_base(c->plan, base);
+		set_base(c, base);
 		r = 0;
 	}
 	free(used.v);
@@ -226,7 +225,7 @@ int userns_prepare(struct exec_ctx *c, struct nsrun_error *err)
 		return -1;
 	if (pu->mode != PRIVATE_USERS_PICK && pu->mode != PRIVATE_USERS_FIXED)
 		return 0;
-	uint32_t base = c->plan->spec->linux_.uid_mappings[0].host_id;
+	uint32_t base = c->uid_map[0].host_id;
 	if (getenv("NSRUN_DEBUG"))
 		fprintf(stderr, "nsrun: private users: host ids %u..%u are the container's 0..%u\n", base,
 			base + (pu->count - 1), pu->count - 1);
@@ -241,18 +240,17 @@ void userns_release(struct exec_ctx *c)
 		return;
 	/* remove the lock file while holding it (lock_range checks) */
 	char name[32];
-	snprintf(name, sizeof(name), "%s/%u", LOCK_DIR, userns_host_root(c->plan, false));
+	snprintf(name, sizeof(name), "%s/%u", LOCK_DIR, userns_host_root(c, false));
 	struct stat a, b;
 	if (fstat(c->userns_lock_fd, &a) == 0 && stat(name, &b) == 0 && a.st_ino == b.st_ino)
 		unlink(name);
 	close(TAKE_FD(c->userns_lock_fd));
 }
 
-uint32_t userns_host_root(const struct plan *p, bool gid)
+uint32_t userns_host_root(const struct exec_ctx *c, bool gid)
 {
-	const struct spec_linux *l = &p->spec->linux_;
-	const struct spec_idmap *m = gid ? l->gid_mappings : l->uid_mappings;
-	size_t n = gid ? l->n_gid_mappings : l->n_uid_mappings;
+	const struct spec_idmap *m = gid ? c->gid_map : c->uid_map;
+	size_t n = gid ? c->n_gid_map : c->n_uid_map;
 	for (size_t i = 0; i < n; i++)
 		if (m[i].container_id == 0)
 			return m[i].host_id;
@@ -335,7 +333,7 @@ int step_idmap_root(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 	if (userns_rootless(c->plan))
 		return 0;
 	/* a tree the range already owns needs no mapping */
-	if (fstat(c->rootfs_fd, &st) == 0 && st.st_uid != 0 && st.st_uid == userns_host_root(c->plan, false))
+	if (fstat(c->rootfs_fd, &st) == 0 && st.st_uid != 0 && st.st_uid == userns_host_root(c, false))
 		return 0;
 	_cleanup_close_ int tree = open_tree(c->rootfs_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 					     AT_EMPTY_PATH | AT_RECURSIVE);

@@ -477,6 +477,39 @@ static void close_fd(int *fd)
 		close(TAKE_FD(*fd));
 }
 
+static struct spec_idmap *copy_map(const struct spec_idmap *v, size_t n)
+{
+	struct spec_idmap *m = xcalloc(n ? n : 1, sizeof(*m));
+	if (n)
+		memcpy(m, v, n * sizeof(*m));
+	return m;
+}
+
+/* The values a start picks begin as the plan's own, copied: the plan is
+ * only read, the start completes its copies (the environment, the id maps). */
+static void exec_start_values(struct exec_ctx *c)
+{
+	const struct plan *p = c->plan;
+	size_t n = 0;
+	while (p->envp[n])
+		n++;
+	c->envp = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		c->envp[i] = xstrdup(p->envp[i]);
+	const struct spec_linux *l = &p->spec->linux_;
+	c->uid_map = copy_map(l->uid_mappings, c->n_uid_map = l->n_uid_mappings);
+	c->gid_map = copy_map(l->gid_mappings, c->n_gid_map = l->n_gid_mappings);
+}
+
+static void exec_start_values_free(struct exec_ctx *c)
+{
+	for (char **e = c->envp; e && *e; e++)
+		free(*e);
+	free(c->envp);
+	free(c->uid_map);
+	free(c->gid_map);
+}
+
 /* Whatever happened: the child killed unless it lives on, what the steps
  * made undone (the network, the cgroup) unless it lives on, fds closed. */
 static void exec_cleanup(struct exec_ctx *c, int r)
@@ -502,9 +535,10 @@ static void exec_cleanup(struct exec_ctx *c, int r)
 	close_fd(&c->console_master);
 	close_fd(&c->notify_fd);
 	seccomp_progs_free(c);
+	exec_start_values_free(c);
 }
 
-int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
+int exec_run_plan(const struct plan *p, struct exec_options *o, int *exit_status,
 		  struct nsrun_error *err)
 {
 	struct exec_ctx c = { .plan = p, .sync_fd = -1, .proc_fd = -1, .root_fd = -1, .rootfs_fd = -1,
@@ -513,6 +547,7 @@ int exec_run_plan(struct plan *p, struct exec_options *o, int *exit_status,
 			      .userns_lock_fd = -1, .idmap_root_fd = -1, .sync_child_fd = -1,
 			      .own_ns = { -1, -1 } };
 	int r = -1;
+	exec_start_values(&c);
 	if (exec_preflight(&c, err) == 0 && exec_prepare(&c, err) == 0 && parent_walk(&c, err) == 0) {
 		o->pid = c.child;
 		/* poststart: after the program started; a failure is only a warning */

@@ -3,9 +3,10 @@
  * spec, the invocation and the facts probed on this host; no step is
  * added, removed, reordered or skipped afterwards: libexec/ walks it and
  * decides nothing, and `nsrun plan` prints exactly what a run carries out.
- * The executor only fills in what each start picks and the plan shows as
- * such: privateUsers "pick"'s free range, boot's container_uuid, and (in
- * the child's copy) NOTIFY_SOCKET. */
+ * After plan_build the plan is only read (libexec takes a const plan): what
+ * each start picks, and the plan shows as such (privateUsers "pick"'s free
+ * range, boot's container_uuid, NOTIFY_SOCKET), goes in the executor's own
+ * copies of the environment and the id maps (libexec/exec-internal.h). */
 #ifndef NSRUN_PLAN_H
 #define NSRUN_PLAN_H
 
@@ -212,8 +213,8 @@ struct plan {
 	bool boot;
 	char **init_candidates;   /* NULL-terminated, tried in order inside the root at exec;
 	                             NULL when process.args (or ARGS) name PID 1 */
-	ssize_t uuid_env;         /* index in envp of "container_uuid=", which the executor
-	                             completes with a new random UUID at start; -1: none */
+	ssize_t uuid_env;         /* index in envp of "container_uuid=", which the executor's
+	                             copy gets with a new random UUID at start; -1: none */
 };
 
 /* spec/plan-userns.c: privateUsers in the plan: the "# users:" line of

@@ -15,33 +15,10 @@
 #include "cgroups.h"
 #include "json.h"
 
-/* The whole small file, or NULL. */
-static char *slurp(int dirfd, const char *file)
-{
-	_cleanup_close_ int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 8192, len = 0;
-	char *buf = xmalloc(cap);
-	ssize_t n;
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0 || (n < 0 && errno == EINTR)) {
-		if (n > 0)
-			len += (size_t)n;
-		if (len + 1 >= cap)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[len] = 0;
-	return buf;
-}
-
 /* One number ("max" counts as 0, as runc reports no limit for pids). */
 static bool read_u64(int dirfd, const char *file, unsigned long long *v)
 {
-	_cleanup_free_ char *s = slurp(dirfd, file);
+	_cleanup_free_ char *s = cgroup_read_file(dirfd, file);
 	if (!s)
 		return false;
 	*v = strncmp(s, "max", 3) == 0 ? 0 : strtoull(s, NULL, 10);
@@ -66,7 +43,7 @@ static void cpu_stats(struct cgroup_handle *h, FILE *out, bool *first)
 	int fd = cgroup_controller_dir(h, "cpuacct", &v2);
 	if (fd < 0)
 		fd = cgroup_controller_dir(h, "cpu", &v2);
-	_cleanup_free_ char *stat = fd >= 0 ? slurp(fd, v2 ? "cpu.stat" : "cpuacct.stat") : NULL;
+	_cleanup_free_ char *stat = fd >= 0 ? cgroup_read_file(fd, v2 ? "cpu.stat" : "cpuacct.stat") : NULL;
 	if (!stat)
 		return;
 	unsigned long long total = 0, user = 0, kernel = 0;
@@ -84,7 +61,7 @@ static void cpu_stats(struct cgroup_handle *h, FILE *out, bool *first)
 		user *= 1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100);
 		kernel *= 1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100);
 		read_u64(fd, "cpuacct.usage", &total);
-		_cleanup_free_ char *percpu = slurp(fd, "cpuacct.usage_percpu");
+		_cleanup_free_ char *percpu = cgroup_read_file(fd, "cpuacct.usage_percpu");
 		if (percpu) {
 			fputs("\"percpu\":[", out);
 			char *p = percpu, *end;
@@ -101,7 +78,7 @@ static void cpu_stats(struct cgroup_handle *h, FILE *out, bool *first)
 	fprintf(out, "\"total\":%llu,\"kernel\":%llu,\"user\":%llu}", total, kernel, user);
 	bool cv2;
 	int cfd = cgroup_controller_dir(h, "cpu", &cv2);
-	_cleanup_free_ char *cstat = cfd >= 0 ? slurp(cfd, "cpu.stat") : NULL;
+	_cleanup_free_ char *cstat = cfd >= 0 ? cgroup_read_file(cfd, "cpu.stat") : NULL;
 	unsigned long long periods = 0, throttled = 0, ttime = 0;
 	if (cstat) {
 		keyed(cstat, "nr_periods", &periods);
@@ -134,7 +111,7 @@ static void memory_stats(struct cgroup_handle *h, FILE *out, bool *first, unsign
 {
 	bool v2;
 	int fd = cgroup_controller_dir(h, "memory", &v2);
-	_cleanup_free_ char *stat = fd >= 0 ? slurp(fd, "memory.stat") : NULL;
+	_cleanup_free_ char *stat = fd >= 0 ? cgroup_read_file(fd, "memory.stat") : NULL;
 	if (!stat)
 		return;
 	unsigned long long cache = 0;
@@ -145,7 +122,7 @@ static void memory_stats(struct cgroup_handle *h, FILE *out, bool *first, unsign
 	if (v2) {
 		memory_entry(out, "usage", fd, "memory.current", "memory.max", "memory.peak", NULL);
 		memory_entry(out, "swap", fd, "memory.swap.current", "memory.swap.max", "memory.swap.peak", NULL);
-		_cleanup_free_ char *events = slurp(fd, "memory.events");
+		_cleanup_free_ char *events = cgroup_read_file(fd, "memory.events");
 		if (events)
 			keyed(events, "oom_kill", oom);
 	} else {
@@ -155,7 +132,7 @@ static void memory_stats(struct cgroup_handle *h, FILE *out, bool *first, unsign
 			     "memory.memsw.max_usage_in_bytes", "memory.memsw.failcnt");
 		memory_entry(out, "kernel", fd, "memory.kmem.usage_in_bytes", "memory.kmem.limit_in_bytes",
 			     "memory.kmem.max_usage_in_bytes", "memory.kmem.failcnt");
-		_cleanup_free_ char *ctl = slurp(fd, "memory.oom_control");
+		_cleanup_free_ char *ctl = cgroup_read_file(fd, "memory.oom_control");
 		if (ctl)
 			keyed(ctl, "oom_kill", oom);
 	}
@@ -195,7 +172,7 @@ static void pids_stats(struct cgroup_handle *h, FILE *out, bool *first)
 /* v1 "MAJ:MIN Op Value" lines as runc's blkio entries. */
 static void blkio_v1(FILE *out, int fd, const char *file, const char *name, bool *f)
 {
-	_cleanup_free_ char *s = slurp(fd, file);
+	_cleanup_free_ char *s = cgroup_read_file(fd, file);
 	if (!s)
 		return;
 	fprintf(out, "%s\"%s\":[", *f ? "" : ",", name);
@@ -217,7 +194,7 @@ static void blkio_v1(FILE *out, int fd, const char *file, const char *name, bool
 /* v2 io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N wios=N ..." */
 static void blkio_v2(FILE *out, int fd, bool *f)
 {
-	_cleanup_free_ char *s = slurp(fd, "io.stat");
+	_cleanup_free_ char *s = cgroup_read_file(fd, "io.stat");
 	if (!s)
 		return;
 	static const struct { const char *key, *list, *op; } map[] = {
@@ -307,7 +284,7 @@ static void hugetlb_stats(struct cgroup_handle *h, FILE *out, bool *first)
 			read_u64(fd, file, &max);
 		if (v2) {
 			snprintf(file, sizeof(file), "hugetlb.%s.events", size);
-			_cleanup_free_ char *ev = slurp(fd, file);
+			_cleanup_free_ char *ev = cgroup_read_file(fd, file);
 			if (ev)
 				keyed(ev, "max", &failcnt);
 		} else {

@@ -93,8 +93,8 @@ const char *cgroup_path(const struct cgroup_handle *h)
 
 /* ---- small file helpers ---- */
 
-/* The whole file (NUL-terminated), or NULL with errno. */
-static char *read_at(int dirfd, const char *file)
+/* The whole file (NUL-terminated), or NULL with errno (cgroups.h). */
+char *cgroup_read_file(int dirfd, const char *file)
 {
 	_cleanup_close_ int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
@@ -316,7 +316,7 @@ static int discover(int proc_fd, struct cgroup_handle **out, struct nsrun_error 
 		hi->own = xstrdup(own[rl] ? own + rl : "/");
 		if (v2) {
 			_cleanup_close_ int rfd = open(hi->mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			hi->avail = rfd >= 0 ? read_at(rfd, "cgroup.controllers") : NULL;
+			hi->avail = rfd >= 0 ? cgroup_read_file(rfd, "cgroup.controllers") : NULL;
 			if (!hi->avail)
 				hi->avail = xstrdup("");
 		}
@@ -440,10 +440,10 @@ static int cpuset_copy(int parent, int child, const char *dir, struct nsrun_erro
 {
 	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
 	for (size_t i = 0; i < 2; i++) {
-		_cleanup_free_ char *cur = read_at(child, files[i]);
+		_cleanup_free_ char *cur = cgroup_read_file(child, files[i]);
 		if (!is_empty_value(cur))
 			continue;
-		_cleanup_free_ char *v = read_at(parent, files[i]);
+		_cleanup_free_ char *v = cgroup_read_file(parent, files[i]);
 		if (!v)
 			return nsrun_error_set(err, errno, "read %s of the parent of %s", files[i], dir);
 		v[strcspn(v, "\n")] = '\0';
@@ -528,7 +528,7 @@ static int create_hier(struct hier *h, struct nsrun_error *err)
 	h->fd = fd;
 	if (!h->n_created) {
 		/* An existing cgroup is used only while nothing else runs in it. */
-		_cleanup_free_ char *procs = read_at(fd, "cgroup.procs");
+		_cleanup_free_ char *procs = cgroup_read_file(fd, "cgroup.procs");
 		if (!procs)
 			return nsrun_error_set(err, errno, "read %s/cgroup.procs", sofar);
 		if (!is_empty_value(procs))
@@ -565,7 +565,7 @@ static int v2_enable(struct hier *h, const char *const *ctls, size_t n, struct n
 	char *save = NULL, *c = strtok_r(path, "/", &save);
 	int r = 0;
 	while (c) {
-		_cleanup_free_ char *cur = read_at(fd, "cgroup.subtree_control");
+		_cleanup_free_ char *cur = cgroup_read_file(fd, "cgroup.subtree_control");
 		for (size_t i = 0; i < n && r == 0; i++) {
 			if (cur && word_in(cur, ctls[i], " \n"))
 				continue;
@@ -867,7 +867,7 @@ int cgroup_update(struct cgroup_handle *h, const struct plan_cgroup *pc, const c
 	for (size_t i = 0; i < h->n; i++)
 		if (h->v[i].v2 && !h->v[i].avail) {
 			_cleanup_close_ int rfd = open(h->v[i].mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			h->v[i].avail = rfd >= 0 ? read_at(rfd, "cgroup.controllers") : NULL;
+			h->v[i].avail = rfd >= 0 ? cgroup_read_file(rfd, "cgroup.controllers") : NULL;
 			if (!h->v[i].avail)
 				h->v[i].avail = xstrdup("");
 		}
@@ -921,7 +921,7 @@ int cgroup_is_frozen(struct cgroup_handle *h, bool *frozen, struct nsrun_error *
 	int fd = hier_fd(hi, err);
 	if (fd < 0)
 		return -1;
-	_cleanup_free_ char *v = read_at(fd, hi->v2 ? "cgroup.events" : "freezer.state");
+	_cleanup_free_ char *v = cgroup_read_file(fd, hi->v2 ? "cgroup.events" : "freezer.state");
 	if (!v)
 		return nsrun_error_set(err, errno, "read the freezer state of %s%s", hi->mount, hi->path);
 	*frozen = hi->v2 ? strstr(v, "frozen 1") != NULL : strncmp(v, "THAWED", 6) != 0;
@@ -943,7 +943,7 @@ int cgroup_freeze(struct cgroup_handle *h, bool frozen, struct nsrun_error *err)
 		return nsrun_error_set(err, -r, "write %s to %s%s/%s", value, hi->mount, hi->path, file);
 	/* Tasks stop (or go on) asynchronously; wait for the kernel to say so. */
 	for (int tries = 0; tries < 2000; tries++) {
-		_cleanup_free_ char *st = read_at(fd, hi->v2 ? "cgroup.events" : "freezer.state");
+		_cleanup_free_ char *st = cgroup_read_file(fd, hi->v2 ? "cgroup.events" : "freezer.state");
 		if (!st)
 			return nsrun_error_set(err, errno, "read the freezer state of %s%s", hi->mount, hi->path);
 		if (hi->v2 && (strstr(st, frozen ? "frozen 1" : "frozen 0") != NULL))

@@ -116,4 +116,7 @@ size_t cgroup_devices_bpf_build(const struct plan_cgroup_device *rules, size_t n
 int cgroup_devices_bpf_attach(int cgroup_fd, const struct plan_cgroup_device *rules, size_t n,
 			      struct nsrun_error *err);
 
+/* The whole (small) file at dirfd/file, NUL-terminated; NULL with errno. */
+char *cgroup_read_file(int dirfd, const char *file);
+
 #endif

@@ -144,6 +144,7 @@ static int check_joins(struct dec *d, const struct spec *s)
 
 static void set_mapping(struct spec_idmap **v, size_t *n, uint32_t host, uint32_t count)
 {
+	free(*v); /* an empty "uidMappings": [] still left an allocation */
 	*v = xcalloc(1, sizeof(**v));
 	(*v)[0] = (struct spec_idmap){ .container_id = 0, .host_id = host, .size = count };
 	*n = 1;

@@ -113,13 +113,24 @@ int step_wait_start(struct exec_ctx *c, const struct plan_step *s, struct nsrun_
 	while (conn < 0 && errno == EINTR);
 	if (conn < 0)
 		return nsrun_error_set(err, errno, "wait for nsrun start on the exec socket");
+	close(sock);
 	/* start sends the file for an error after this point (state-create.c) */
 	c->late_error_fd = state_recv_error_file(conn);
-	/* and takes the notify socket with the answer (notify.c) */
-	ssize_t n = send_with_fd(conn, "0", 1, c->notify_fd);
+	c->start_conn = conn;
+	return 0;
+}
+
+/* Until this answer, `nsrun start` waits; it runs the poststart hooks once it
+ * has it, so they come after the startContainer hooks. A failure before it
+ * closes the connection, and start reports the error file's message. */
+int step_answer_start(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)
+{
+	(void)s;
+	/* start takes the notify socket with the answer (notify.c) */
+	ssize_t n = send_with_fd(c->start_conn, "0", 1, c->notify_fd);
 	int e = errno;
-	close(conn);
-	close(sock);
+	close(c->start_conn);
+	c->start_conn = -1;
 	if (c->notify_fd >= 0)
 		close(c->notify_fd);
 	c->notify_fd = -1;

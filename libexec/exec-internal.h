@@ -35,6 +35,7 @@ struct exec_ctx {
 	char boot_uuid[40];       /* boot: the container's UUID (container_uuid=), "" otherwise */
 	bool rebooted;            /* supervise, boot: PID 1 ended by reboot(2) RESTART */
 	int late_error_fd;        /* child, after start: where an error goes (state-create.c) */
+	int start_conn;           /* child, wait-start to answer-start: `nsrun start`'s connection */
 	pid_t host_pid;           /* child: its pid in the host's pid namespace (for hooks) */
 	int notify_fd;            /* the container's notify socket (notify.c), or -1; the child
 	                             keeps it after `create` to hand to `start` */

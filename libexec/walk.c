@@ -543,7 +543,7 @@ int exec_run_plan(const struct plan *p, struct exec_options *o, int *exit_status
 {
 	struct exec_ctx c = { .plan = p, .sync_fd = -1, .proc_fd = -1, .root_fd = -1, .rootfs_fd = -1,
 			      .console_slave = -1, .child = -1, .pidfd = -1, .console_master = -1,
-			      .mask_mnt = -1, .late_error_fd = -1, .notify_fd = -1, .opts = o,
+			      .mask_mnt = -1, .late_error_fd = -1, .start_conn = -1, .notify_fd = -1, .opts = o,
 			      .userns_lock_fd = -1, .idmap_root_fd = -1, .sync_child_fd = -1,
 			      .own_ns = { -1, -1 } };
 	int r = -1;

@@ -118,6 +118,8 @@ DESCRIBE_TEXT(describe_notify_parent, "tell nsrun the container's namespaces and
 DESCRIBE_TEXT(describe_wait_child, "wait until the container's namespaces and mounts are ready")
 DESCRIBE_TEXT(describe_wait_start, "close every fd of the host, wait until `nsrun start` connects to "
 	      "the exec socket")
+DESCRIBE_TEXT(describe_answer_start, "the startContainer hooks have run: answer `nsrun start` (with the "
+	      "notify socket), which then runs poststart")
 
 /* Namespaces, ids, the cgroup. */
 static void describe_join_ns(const struct plan *p, const struct plan_step *s, FILE *f)

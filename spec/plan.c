@@ -578,6 +578,8 @@ static int plan_process_steps(struct plan *p, const struct spec *s, const struct
 		add_step(p, STEP_WAIT_START);
 	}
 	add_hooks(p, HOOK_START_CONTAINER, false);
+	if (inv->wait_for_start) /* poststart comes after startContainer */
+		add_step(p, STEP_ANSWER_START);
 	add_step(p, STEP_STDIO);
 	for (size_t i = 0; late && i < n_filters; i++)
 		add_step(p, STEP_SECCOMP)->seccomp = filters[i];

@@ -97,6 +97,31 @@ for t in 4294968 2147483647; do
 	n delete --force h4-$t
 done
 
+# start waits for the startContainer hooks before it runs poststart: a slow
+# startContainer hook has logged by the time start returns, before poststart
+write_config 'c["hooks"]["startContainer"][0]["args"][2] = "sleep 0.5; " + c["hooks"]["startContainer"][0]["args"][2]'
+: >"$LOG"
+n create --bundle "$B" h6; is "$?" 0 "create with a slow startContainer hook"
+n start h6; is "$?" 0 "start"
+like "$(cut -d' ' -f1 "$LOG" | tr '\n' ' ')" "^prestart createRuntime createContainer startContainer .*poststart" \
+	"start returned after the slow startContainer hook, and poststart came after it"
+n delete --force h6
+
+# a failing startContainer hook fails start, with the hook's message, and
+# poststart does not run
+write_config 'c["hooks"]["startContainer"][0]["args"] = ["sh", "-c", "exit 5"]'
+: >"$LOG"
+n create --bundle "$B" h7; is "$?" 0 "create with a failing startContainer hook"
+pid=$(n state h7 | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+n start h7 2>"$TMP/err"; rc=$?
+[ "$rc" -ne 0 ]; ok $? "a failing startContainer hook fails start (status $rc)"
+like "$(cat "$TMP/err")" "startContainer hook 0 \(/bin/sh\) exited with status 5" "and start says which hook"
+unlike "$(cat "$LOG")" "poststart|program" "neither the program nor poststart ran"
+for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.02; done
+[ ! -d "/proc/$pid" ]; ok $? "the container's process is gone"
+n delete h7; is "$?" 0 "delete"
+is "$(tail -n 1 "$LOG" | cut -d' ' -f1)" poststop "delete runs poststop"
+
 # a failing poststart hook is a warning
 write_config 'c["hooks"]["poststart"][0]["args"] = ["sh", "-c", "exit 4"]'
 n run --bundle "$B" h5 2>"$TMP/err"; rc=$?

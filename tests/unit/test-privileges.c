@@ -462,17 +462,20 @@ static void test_create_plan(void)
 		}
 		size_t wait = index_of(p, STEP_WAIT_START, 0), stdio = index_of(p, STEP_STDIO, 0);
 		size_t sc = index_of(p, STEP_SECCOMP, 0), cwd = index_of(p, STEP_CWD, 0);
-		tap_ok(p->n_steps == run->n_steps + 1 && index_of(run, STEP_WAIT_START, 0) == (size_t)-1 &&
+		size_t answer = index_of(p, STEP_ANSWER_START, 0);
+		tap_ok(p->n_steps == run->n_steps + 2 && index_of(run, STEP_WAIT_START, 0) == (size_t)-1 &&
+		       index_of(run, STEP_ANSWER_START, 0) == (size_t)-1 &&
 		       strcmp(p->container_id, "c1") == 0 && !run->container_id,
-		       "create: one step more than run, wait-start, and the container's id");
+		       "create: two steps more than run, wait-start and answer-start, and the container's id");
 		if (k == 0)
-			tap_ok(cwd < wait && wait + 1 == stdio && stdio < sc,
-			       "create: wait-start right before stdio, the filter after (%zu %zu %zu)", wait,
-			       stdio, sc);
+			tap_ok(cwd < wait && wait + 1 == answer && answer + 1 == stdio && stdio < sc,
+			       "create: wait-start and answer-start right before stdio, the filter after "
+			       "(%zu %zu %zu)", wait, stdio, sc);
 		else
-			tap_ok(cwd < sc && sc + 1 == wait && wait + 1 == stdio && index_of(run, STEP_SECCOMP, 0) >
-			       index_of(run, STEP_STDIO, 0), "create with a listener: the filter loads before "
-			       "wait-start, after stdio in a run (%zu %zu %zu)", sc, wait, stdio);
+			tap_ok(cwd < sc && sc + 1 == wait && wait + 1 == answer && answer + 1 == stdio &&
+			       index_of(run, STEP_SECCOMP, 0) > index_of(run, STEP_STDIO, 0),
+			       "create with a listener: the filter loads before wait-start, after stdio in a "
+			       "run (%zu %zu %zu)", sc, wait, stdio);
 		plan_free(p);
 		plan_free(run);
 	}

@@ -191,10 +191,7 @@ void spec_items_free(void *v, size_t n, size_t size, size_t offset);
 #define SPEC_ITEMS_FREE(v, n, member) \
 	spec_items_free((v), (n), sizeof(*(v)), offsetof(__typeof__(*(v)), member))
 
-/* linux.namespaces: the entry of a type (NULL if none), whether it is a
- * NEW one (not joined by path), and adding a new one. */
-const struct spec_namespace *spec_find_namespace(const struct spec *s, int type);
-bool spec_has_new_namespace(const struct spec *s, int type);
+/* linux.namespaces: adding a new one (finding one: spec.h). */
 void spec_add_namespace(struct spec *s, int type, struct spec_pos pos);
 
 /* After decoding, in this order: the checks of what was given (root.path,

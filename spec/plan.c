@@ -165,17 +165,9 @@ static char *normalise(const char *path)
 	return out;
 }
 
-static const struct spec_namespace *find_ns(const struct spec *s, int type)
-{
-	for (size_t i = 0; i < s->linux_.n_namespaces; i++)
-		if (s->linux_.namespaces[i].type == type)
-			return &s->linux_.namespaces[i];
-	return NULL;
-}
-
 static void plan_namespaces(struct plan *p, const struct spec *s)
 {
-	const struct spec_namespace *user = find_ns(s, CLONE_NEWUSER);
+	const struct spec_namespace *user = spec_find_namespace(s, CLONE_NEWUSER);
 	bool join_user = user && user->path;
 	int new_flags = 0;
 	/* pid and time are joined "for children": the parent does it before clone. */
@@ -234,8 +226,7 @@ static void plan_namespaces(struct plan *p, const struct spec *s)
 	} else if (cgroupns_late) {
 		add_step(p, STEP_UNSHARE)->ns_flags = CLONE_NEWCGROUP;
 	}
-	const struct spec_namespace *t = find_ns(s, CLONE_NEWTIME);
-	if (t && !t->path) {
+	if (spec_has_new_namespace(s, CLONE_NEWTIME)) {
 		st = add_step(p, STEP_TIME_OFFSETS);
 		st->n_offsets = s->linux_.n_time_offsets;
 		memcpy(st->offsets, s->linux_.time_offsets, sizeof(st->offsets));
@@ -375,7 +366,7 @@ static void plan_filesystem(struct plan *p, const struct spec *s)
  * rule 7): then a filter refuses it.  In a user namespace it cannot work. */
 static bool needs_tiocsti_guard(const struct plan *p, const struct spec *s)
 {
-	const struct spec_namespace *user = find_ns(s, CLONE_NEWUSER);
+	const struct spec_namespace *user = spec_find_namespace(s, CLONE_NEWUSER);
 	return !s->process.terminal && !user && (p->caps.bounding & (1ULL << 21 /* SYS_ADMIN */));
 }
 
@@ -410,7 +401,7 @@ static void expect_pseudo_fs(struct plan *p, struct plan_step *st)
 static int plan_mounts(struct plan *p, const struct spec *s, struct nsrun_error *err)
 {
 	bool dev_tmpfs = false, has_dev = mounts_dev(s, &dev_tmpfs);
-	bool has_mntns = p->clone_flags & CLONE_NEWNS || find_ns(s, CLONE_NEWNS);
+	bool has_mntns = p->clone_flags & CLONE_NEWNS || spec_find_namespace(s, CLONE_NEWNS);
 	if (!has_mntns)
 		return nsrun_error_set(err, 0, "%s: /linux/namespaces: nsrun needs a mount namespace "
 				       "(add {\"type\": \"mount\"}) to set up the root filesystem", s->file);

@@ -293,6 +293,10 @@ void spec_free(struct spec *s);
 int spec_fail_at(struct nsrun_error *err, const struct spec *s, struct spec_pos pos, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void spec_strv_free(struct spec_strv *v);
+/* linux.namespaces: the entry of a type (NULL if none), and whether it is
+ * a NEW one (not joined by path). */
+const struct spec_namespace *spec_find_namespace(const struct spec *s, int type);
+bool spec_has_new_namespace(const struct spec *s, int type);
 /* `nsrun exec --process FILE`: an OCI process object replaces s->process. */
 int spec_load_process_file(const char *path, FILE *warn, struct spec *s, struct nsrun_error *err);
 static inline void spec_freep(struct spec **s) { if (*s) spec_free(*s); }

@@ -13,7 +13,6 @@
 static struct plan_step *add_parent(struct plan *p, enum plan_step_kind kind)
 {
 	struct plan_step *st = plan_add_step(p, kind);
-	st->in_parent = true;
 	st->path = xstrdup(p->spec->network->host_ifname ? p->spec->network->host_ifname : "lo");
 	return st;
 }

@@ -142,13 +142,7 @@ int plan_userns_idmap_binds(struct plan *p, struct nsrun_error *err)
 	size_t at = 0;
 	while (at < p->n_steps && p->steps[at].kind != STEP_ID_MAPS)
 		at++;
-	at++;
-	p->steps = xrealloc(p->steps, (p->n_steps + 1) * sizeof(*p->steps));
-	memmove(&p->steps[at + 1], &p->steps[at], (p->n_steps - at) * sizeof(*p->steps));
-	p->n_steps++;
-	memset(&p->steps[at], 0, sizeof(p->steps[at]));
-	p->steps[at].kind = STEP_IDMAP_ROOT;
-	p->steps[at].in_parent = true;
+	plan_insert_step(p, at + 1, STEP_IDMAP_ROOT);
 	return 0;
 }
 

@@ -90,14 +90,21 @@ int plan_parse_mount_options(const struct spec_strv *opts, struct plan_step *ste
 	return 0;
 }
 
-static struct plan_step *add_step(struct plan *p, enum plan_step_kind kind)
+struct plan_step *plan_insert_step(struct plan *p, size_t at, enum plan_step_kind kind)
 {
 	p->steps = xrealloc(p->steps, (p->n_steps + 1) * sizeof(*p->steps));
-	struct plan_step *s = &p->steps[p->n_steps++];
+	memmove(&p->steps[at + 1], &p->steps[at], (p->n_steps - at) * sizeof(*p->steps));
+	p->n_steps++;
+	struct plan_step *s = &p->steps[at];
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
 	s->in_parent = plan_step_where(kind) != PLAN_CHILD; /* spec/steps.def */
 	return s;
+}
+
+static struct plan_step *add_step(struct plan *p, enum plan_step_kind kind)
+{
+	return plan_insert_step(p, p->n_steps, kind);
 }
 
 struct plan_step *plan_add_step(struct plan *p, enum plan_step_kind kind)

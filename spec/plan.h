@@ -250,7 +250,10 @@ int plan_build(struct spec *spec, const struct plan_invocation *inv, const struc
 	       struct plan **out, struct nsrun_error *err);
 void plan_free(struct plan *p);
 void plan_step_clear(struct plan_step *s);
+/* A zeroed step of that kind at the end, or at index `at`, with in_parent
+ * from spec/steps.def's WHERE column. */
 struct plan_step *plan_add_step(struct plan *p, enum plan_step_kind kind);
+struct plan_step *plan_insert_step(struct plan *p, size_t at, enum plan_step_kind kind);
 /* spec/plan-network.c: the parent's network steps (true if any), the
  * child's resolv.conf step, and their descriptions. */
 bool plan_network_parent_steps(struct plan *p);

@@ -533,6 +533,12 @@ static void add_lsm_step(struct plan *p, enum plan_step_kind kind, const char *v
 			member, value, skip);
 }
 
+static void add_filters(struct plan *p, struct plan_seccomp *const *filters, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		add_step(p, STEP_SECCOMP)->seccomp = filters[i];
+}
+
 /* The process after its limits: credentials, labels, `nsrun create`'s
  * wait for start, the syscall filters and exec.  The filters are the last
  * thing before execve (SECURITY.md rule 8), unless they must be loaded
@@ -553,11 +559,14 @@ static int plan_process_steps(struct plan *p, const struct spec *s, const struct
 	size_t n_filters;
 	if (plan_seccomp_build(s, p->caps.effective, proc->no_new_privileges, filters, &n_filters, err) < 0)
 		return -1;
-	bool early = n_filters && filters[0]->early, listener = false;
+	bool listener = false;
 	for (size_t i = 0; i < n_filters; i++)
 		listener |= filters[i]->listener;
-	for (size_t i = 0; early && i < n_filters; i++)
-		add_step(p, STEP_SECCOMP)->seccomp = filters[i];
+	enum { AFTER_USER, BEFORE_WAIT_START, BEFORE_EXEC } at =
+		n_filters && filters[0]->early ? AFTER_USER :
+		inv->wait_for_start && listener ? BEFORE_WAIT_START : BEFORE_EXEC;
+	if (at == AFTER_USER)
+		add_filters(p, filters, n_filters);
 	add_step(p, STEP_CAPS);
 	if (proc->no_new_privileges)
 		add_step(p, STEP_NO_NEW_PRIVS);
@@ -568,19 +577,17 @@ static int plan_process_steps(struct plan *p, const struct spec *s, const struct
 	if (proc->apparmor_profile)
 		add_lsm_step(p, STEP_APPARMOR_PROFILE, proc->apparmor_profile, "/process/apparmorProfile",
 			     p->host.apparmor || !apparmor_optional(s) ? NULL : PLAN_NO_APPARMOR, inv->warn);
-	bool late = !early;
 	if (inv->wait_for_start) {
-		for (size_t i = 0; late && listener && i < n_filters; i++)
-			add_step(p, STEP_SECCOMP)->seccomp = filters[i];
-		late &= !listener;
+		if (at == BEFORE_WAIT_START)
+			add_filters(p, filters, n_filters);
 		add_step(p, STEP_WAIT_START);
 	}
 	add_hooks(p, HOOK_START_CONTAINER, false);
 	if (inv->wait_for_start) /* poststart comes after startContainer */
 		add_step(p, STEP_ANSWER_START);
 	add_step(p, STEP_STDIO);
-	for (size_t i = 0; late && i < n_filters; i++)
-		add_step(p, STEP_SECCOMP)->seccomp = filters[i];
+	if (at == BEFORE_EXEC)
+		add_filters(p, filters, n_filters);
 	add_step(p, STEP_EXEC);
 	return 0;
 }

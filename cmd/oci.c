@@ -186,7 +186,7 @@ static void run_lifecycle_hooks(const struct container_state *st, enum spec_hook
 	exec_probe_host_facts(&host);
 	if (!st->config || spec_load_file(st->config, NULL, &spec, &err) < 0 ||
 	    plan_build(spec, NULL, &host, &plan, &err) < 0) {
-		cmd_warning("%s hooks not run: %s", exec_hook_name(kind), err.msg[0] ? err.msg : "no spec");
+		cmd_warning("%s hooks not run: %s", spec_hook_name(kind), err.msg[0] ? err.msg : "no spec");
 		return;
 	}
 	if (exec_run_hooks(plan, st->id, kind, status, st->pid, &err) < 0)

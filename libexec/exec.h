@@ -80,6 +80,5 @@ void exec_notify_until_ready(int sock, pid_t pid, int pidfd);
  * its id, status, host pid) on stdin. */
 int exec_run_hooks(const struct plan *p, const char *id, enum spec_hook_kind kind, const char *status,
 		   pid_t pid, struct nsrun_error *err);
-const char *exec_hook_name(enum spec_hook_kind kind);
 
 #endif

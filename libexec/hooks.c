@@ -16,14 +16,6 @@
 #include "exec-internal.h"
 #include "oci-state.h"
 
-static const char *const hook_names[] = { "prestart", "createRuntime", "createContainer",
-					  "startContainer", "poststart", "poststop" };
-
-const char *exec_hook_name(enum spec_hook_kind kind)
-{
-	return hook_names[kind];
-}
-
 /* The state on a hook's stdin, one line. */
 static char *state_text(const struct oci_state *st)
 {
@@ -126,7 +118,7 @@ int exec_run_hooks(const struct plan *p, const char *id, enum spec_hook_kind kin
 	struct oci_state st = oci_state_of_plan(p, id, status, pid);
 	_cleanup_free_ char *state = state_text(&st);
 	for (size_t i = 0; i < h->n[kind]; i++)
-		if (run_one(&h->v[kind][i], i, hook_names[kind], state, err) < 0)
+		if (run_one(&h->v[kind][i], i, spec_hook_name(kind), state, err) < 0)
 			return -1;
 	return 0;
 }

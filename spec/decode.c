@@ -121,17 +121,16 @@ static int dec_hook(struct dec *d, void *arg, size_t i, const struct json_node *
 
 static int dec_hooks(struct dec *d, void *target, const struct json_node *n)
 {
-	static const char *const names[] = { "prestart", "createRuntime", "createContainer",
-					     "startContainer", "poststart", "poststop" };
 	struct spec_hooks *hooks = target;
 	struct dec_obj o;
 	if (dec_object(d, n, &o) < 0)
 		return -1;
-	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
-		const struct json_node *m = dec_member(&o, names[k]);
+	for (size_t k = 0; k < ARRAY_SIZE(hooks->v); k++) {
+		const char *name = spec_hook_name((enum spec_hook_kind)k);
+		const struct json_node *m = dec_member(&o, name);
 		if (!m)
 			continue;
-		size_t old = dec_push_key(d, names[k]);
+		size_t old = dec_push_key(d, name);
 		if (dec_array(d, m) < 0)
 			return -1;
 		hooks->v[k] = xcalloc(m->count, sizeof(struct spec_hook));

@@ -1,4 +1,4 @@
-/* Name tables: capabilities, rlimits, namespaces; and "did you mean". */
+/* Name tables: capabilities, rlimits, namespaces, hooks; and "did you mean". */
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -79,6 +79,17 @@ int spec_namespace_from_name(const char *name)
 		if (strcmp(ns_names[i].name, name) == 0)
 			return ns_names[i].flag;
 	return -1;
+}
+
+static const char *const hook_names[] = {
+	[HOOK_PRESTART] = "prestart", [HOOK_CREATE_RUNTIME] = "createRuntime",
+	[HOOK_CREATE_CONTAINER] = "createContainer", [HOOK_START_CONTAINER] = "startContainer",
+	[HOOK_POSTSTART] = "poststart", [HOOK_POSTSTOP] = "poststop",
+};
+
+const char *spec_hook_name(enum spec_hook_kind kind)
+{
+	return hook_names[kind];
 }
 
 /* Case-insensitive Levenshtein distance, bounded to short words. */

@@ -369,10 +369,8 @@ static void describe_cwd(const struct plan *p, const struct plan_step *s, FILE *
 
 static void describe_hooks(const struct plan *p, const struct plan_step *s, FILE *f)
 {
-	static const char *const names[] = { "prestart", "createRuntime", "createContainer",
-					     "startContainer", "poststart", "poststop" };
 	const struct spec_hook *h = p->spec->hooks.v[s->hook];
-	fprintf(f, "%s:", names[s->hook]);
+	fprintf(f, "%s:", spec_hook_name((enum spec_hook_kind)s->hook));
 	for (size_t i = 0; i < p->spec->hooks.n[s->hook]; i++) {
 		fprintf(f, " %s", h[i].path);
 		if (h[i].has_timeout)

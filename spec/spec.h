@@ -309,6 +309,7 @@ const char *spec_rlimit_name(int resource);  /* "RLIMIT_NOFILE" */
 int spec_rlimit_from_name(const char *name);
 const char *spec_namespace_name(int clone_flag); /* "mount" */
 int spec_namespace_from_name(const char *name);
+const char *spec_hook_name(enum spec_hook_kind kind); /* "createRuntime" */
 /* A signal by number, name ("TERM", "SIGTERM", case-insensitive) or
  * "RTMIN+N"; -1 when it is none. */
 int spec_signal_from_name(const char *s);

@@ -50,7 +50,6 @@ struct spec_network {
 };
 
 struct dec;
-struct dec_obj;
 /* decode-network.c: the "network" member of the top-level object. */
 int dec_network_member(struct dec *d, void *spec, const struct json_node *n);
 /* The rules across its members, after defaults.c has filled in the mode

@@ -2,7 +2,6 @@
  * it runs, its flags and its line in `nsrun plan`.  One describe function
  * per kind (or per family of kinds), named in the list's DESCRIBE column. */
 #include <sched.h>
-#include <string.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <time.h>

@@ -623,7 +623,6 @@ static void plan_process(struct plan *p, const struct spec *s, const struct plan
 	for (size_t i = 0; s->boot && i < proc->env.n; i++)
 		if (strcmp(p->envp[i], "container_uuid=") == 0)
 			p->uuid_env = (ssize_t)i;
-	p->cwd = normalise(proc->cwd);
 	p->uid = proc->user.uid;
 	p->gid = proc->user.gid;
 	p->n_gids = proc->user.n_additional_gids;
@@ -756,7 +755,6 @@ void plan_free(struct plan *p)
 	for (char **e = p->init_candidates; e && *e; e++)
 		free(*e);
 	free(p->init_candidates);
-	free(p->cwd);
 	free(p->gids);
 	free(p->rootfs);
 	free(p->mount_label);

@@ -193,7 +193,6 @@ struct plan {
 	/* the process */
 	char **argv;              /* NULL-terminated; argv[0] is looked up in PATH inside */
 	char **envp;
-	char *cwd;
 	uint32_t uid, gid;
 	uint32_t *gids;
 	size_t n_gids;

@@ -493,9 +493,7 @@ static void exec_start_values(struct exec_ctx *c)
 	size_t n = 0;
 	while (p->envp[n])
 		n++;
-	c->envp = xcalloc(n + 1, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		c->envp[i] = xstrdup(p->envp[i]);
+	c->envp = spec_argv_dup(p->envp, n);
 	const struct spec_linux *l = &p->spec->linux_;
 	c->uid_map = copy_map(l->uid_mappings, c->n_uid_map = l->n_uid_mappings);
 	c->gid_map = copy_map(l->gid_mappings, c->n_gid_map = l->n_gid_mappings);
@@ -503,9 +501,7 @@ static void exec_start_values(struct exec_ctx *c)
 
 static void exec_start_values_free(struct exec_ctx *c)
 {
-	for (char **e = c->envp; e && *e; e++)
-		free(*e);
-	free(c->envp);
+	spec_argv_free(c->envp);
 	free(c->uid_map);
 	free(c->gid_map);
 }

@@ -561,6 +561,21 @@ void spec_strv_free(struct spec_strv *v)
 	v->n = 0;
 }
 
+char **spec_argv_dup(char *const *v, size_t n)
+{
+	char **out = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+void spec_argv_free(char **v)
+{
+	for (char **a = v; a && *a; a++)
+		free(*a);
+	free(v);
+}
+
 
 const struct spec_namespace *spec_find_namespace(const struct spec *s, int type)
 {

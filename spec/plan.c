@@ -592,34 +592,26 @@ static int plan_process_steps(struct plan *p, const struct spec *s, const struct
 	return 0;
 }
 
-static char **strv_copy(char *const *v, size_t n)
-{
-	char **out = xcalloc(n + 1, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		out[i] = xstrdup(v[i]);
-	return out;
-}
-
 /* What execve gets, and the credentials STEP_USER sets. */
 static void plan_process(struct plan *p, const struct spec *s, const struct plan_invocation *inv)
 {
 	const struct spec_process *proc = &s->process;
 	p->boot = s->boot;
 	if (inv->argc > 0) {
-		p->argv = strv_copy(inv->args, (size_t)inv->argc);
+		p->argv = spec_argv_dup(inv->args, (size_t)inv->argc);
 	} else if (proc->args.n) {
-		p->argv = strv_copy(proc->args.v, proc->args.n);
+		p->argv = spec_argv_dup(proc->args.v, proc->args.n);
 	} else {
 		/* boot without args: the image's init, looked up inside the root
 		 * when the container execs (which one exists is a fact of the
 		 * image, not something nsrun reads beforehand) */
 		static char *const inits[] = { "/usr/lib/systemd/systemd", "/lib/systemd/systemd",
 					       "/sbin/init" };
-		p->init_candidates = strv_copy(inits, ARRAY_SIZE(inits));
-		p->argv = strv_copy(inits, 1);
+		p->init_candidates = spec_argv_dup(inits, ARRAY_SIZE(inits));
+		p->argv = spec_argv_dup(inits, 1);
 	}
 	p->uuid_env = -1;
-	p->envp = strv_copy(proc->env.v, proc->env.n);
+	p->envp = spec_argv_dup(proc->env.v, proc->env.n);
 	for (size_t i = 0; s->boot && i < proc->env.n; i++)
 		if (strcmp(p->envp[i], "container_uuid=") == 0)
 			p->uuid_env = (ssize_t)i;
@@ -746,15 +738,9 @@ void plan_free(struct plan *p)
 	for (size_t i = 0; i < p->n_steps; i++)
 		plan_step_clear(&p->steps[i]);
 	free(p->steps);
-	for (char **a = p->argv; a && *a; a++)
-		free(*a);
-	free(p->argv);
-	for (char **e = p->envp; e && *e; e++)
-		free(*e);
-	free(p->envp);
-	for (char **e = p->init_candidates; e && *e; e++)
-		free(*e);
-	free(p->init_candidates);
+	spec_argv_free(p->argv);
+	spec_argv_free(p->envp);
+	spec_argv_free(p->init_candidates);
 	free(p->gids);
 	free(p->rootfs);
 	free(p->mount_label);

@@ -293,6 +293,10 @@ void spec_free(struct spec *s);
 int spec_fail_at(struct nsrun_error *err, const struct spec *s, struct spec_pos pos, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void spec_strv_free(struct spec_strv *v);
+/* A NULL-terminated array of strings (the argv and envp form, without a
+ * count): a copy of v[0..n-1], and freeing one (NULL is fine). */
+char **spec_argv_dup(char *const *v, size_t n);
+void spec_argv_free(char **v);
 /* linux.namespaces: the entry of a type (NULL if none), and whether it is
  * a NEW one (not joined by path). */
 const struct spec_namespace *spec_find_namespace(const struct spec *s, int type);

@@ -410,8 +410,8 @@ static int plan_mounts(struct plan *p, const struct spec *s, struct nsrun_error 
 	bool dev_tmpfs = false, has_dev = mounts_dev(s, &dev_tmpfs);
 	bool has_mntns = p->clone_flags & CLONE_NEWNS || spec_find_namespace(s, CLONE_NEWNS);
 	if (!has_mntns)
-		return nsrun_error_set(err, 0, "%s: /linux/namespaces: nsrun needs a mount namespace "
-				       "(add {\"type\": \"mount\"}) to set up the root filesystem", s->file);
+		return spec_fail_at(err, s, (struct spec_pos){ 0 }, "/linux/namespaces: nsrun needs a "
+				    "mount namespace (add {\"type\": \"mount\"}) to set up the root filesystem");
 	plan_filesystem(p, s);
 	if (!has_dev) {
 		/* OCI requires the default devices; nsrun never writes them into the

@@ -18,10 +18,10 @@ static void print_plan(const struct plan *p, bool verbose, FILE *f)
 			"ends nsrun with 0, by SIGHUP (reboot) starts the container again%s\n",
 			p->uuid_env >= 0 ? "; container_uuid= gets a new random UUID at each start" : "");
 	plan_userns_describe(p, f);
+	const char *label_skip = plan_mount_label_skip(p);
 	if (p->mount_label)
 		fprintf(f, "# mount label %s: context= on the tmpfs, devpts and mqueue mounts nsrun makes%s%s\n",
-			p->mount_label, p->mount_label_skip ? " -- skipped: " : "",
-			p->mount_label_skip ? p->mount_label_skip : "");
+			p->mount_label, label_skip ? " -- skipped: " : "", label_skip ? label_skip : "");
 	for (size_t i = 0; i < p->n_steps; i++) {
 		fprintf(f, "%2zu. %s ", i + 1, p->steps[i].in_parent ? "[nsrun]    " : "[container]");
 		plan_step_describe(p, &p->steps[i], f);
@@ -128,8 +128,8 @@ void plan_print_json(const struct plan *p, FILE *f)
 		(unsigned long long)eff, (unsigned long long)prm);
 	if (p->mount_label) {
 		json_kv_str(f, "mountLabel", p->mount_label);
-		if (p->mount_label_skip)
-			json_kv_str(f, "mountLabelSkipped", p->mount_label_skip);
+		if (plan_mount_label_skip(p))
+			json_kv_str(f, "mountLabelSkipped", plan_mount_label_skip(p));
 	}
 	fputs("}\n", f);
 }

@@ -520,6 +520,14 @@ static bool apparmor_optional(const struct spec *s)
 	return false;
 }
 
+static void warn_not_applied(FILE *warn, const struct spec *s, const char *member, const char *value,
+			     const char *why)
+{
+	if (warn)
+		fprintf(warn, "nsrun: warning: %s: %s \"%s\" is not applied: %s\n", s->file, member,
+			value, why);
+}
+
 static void add_lsm_step(struct plan *p, enum plan_step_kind kind, const char *value,
 			 const char *member, const char *skip, FILE *warn)
 {
@@ -528,9 +536,7 @@ static void add_lsm_step(struct plan *p, enum plan_step_kind kind, const char *v
 	if (!skip)
 		return;
 	st->skip_reason = xstrdup(skip);
-	if (warn)
-		fprintf(warn, "nsrun: warning: %s: %s \"%s\" is not applied: %s\n", p->spec->file,
-			member, value, skip);
+	warn_not_applied(warn, p->spec, member, value, skip);
 }
 
 static void add_filters(struct plan *p, struct plan_seccomp *const *filters, size_t n)
@@ -649,11 +655,9 @@ static void plan_mount_label(struct plan *p, const struct spec *s, FILE *warn)
 	if (!s->linux_.mount_label)
 		return;
 	p->mount_label = xstrdup(s->linux_.mount_label);
-	if (!p->host.selinux) {
-		p->mount_label_skip = xstrdup(PLAN_NO_SELINUX);
-		if (warn)
-			fprintf(warn, "nsrun: warning: %s: /linux/mountLabel \"%s\" is not applied: %s\n",
-				s->file, p->mount_label, PLAN_NO_SELINUX);
+	const char *skip = plan_mount_label_skip(p);
+	if (skip) {
+		warn_not_applied(warn, s, "/linux/mountLabel", p->mount_label, skip);
 		return;
 	}
 	for (size_t i = 0; i < p->n_steps; i++)
@@ -744,7 +748,6 @@ void plan_free(struct plan *p)
 	free(p->gids);
 	free(p->rootfs);
 	free(p->mount_label);
-	free(p->mount_label_skip);
 	plan_cgroup_free(p->cgroup);
 	free(p->container_id);
 	spec_free(p->spec);

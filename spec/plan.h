@@ -204,9 +204,8 @@ struct plan {
 	bool caps_from_defaults;  /* nspawn's set, clamped to nsrun's own bounding set */
 	bool no_new_privileges;
 	/* linux.mountLabel: context= on the tmpfs/devpts/mqueue mounts nsrun makes
-	 * (their steps' `label`); mount_label_skip says why not (SELinux disabled). */
+	 * (their steps' `label`); plan_mount_label_skip() says why not (SELinux disabled). */
 	char *mount_label;
-	char *mount_label_skip;
 	struct plan_cgroup *cgroup; /* STEP_CGROUP's arguments, NULL without one */
 	/* Boot mode (spec "boot": true, README "Boot mode"). */
 	bool boot;
@@ -247,6 +246,11 @@ const char *plan_userns_name(const struct spec *s);
  * decided per step. */
 int plan_build(struct spec *spec, const struct plan_invocation *inv, const struct plan_host *host,
 	       struct plan **out, struct nsrun_error *err);
+/* Why the mount label is not applied, or NULL (none, or it is). */
+static inline const char *plan_mount_label_skip(const struct plan *p)
+{
+	return p->mount_label && !p->host.selinux ? PLAN_NO_SELINUX : NULL;
+}
 void plan_free(struct plan *p);
 void plan_step_clear(struct plan_step *s);
 /* A zeroed step of that kind at the end, or at index `at`, with in_parent

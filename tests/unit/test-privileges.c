@@ -265,7 +265,7 @@ static void test_lsm_enabled(void)
 	       "SELinux and AppArmor enabled: the label steps are carried out");
 	const struct plan_step *tmp = find_mount(p, "tmpfs"), *proc = find_mount(p, "proc");
 	tap_ok(tmp && proc && tmp->label && !proc->label && find_step(p, STEP_MASK_PATH)->label &&
-	       !p->mount_label_skip, "the mount label goes on tmpfs and the mask tmpfs, not on proc");
+	       !plan_mount_label_skip(p), "the mount label goes on tmpfs and the mask tmpfs, not on proc");
 	char *text = printed(p);
 	tap_ok(strstr(text, "tmpfs tmpfs -> /tmp context=\"system_u:object_r:f_t:s0\"") != NULL,
 	       "nsrun plan shows context= on the tmpfs");
@@ -294,7 +294,7 @@ static void test_lsm_disabled(void)
 	tap_str_eq(se->skip_reason, "SELinux is disabled on this host", "no SELinux: the label step is skipped");
 	tap_str_eq(aa->skip_reason, "AppArmor is not enabled on this host",
 		   "no AppArmor, optional: the profile step is skipped");
-	tap_str_eq(p->mount_label_skip, "SELinux is disabled on this host", "no SELinux: the mount label is skipped");
+	tap_str_eq(plan_mount_label_skip(p), "SELinux is disabled on this host", "no SELinux: the mount label is skipped");
 	tap_ok(!find_mount(p, "tmpfs")->label && !find_step(p, STEP_MASK_PATH)->label,
 	       "no SELinux: no mount gets context=");
 	tap_ok(strstr(warnbuf, "/process/selinuxLabel \"system_u:system_r:container_t:s0\" is not applied: "

@@ -168,19 +168,14 @@ static int dec_console_size(struct dec *d, void *target, const struct json_node 
 	struct spec_process *p = target;
 	struct dec_obj o;
 	uint64_t v;
-	bool found;
 	if (dec_object(d, n, &o) < 0)
 		return -1;
 	p->has_console_size = true;
-	if (dec_get_uint(d, &o, "height", 65535, &v, &found) < 0)
+	if (dec_require_uint(d, &o, "height", 65535, &v) < 0)
 		return -1;
-	if (!found)
-		return dec_fail(d, n, "\"height\" is required");
 	p->console_height = (unsigned)v;
-	if (dec_get_uint(d, &o, "width", 65535, &v, &found) < 0)
+	if (dec_require_uint(d, &o, "width", 65535, &v) < 0)
 		return -1;
-	if (!found)
-		return dec_fail(d, n, "\"width\" is required");
 	p->console_width = (unsigned)v;
 	dec_object_done(d, &o);
 	return 0;

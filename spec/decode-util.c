@@ -257,6 +257,16 @@ const struct json_node *dec_require(struct dec *d, struct dec_obj *o, const char
 	return n;
 }
 
+int dec_require_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out)
+{
+	bool found;
+	if (dec_get_uint(d, o, key, max, out, &found) < 0)
+		return -1;
+	if (!found)
+		return dec_fail(d, o->node, "\"%s\" is required", key);
+	return 0;
+}
+
 const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, const char *key, char **out,
 					   size_t *old)
 {

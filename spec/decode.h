@@ -136,6 +136,9 @@ const struct json_node *dec_require(struct dec *d, struct dec_obj *o, const char
  * checks of the value name it). */
 const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, const char *key, char **out,
 					   size_t *old);
+/* The same for an integer from 0 to max, decoded into *out (nothing is
+ * left pushed).  Returns -1 after an error. */
+int dec_require_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out);
 /* Getters by member name: push the key, decode, pop; absent: nothing. */
 int dec_get_string(struct dec *d, struct dec_obj *o, const char *key, char **out);
 int dec_get_bool(struct dec *d, struct dec_obj *o, const char *key, bool *out);

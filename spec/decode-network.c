@@ -274,17 +274,6 @@ static int dec_port(struct dec *d, void *arg, size_t i, const struct json_node *
 	return 0;
 }
 
-static int dec_ports(struct dec *d, void *target, const struct json_node *m)
-{
-	struct spec_network *net = target;
-	if (dec_array(d, m) < 0)
-		return -1;
-	if (m->count > NET_PORTS_MAX)
-		return dec_fail(d, m, "at most %d port forwards", NET_PORTS_MAX);
-	net->ports = xcalloc(m->count + 1, sizeof(*net->ports));
-	return dec_items(d, m, dec_port, net);
-}
-
 static int dec_mode(struct dec *d, void *target, const struct json_node *m)
 {
 	struct spec_network *net = target;
@@ -306,7 +295,8 @@ static const struct dec_field network_fields[] = {
 	  .check = check_ifname, .what = "a network interface name ",
 	  DEC_POS(struct spec_network, host_ifname_pos) },
 	{ .key = "addresses", .kind = DEC_CALL, .fn = dec_addresses },
-	{ .key = "ports", .kind = DEC_CALL, .fn = dec_ports },
+	{ .key = "ports", DEC_ARRAY_OF(struct spec_network, ports, dec_port), .max = NET_PORTS_MAX,
+	  .too_many = "at most %d port forwards" },
 };
 
 int dec_network_member(struct dec *d, void *target, const struct json_node *n)

@@ -102,17 +102,6 @@ static int dec_gid(struct dec *d, void *arg, size_t i, const struct json_node *n
 	return 0;
 }
 
-static int dec_additional_gids(struct dec *d, void *target, const struct json_node *g)
-{
-	struct spec_user *u = target;
-	if (dec_array(d, g) < 0)
-		return -1;
-	if (g->count > 65536)
-		return dec_fail(d, g, "more than 65536 groups");
-	u->additional_gids = xcalloc(g->count, sizeof(uint32_t));
-	return dec_items(d, g, dec_gid, u);
-}
-
 static int dec_umask(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec_user *u = target;
@@ -138,7 +127,8 @@ static int dec_user(struct dec *d, void *target, const struct json_node *n)
 		{ .key = "uid", .kind = DEC_U32, DEC_AT(struct spec_user, uid), .max = SPEC_ID_MAX },
 		{ .key = "gid", .kind = DEC_U32, DEC_AT(struct spec_user, gid), .max = SPEC_ID_MAX },
 		{ .key = "umask", .kind = DEC_CALL, .fn = dec_umask },
-		{ .key = "additionalGids", .kind = DEC_CALL, .fn = dec_additional_gids },
+		{ .key = "additionalGids", DEC_ARRAY_OF(struct spec_user, additional_gids, dec_gid), .max = 65536,
+		  .too_many = "more than %d groups" },
 		{ .key = "username", .kind = DEC_CALL, .fn = dec_username },
 	};
 	return DEC_OBJECT(d, n, target, fields);

@@ -43,9 +43,7 @@ static int dec_capabilities(struct dec *d, void *target, const struct json_node 
 		{ .key = "ambient", .kind = DEC_CALL, DEC_AT(struct spec_caps, ambient), dec_cap_set },
 	};
 	struct spec_caps *caps = target;
-	if (n->type == JSON_OBJECT)
-		caps->given = true;
-	return DEC_OBJECT(d, n, caps, fields);
+	return dec_object_at(d, n, &caps->given, NULL, caps, fields, ARRAY_SIZE(fields));
 }
 
 static int rlimit_type(struct dec *d, const struct json_node *t, int *resource)

@@ -183,9 +183,7 @@ static int dec_pids(struct dec *d, void *target, const struct json_node *n)
 		{ .key = "limit", .kind = DEC_SET_I64, DEC_AT(struct spec_resources, pids.limit), .min = -1, .max = INT64_MAX },
 	};
 	struct spec_resources *r = target;
-	if (n->type == JSON_OBJECT)
-		r->pids.present = true;
-	return DEC_OBJECT(d, n, r, fields);
+	return dec_object_at(d, n, &r->pids.present, NULL, r, fields, ARRAY_SIZE(fields));
 }
 
 /* A device's numbers: both required in blockIO (0..max), either may be
@@ -444,9 +442,7 @@ static const struct dec_field net_fields[] = {
 static int dec_network(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec_resources *r = target;
-	if (n->type == JSON_OBJECT)
-		r->network.present = true;
-	return DEC_OBJECT(d, n, r, net_fields);
+	return dec_object_at(d, n, &r->network.present, NULL, r, net_fields, ARRAY_SIZE(net_fields));
 }
 
 static bool valid_word(const char *s)

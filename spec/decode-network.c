@@ -457,9 +457,9 @@ static int check_namespace(struct dec *d, const struct spec *s)
 	}
 	const struct spec_namespace *user = spec_find_namespace(s, CLONE_NEWUSER);
 	if (user && user->path)
-			return net_fail(d, net->mode_cli, user->pos, "/linux/namespaces",
-					"\"network\" mode \"%s\" cannot be set up in a user namespace "
-					"joined by path", mode_names[net->mode]);
+		return net_fail(d, net->mode_cli, user->pos, "/linux/namespaces",
+				"\"network\" mode \"%s\" cannot be set up in a user namespace "
+				"joined by path", mode_names[net->mode]);
 	if (ns && ns->path)
 		return net_fail(d, net->mode_cli, ns->pos, ptr, "\"network\" mode \"%s\" needs a new "
 				"network namespace, but this joins %s", mode_names[net->mode], ns->path);

@@ -161,8 +161,7 @@ static void fill_minimal_defaults(struct spec *s)
 	}
 	if (!p->cwd)
 		p->cwd = xstrdup("/");
-	const struct spec_namespace *uts = spec_find_namespace(s, CLONE_NEWUTS);
-	if (!s->hostname && uts && !uts->path) {
+	if (!s->hostname && spec_has_new_namespace(s, CLONE_NEWUTS)) {
 		const char *base = s->machine_name;
 		if (!base && s->root_path) {
 			base = strrchr(s->root_path, '/');

@@ -2,14 +2,12 @@
  * (spec_check_given), then, after defaults.c has filled in the defaults,
  * on the whole (spec_validate). */
 #include <ctype.h>
-#include <errno.h>
 #include <sched.h>
 #include <string.h>
 
 #include "config.h"
 #include "decode.h"
 #include "plan.h"
-#include "network.h"
 
 /* RFC 1123 labels: letters, digits, '-', separated by single dots. */
 const char *spec_check_hostname(const char *h)

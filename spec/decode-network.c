@@ -23,7 +23,8 @@ static const char *const mode_names[] = { [NET_NONE] = "none", [NET_HOST] = "hos
  * tcp 8080 is already taken on this host"); else NULL. */
 static char *origin_of(const struct dec *d, struct spec_pos pos)
 {
-	return !pos.line && pos.col && pos.col <= d->n_origins ? xstrdup(d->origins[pos.col - 1]) : NULL;
+	const char *origin = spec_origin(d->spec, pos);
+	return origin ? xstrdup(origin) : NULL;
 }
 
 int net_parse_addr(const char *s, bool bare, struct spec_net_addr *out, const char **why)

@@ -640,10 +640,7 @@ int dec_linux_syscall_errno(struct dec *d, void *target, const struct json_node 
 
 void spec_linux_syscalls_free(struct spec_linux *l)
 {
-	struct spec_syscall_filter *f = &l->syscall_filter;
-	for (size_t i = 0; i < f->n; i++)
-		free(f->v[i].name);
-	free(f->v);
+	SPEC_ITEMS_FREE(l->syscall_filter.v, l->syscall_filter.n, name);
 	struct spec_seccomp *sc = &l->seccomp;
 	free(sc->arches);
 	free(sc->listener_path);

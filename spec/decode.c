@@ -211,9 +211,7 @@ void spec_free(struct spec *s)
 	if (s->network)
 		spec_network_free(s->network);
 	spec_add_free(&s->add);
-	for (size_t i = 0; i < s->n_unsupported; i++)
-		free(s->unsupported[i].pointer);
-	free(s->unsupported);
+	SPEC_ITEMS_FREE(s->unsupported, s->n_unsupported, pointer);
 	for (size_t i = 0; i < s->n_origins; i++)
 		free(s->origins[i]);
 	free(s->origins);

@@ -105,8 +105,6 @@ void spec_add_free(struct spec_add *a)
 {
 	spec_mounts_free(a->mounts, a->n_mounts);
 	spec_strv_free(&a->env);
-	for (size_t i = 0; i < a->syscall_filter.n; i++)
-		free(a->syscall_filter.v[i].name);
-	free(a->syscall_filter.v);
+	SPEC_ITEMS_FREE(a->syscall_filter.v, a->syscall_filter.n, name);
 	memset(a, 0, sizeof(*a));
 }

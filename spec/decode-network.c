@@ -23,7 +23,8 @@ static const char *const mode_names[] = { [NET_NONE] = "none", [NET_HOST] = "hos
  * tcp 8080 is already taken on this host"); else NULL. */
 static char *origin_of(const struct dec *d, struct spec_pos pos)
 {
-	return !pos.line && pos.col && pos.col <= d->n_origins ? xstrdup(d->origins[pos.col - 1]) : NULL;
+	const char *origin = spec_origin(d->spec, pos);
+	return origin ? xstrdup(origin) : NULL;
 }
 
 int net_parse_addr(const char *s, bool bare, struct spec_net_addr *out, const char **why)
@@ -274,17 +275,6 @@ static int dec_port(struct dec *d, void *arg, size_t i, const struct json_node *
 	return 0;
 }
 
-static int dec_ports(struct dec *d, void *target, const struct json_node *m)
-{
-	struct spec_network *net = target;
-	if (dec_array(d, m) < 0)
-		return -1;
-	if (m->count > NET_PORTS_MAX)
-		return dec_fail(d, m, "at most %d port forwards", NET_PORTS_MAX);
-	net->ports = xcalloc(m->count + 1, sizeof(*net->ports));
-	return dec_items(d, m, dec_port, net);
-}
-
 static int dec_mode(struct dec *d, void *target, const struct json_node *m)
 {
 	struct spec_network *net = target;
@@ -306,7 +296,8 @@ static const struct dec_field network_fields[] = {
 	  .check = check_ifname, .what = "a network interface name ",
 	  DEC_POS(struct spec_network, host_ifname_pos) },
 	{ .key = "addresses", .kind = DEC_CALL, .fn = dec_addresses },
-	{ .key = "ports", .kind = DEC_CALL, .fn = dec_ports },
+	{ .key = "ports", DEC_ARRAY_OF(struct spec_network, ports, dec_port), .max = NET_PORTS_MAX,
+	  .too_many = "at most %d port forwards" },
 };
 
 int dec_network_member(struct dec *d, void *target, const struct json_node *n)
@@ -467,9 +458,9 @@ static int check_namespace(struct dec *d, const struct spec *s)
 	}
 	const struct spec_namespace *user = spec_find_namespace(s, CLONE_NEWUSER);
 	if (user && user->path)
-			return net_fail(d, net->mode_cli, user->pos, "/linux/namespaces",
-					"\"network\" mode \"%s\" cannot be set up in a user namespace "
-					"joined by path", mode_names[net->mode]);
+		return net_fail(d, net->mode_cli, user->pos, "/linux/namespaces",
+				"\"network\" mode \"%s\" cannot be set up in a user namespace "
+				"joined by path", mode_names[net->mode]);
 	if (ns && ns->path)
 		return net_fail(d, net->mode_cli, ns->pos, ptr, "\"network\" mode \"%s\" needs a new "
 				"network namespace, but this joins %s", mode_names[net->mode], ns->path);

@@ -43,9 +43,7 @@ static int dec_capabilities(struct dec *d, void *target, const struct json_node 
 		{ .key = "ambient", .kind = DEC_CALL, DEC_AT(struct spec_caps, ambient), dec_cap_set },
 	};
 	struct spec_caps *caps = target;
-	if (n->type == JSON_OBJECT)
-		caps->given = true;
-	return DEC_OBJECT(d, n, caps, fields);
+	return dec_object_at(d, n, &caps->given, NULL, caps, fields, ARRAY_SIZE(fields));
 }
 
 static int rlimit_type(struct dec *d, const struct json_node *t, int *resource)
@@ -102,17 +100,6 @@ static int dec_gid(struct dec *d, void *arg, size_t i, const struct json_node *n
 	return 0;
 }
 
-static int dec_additional_gids(struct dec *d, void *target, const struct json_node *g)
-{
-	struct spec_user *u = target;
-	if (dec_array(d, g) < 0)
-		return -1;
-	if (g->count > 65536)
-		return dec_fail(d, g, "more than 65536 groups");
-	u->additional_gids = xcalloc(g->count, sizeof(uint32_t));
-	return dec_items(d, g, dec_gid, u);
-}
-
 static int dec_umask(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec_user *u = target;
@@ -138,7 +125,8 @@ static int dec_user(struct dec *d, void *target, const struct json_node *n)
 		{ .key = "uid", .kind = DEC_U32, DEC_AT(struct spec_user, uid), .max = SPEC_ID_MAX },
 		{ .key = "gid", .kind = DEC_U32, DEC_AT(struct spec_user, gid), .max = SPEC_ID_MAX },
 		{ .key = "umask", .kind = DEC_CALL, .fn = dec_umask },
-		{ .key = "additionalGids", .kind = DEC_CALL, .fn = dec_additional_gids },
+		{ .key = "additionalGids", DEC_ARRAY_OF(struct spec_user, additional_gids, dec_gid), .max = 65536,
+		  .too_many = "more than %d groups" },
 		{ .key = "username", .kind = DEC_CALL, .fn = dec_username },
 	};
 	return DEC_OBJECT(d, n, target, fields);
@@ -168,19 +156,14 @@ static int dec_console_size(struct dec *d, void *target, const struct json_node 
 	struct spec_process *p = target;
 	struct dec_obj o;
 	uint64_t v;
-	bool found;
 	if (dec_object(d, n, &o) < 0)
 		return -1;
 	p->has_console_size = true;
-	if (dec_get_uint(d, &o, "height", 65535, &v, &found) < 0)
+	if (dec_require_uint(d, &o, "height", 65535, &v) < 0)
 		return -1;
-	if (!found)
-		return dec_fail(d, n, "\"height\" is required");
 	p->console_height = (unsigned)v;
-	if (dec_get_uint(d, &o, "width", 65535, &v, &found) < 0)
+	if (dec_require_uint(d, &o, "width", 65535, &v) < 0)
 		return -1;
-	if (!found)
-		return dec_fail(d, n, "\"width\" is required");
 	p->console_width = (unsigned)v;
 	dec_object_done(d, &o);
 	return 0;

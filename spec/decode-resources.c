@@ -176,18 +176,6 @@ static int dec_cpu(struct dec *d, void *target, const struct json_node *n)
 	return 0;
 }
 
-/* A required number member of the object: its value, or "is required". */
-static int get_required_u64(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out)
-{
-	struct spec_u64 v = { 0 };
-	if (dec_fields(d, o, &v, &(struct dec_field){ .key = key, .kind = DEC_SET_U64, .max = max }, 1) < 0)
-		return -1;
-	if (!v.set)
-		return dec_fail(d, o->node, "\"%s\" is required", key);
-	*out = v.v;
-	return 0;
-}
-
 static int dec_pids(struct dec *d, void *target, const struct json_node *n)
 {
 	/* -1 and 0 both mean "no limit", as with runc and crun */
@@ -195,9 +183,7 @@ static int dec_pids(struct dec *d, void *target, const struct json_node *n)
 		{ .key = "limit", .kind = DEC_SET_I64, DEC_AT(struct spec_resources, pids.limit), .min = -1, .max = INT64_MAX },
 	};
 	struct spec_resources *r = target;
-	if (n->type == JSON_OBJECT)
-		r->pids.present = true;
-	return DEC_OBJECT(d, n, r, fields);
+	return dec_object_at(d, n, &r->pids.present, NULL, r, fields, ARRAY_SIZE(fields));
 }
 
 /* A device's numbers: both required in blockIO (0..max), either may be
@@ -240,7 +226,7 @@ static int dec_blkio_device(struct dec *d, void *arg, size_t i, const struct jso
 			return dec_fail(d, n, "give \"weight\" or \"leafWeight\" (or both)");
 		if ((b->weight.set && b->weight.v < 10) || (b->leaf_weight.set && b->leaf_weight.v < 10))
 			return dec_fail(d, n, "weights go from 10 to 1000");
-	} else if (get_required_u64(d, &o, "rate", UINT64_MAX, &b->rate) < 0) {
+	} else if (dec_require_uint(d, &o, "rate", UINT64_MAX, &b->rate) < 0) {
 		return -1;
 	}
 	for (size_t k = 0; k < i; k++)
@@ -330,7 +316,7 @@ static int dec_hugepage(struct dec *d, void *arg, size_t i, const struct json_no
 		return dec_fail(d, ps, "expected a size like \"2MB\", \"64KB\" or \"1GB\", got \"%s\"",
 				ps->text);
 	dec_pop(d, old);
-	if (get_required_u64(d, &o, "limit", UINT64_MAX, &h->limit) < 0)
+	if (dec_require_uint(d, &o, "limit", UINT64_MAX, &h->limit) < 0)
 		return -1;
 	for (size_t k = 0; k < i; k++)
 		if (strcmp(r->hugepage_limits[k].page_size, h->page_size) == 0)
@@ -441,7 +427,7 @@ static int dec_priority(struct dec *d, void *arg, size_t i, const struct json_no
 		return dec_fail(d, nm, "expected a network interface name (1 to 15 bytes, no '/', "
 				"':' or blanks), got \"%s\"", nm->text);
 	dec_pop(d, old);
-	if (get_required_u64(d, &o, "priority", UINT32_MAX, &prio) < 0)
+	if (dec_require_uint(d, &o, "priority", UINT32_MAX, &prio) < 0)
 		return -1;
 	np->priority = (uint32_t)prio;
 	dec_object_done(d, &o);
@@ -456,9 +442,7 @@ static const struct dec_field net_fields[] = {
 static int dec_network(struct dec *d, void *target, const struct json_node *n)
 {
 	struct spec_resources *r = target;
-	if (n->type == JSON_OBJECT)
-		r->network.present = true;
-	return DEC_OBJECT(d, n, r, net_fields);
+	return dec_object_at(d, n, &r->network.present, NULL, r, net_fields, ARRAY_SIZE(net_fields));
 }
 
 static bool valid_word(const char *s)

@@ -436,10 +436,8 @@ static int dec_arg(struct dec *d, void *arg, size_t i, const struct json_node *n
 	if (!found)
 		return dec_fail(d, n, "\"index\" is required (0 to 5)");
 	a->index = (unsigned)v;
-	if (dec_get_uint(d, &o, "value", UINT64_MAX, &a->value, &found) < 0)
+	if (dec_require_uint(d, &o, "value", UINT64_MAX, &a->value) < 0)
 		return -1;
-	if (!found)
-		return dec_fail(d, n, "\"value\" is required");
 	bool has_two;
 	if (dec_get_uint(d, &o, "valueTwo", UINT64_MAX, &a->value_two, &has_two) < 0)
 		return -1;
@@ -642,10 +640,7 @@ int dec_linux_syscall_errno(struct dec *d, void *target, const struct json_node 
 
 void spec_linux_syscalls_free(struct spec_linux *l)
 {
-	struct spec_syscall_filter *f = &l->syscall_filter;
-	for (size_t i = 0; i < f->n; i++)
-		free(f->v[i].name);
-	free(f->v);
+	SPEC_ITEMS_FREE(l->syscall_filter.v, l->syscall_filter.n, name);
 	struct spec_seccomp *sc = &l->seccomp;
 	free(sc->arches);
 	free(sc->listener_path);

@@ -32,24 +32,25 @@ size_t dec_push_index(struct dec *d, size_t i)
 }
 
 /* Where a value is, for a message: "FILE:LINE:COL"; the command-line
- * option that made it (line 0, column k: origins[k - 1]); else the file. */
-static const char *spec_where(char *buf, size_t size, const char *file, const char *const *origins,
-			      size_t n_origins, struct spec_pos pos)
+ * option that made it (spec_origin); else the file. */
+static const char *spec_where(char *buf, size_t size, const char *file, const struct spec *s,
+			      struct spec_pos pos)
 {
-	if (!pos.line && pos.col && pos.col <= n_origins)
-		return origins[pos.col - 1];
+	const char *origin = spec_origin(s, pos);
+	if (origin)
+		return origin;
 	if (!pos.line)
 		return file;
 	snprintf(buf, size, "%s:%u:%u", file, pos.line, pos.col);
 	return buf;
 }
 
-static int spec_vfail_at(struct nsrun_error *err, const char *file, const char *const *origins, size_t n_origins,
-		  struct spec_pos pos, const char *ptr, const char *fmt, va_list ap)
+static int spec_vfail_at(struct nsrun_error *err, const char *file, const struct spec *s,
+			 struct spec_pos pos, const char *ptr, const char *fmt, va_list ap)
 {
 	char what[1200], where[1100];
 	vsnprintf(what, sizeof(what), fmt, ap);
-	const char *w = spec_where(where, sizeof(where), file, origins, n_origins, pos);
+	const char *w = spec_where(where, sizeof(where), file, s, pos);
 	if (ptr)
 		return nsrun_error_set(err, 0, "%s: %s: %s", w, ptr[0] ? ptr : "/", what);
 	return nsrun_error_set(err, 0, "%s: %s", w, what);
@@ -59,7 +60,7 @@ int spec_fail_at(struct nsrun_error *err, const struct spec *s, struct spec_pos 
 {
 	va_list ap;
 	va_start(ap, fmt);
-	spec_vfail_at(err, s->file, (const char *const *)s->origins, s->n_origins, pos, NULL, fmt, ap);
+	spec_vfail_at(err, s->file, s, pos, NULL, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -68,7 +69,7 @@ int dec_fail_at(struct dec *d, struct spec_pos pos, const char *ptr, const char 
 {
 	va_list ap;
 	va_start(ap, fmt);
-	spec_vfail_at(d->err, d->file, d->origins, d->n_origins, pos, ptr, fmt, ap);
+	spec_vfail_at(d->err, d->file, d->spec, pos, ptr, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -87,8 +88,8 @@ void dec_warn(struct dec *d, unsigned line, unsigned col, const char *fmt, ...)
 	char where[1100];
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(d->warn, "%s: warning: ", spec_where(where, sizeof(where), d->file, d->origins,
-						      d->n_origins, (struct spec_pos){ line, col }));
+	fprintf(d->warn, "%s: warning: ", spec_where(where, sizeof(where), d->file, d->spec,
+						      (struct spec_pos){ line, col }));
 	vfprintf(d->warn, fmt, ap);
 	fputc('\n', d->warn);
 	va_end(ap);
@@ -255,6 +256,16 @@ const struct json_node *dec_require(struct dec *d, struct dec_obj *o, const char
 	}
 	*old = dec_push_key(d, key);
 	return n;
+}
+
+int dec_require_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out)
+{
+	bool found;
+	if (dec_get_uint(d, o, key, max, out, &found) < 0)
+		return -1;
+	if (!found)
+		return dec_fail(d, o->node, "\"%s\" is required", key);
+	return 0;
 }
 
 const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, const char *key, char **out,

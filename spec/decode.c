@@ -210,9 +210,7 @@ void spec_free(struct spec *s)
 	if (s->network)
 		spec_network_free(s->network);
 	spec_add_free(&s->add);
-	for (size_t i = 0; i < s->n_unsupported; i++)
-		free(s->unsupported[i].pointer);
-	free(s->unsupported);
+	SPEC_ITEMS_FREE(s->unsupported, s->n_unsupported, pointer);
 	for (size_t i = 0; i < s->n_origins; i++)
 		free(s->origins[i]);
 	free(s->origins);
@@ -229,13 +227,12 @@ int spec_load_tree_opts(struct json_node *root, const char *name, FILE *warn,
 			const struct spec_load_opts *opts, struct spec **out, struct nsrun_error *err)
 {
 	_cleanup_spec_ struct spec *s = xcalloc(1, sizeof(*s));
-	struct dec d = { .file = name, .err = err, .warn = warn, .n_warnings = &s->n_warnings, .spec = s,
-			 .origins = opts ? opts->origins : NULL, .n_origins = opts ? opts->n_origins : 0 };
+	struct dec d = { .file = name, .err = err, .warn = warn, .n_warnings = &s->n_warnings, .spec = s };
 	s->file = xstrdup(name);
-	if (d.n_origins) {
-		s->origins = xcalloc(d.n_origins, sizeof(char *));
-		for (; s->n_origins < d.n_origins; s->n_origins++)
-			s->origins[s->n_origins] = xstrdup(d.origins[s->n_origins]);
+	if (opts && opts->n_origins) {
+		s->origins = xcalloc(opts->n_origins, sizeof(char *));
+		for (; s->n_origins < opts->n_origins; s->n_origins++)
+			s->origins[s->n_origins] = xstrdup(opts->origins[s->n_origins]);
 	}
 	/* root.path and bind sources are relative to the spec's directory; the
 	 * plan shows them absolute. */

@@ -16,9 +16,8 @@ struct dec {
 	struct nsrun_error *err;
 	FILE *warn;
 	unsigned *n_warnings;
-	const char *const *origins; /* see spec_load_opts */
-	size_t n_origins;
-	struct spec *spec;        /* where DEC_UNSUPPORTED members are recorded */
+	struct spec *spec;        /* where DEC_UNSUPPORTED members are recorded; its
+				   * origins name the options that made values */
 };
 
 /* Push "/key" or "/index" onto the pointer; dec_pop restores the old length. */
@@ -29,6 +28,12 @@ static inline void dec_pop(struct dec *d, size_t old) { d->ptr_len = old; d->ptr
 static inline struct spec_pos dec_pos(const struct json_node *n)
 {
 	return (struct spec_pos){ n ? n->line : 0, n ? n->col : 0 };
+}
+/* The command-line option that made the value at pos (line 0, column k:
+ * s->origins[k - 1], see spec_load_opts); NULL for any other position. */
+static inline const char *spec_origin(const struct spec *s, struct spec_pos pos)
+{
+	return !pos.line && pos.col && pos.col <= s->n_origins ? s->origins[pos.col - 1] : NULL;
 }
 /* Errors go through spec_fail_at's formatter.  dec_fail_at: at pos,
  * naming ptr; dec_fail: at node n (or the pointer only if n is NULL),
@@ -136,6 +141,9 @@ const struct json_node *dec_require(struct dec *d, struct dec_obj *o, const char
  * checks of the value name it). */
 const struct json_node *dec_require_string(struct dec *d, struct dec_obj *o, const char *key, char **out,
 					   size_t *old);
+/* The same for an integer from 0 to max, decoded into *out (nothing is
+ * left pushed).  Returns -1 after an error. */
+int dec_require_uint(struct dec *d, struct dec_obj *o, const char *key, uint64_t max, uint64_t *out);
 /* Getters by member name: push the key, decode, pop; absent: nothing. */
 int dec_get_string(struct dec *d, struct dec_obj *o, const char *key, char **out);
 int dec_get_bool(struct dec *d, struct dec_obj *o, const char *key, bool *out);

@@ -109,9 +109,8 @@ static void fill_nspawn_filter(struct spec *s, uint64_t caps)
 static void fill_minimal_defaults(struct spec *s)
 {
 	struct spec_linux *l = &s->linux_;
-	if (!l->namespaces_given) {
+	if (!l->namespaces_given)
 		add_default_namespaces(s);
-	}
 	if (!s->mounts_given) {
 		add_mount(s, "/proc", "proc", "proc", (const char *[]){ "nosuid", "noexec", "nodev", NULL });
 		add_mount(s, "/dev", "tmpfs", "tmpfs", (const char *[]){ "nosuid", "strictatime",
@@ -162,8 +161,7 @@ static void fill_minimal_defaults(struct spec *s)
 	}
 	if (!p->cwd)
 		p->cwd = xstrdup("/");
-	const struct spec_namespace *uts = spec_find_namespace(s, CLONE_NEWUTS);
-	if (!s->hostname && uts && !uts->path) {
+	if (!s->hostname && spec_has_new_namespace(s, CLONE_NEWUTS)) {
 		const char *base = s->machine_name;
 		if (!base && s->root_path) {
 			base = strrchr(s->root_path, '/');
@@ -187,21 +185,13 @@ static bool env_has(const struct spec_strv *env, const char *name)
  * /dev/console, see README "Boot mode"), container=nsrun, and
  * container_uuid (filled in at start) in its environment unless the spec
  * sets them.  A minimal spec also gets what the container's systemd needs
- * of the members it leaves out: a cgroup namespace and the "cgroup" mount
- * on /sys/fs/cgroup (nspawn's syscall filter, a cgroup with the default
- * devices only come with every minimal spec).  Called before
- * fill_minimal_defaults, which adds TERM for the console. */
+ * of the members it leaves out: the "cgroup" mount on /sys/fs/cgroup
+ * (fill_boot_env_and_mounts; a cgroup namespace, nspawn's syscall filter
+ * and a cgroup with the default devices come with every minimal spec).
+ * Called before fill_minimal_defaults, which adds TERM for the console. */
 static void fill_boot_defaults(struct spec *s)
 {
-	struct spec_process *p = &s->process;
-	struct spec_linux *l = &s->linux_;
-	p->terminal = true;
-	if (!s->minimal)
-		return;
-	if (!l->namespaces_given) {
-		add_default_namespaces(s);
-		l->namespaces_given = true; /* fill_minimal_defaults adds no others */
-	}
+	s->process.terminal = true;
 }
 
 /* After the minimal defaults: the environment and the cgroup mount. */

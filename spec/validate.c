@@ -2,14 +2,12 @@
  * (spec_check_given), then, after defaults.c has filled in the defaults,
  * on the whole (spec_validate). */
 #include <ctype.h>
-#include <errno.h>
 #include <sched.h>
 #include <string.h>
 
 #include "config.h"
 #include "decode.h"
 #include "plan.h"
-#include "network.h"
 
 /* RFC 1123 labels: letters, digits, '-', separated by single dots. */
 const char *spec_check_hostname(const char *h)
@@ -76,8 +74,7 @@ static int check_sysctl(struct dec *d, const struct spec *s, const struct spec_k
 		return 0;
 	}
 	if (strncmp(k, "net.", 4) == 0) {
-		const struct spec_namespace *ns = spec_find_namespace(s, CLONE_NEWNET);
-		if (!ns || ns->path)
+		if (!spec_has_new_namespace(s, CLONE_NEWNET))
 			return dec_fail_at(d, sc->pos, ptr, "needs a new network namespace");
 		return 0;
 	}
@@ -136,12 +133,9 @@ static int check_namespaces(struct dec *d, const struct spec *s)
 				   "a new user namespace needs both /linux/uidMappings and /linux/gidMappings");
 	if (user && !user->path && check_user_mapped(d, s) < 0)
 		return -1;
-	if (l->n_time_offsets) {
-		const struct spec_namespace *t = spec_find_namespace(s, CLONE_NEWTIME);
-		if (!t || t->path)
-			return dec_fail_at(d, l->time_offsets_pos, "/linux/timeOffsets",
-					   "offsets need a new time namespace in /linux/namespaces");
-	}
+	if (l->n_time_offsets && !spec_has_new_namespace(s, CLONE_NEWTIME))
+		return dec_fail_at(d, l->time_offsets_pos, "/linux/timeOffsets",
+				   "offsets need a new time namespace in /linux/namespaces");
 	if (user && user->path) {
 		if (spec_has_new_namespace(s, CLONE_NEWPID))
 			return dec_fail_at(d, user->pos, "/linux/namespaces",

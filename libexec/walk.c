@@ -289,8 +289,7 @@ int step_clone(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error
 	if (c->child == 0) {
 		/* nsrun's own namespaces are nothing the container may hold */
 		for (size_t k = 0; k < ARRAY_SIZE(c->own_ns); k++)
-			if (c->own_ns[k] >= 0)
-				close(TAKE_FD(c->own_ns[k]));
+			close_fd(&c->own_ns[k]);
 		close(c->sync_fd);
 		c->sync_fd = TAKE_FD(c->sync_child_fd);
 		child_main(c);
@@ -469,12 +468,6 @@ static int exec_foreground(struct exec_ctx *c, struct exec_options *o, int *exit
 			fprintf(stderr, "nsrun: warning: %s\n", herr.msg);
 	}
 	return r;
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(TAKE_FD(*fd));
 }
 
 static struct spec_idmap *copy_map(const struct spec_idmap *v, size_t n)

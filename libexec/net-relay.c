@@ -309,10 +309,10 @@ static int relay_keeper(struct exec_ctx *c, const int *fds, struct nsrun_error *
 	pid_t pid = keeper_spawn(&k, err);
 	if (pid < 0)
 		return nsrun_error_prefix(err, "the [::1] relay: ");
-	if (net_record(c->net, "keeper %d-%llu", (int)pid, state_proc_starttime(pid)) < 0) {
+	char who[48];
+	snprintf(who, sizeof(who), "%d-%llu", (int)pid, state_proc_starttime(pid));
+	if (net_record(c->net, "keeper %s", who) < 0) {
 		int e = errno;
-		char who[48];
-		snprintf(who, sizeof(who), "%d-%llu", (int)pid, state_proc_starttime(pid));
 		keeper_stop(who);
 		return nsrun_error_set(err, e, "write the record in %s", c->net->dir);
 	}

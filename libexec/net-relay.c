@@ -257,8 +257,8 @@ static int relay_bind(struct listener *l, uint16_t port, int proto, struct nsrun
 	return 0;
 }
 
-/* Bind [::1]:HOSTPORT for every forwarded port (R.l); returns how many
- * listeners were made, or -1 with err (those made are closed by the caller). */
+/* Bind [::1]:HOSTPORT for every forwarded port (R.l); returns 0, or -1 with
+ * err.  *made counts the listeners made: the caller closes them. */
 static int relay_listen(const struct spec_network *net, const struct spec_net_addr *a6, size_t *made,
 			struct nsrun_error *err)
 {

@@ -763,7 +763,11 @@ static void sweep_stale(const struct hier *hi)
 		long pid = strtol(e->d_name + 6, &end, 10);
 		if (*end || pid <= 0 || pid == (long)getpid())
 			continue;
-		/* its nsrun lives, or it is in use, or we cannot tell: left */
+		/* its nsrun lives (or we cannot tell): left, without opening
+		 * and locking it (cgroup_remove_stale checks again, locked) */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		/* in use, or we cannot tell: left */
 		cgroup_remove_stale(dirfd(d), e->d_name, (pid_t)pid, 0);
 	}
 }
@@ -820,7 +824,7 @@ int cgroup_create(const struct plan *p, int proc_fd, struct cgroup_handle **out,
 			ctls[n_ctls++] = ch[i].f->controller;
 	}
 	for (size_t i = 0; i < h->n; i++) {
-		if (!p->cgroup->path && !p->container_id)
+		if (h->v[i].own_name)
 			sweep_stale(&h->v[i]);
 		if (create_hier(&h->v[i], err) < 0)
 			goto fail;

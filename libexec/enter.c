@@ -16,11 +16,23 @@
 #include "exec-internal.h"
 #include "state.h"
 
-static void close_fd(int *fd)
+static int fd_cmp(const void *a, const void *b)
 {
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+void exec_close_fds_except(unsigned from, int *keep, size_t n)
+{
+	qsort(keep, n, sizeof(*keep), fd_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < from)
+			continue;
+		if ((unsigned)keep[i] > from)
+			syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0);
+		from = (unsigned)keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
 }
 
 void exec_drop_host_fds(struct exec_ctx *c, int keep)
@@ -33,22 +45,7 @@ void exec_drop_host_fds(struct exec_ctx *c, int keep)
 	/* and whatever else is open: fds the caller leaked without CLOEXEC,
 	 * nsrun's own; stdio and the preserved fds are the caller's choice */
 	int kept[] = { c->sync_fd, c->root_fd, c->console_slave, c->notify_fd, keep };
-	size_t n = ARRAY_SIZE(kept);
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && kept[j - 1] > kept[j]; j--) {
-			int t = kept[j];
-			kept[j] = kept[j - 1];
-			kept[j - 1] = t;
-		}
-	unsigned from = 3 + (unsigned)c->opts->preserve_fds;
-	for (size_t i = 0; i < n; i++) {
-		if (kept[i] < 0 || (unsigned)kept[i] < from)
-			continue;
-		if ((unsigned)kept[i] > from)
-			syscall(SYS_close_range, from, (unsigned)kept[i] - 1, 0);
-		from = (unsigned)kept[i] + 1;
-	}
-	syscall(SYS_close_range, from, ~0U, 0);
+	exec_close_fds_except(3 + (unsigned)c->opts->preserve_fds, kept, ARRAY_SIZE(kept));
 }
 
 /* Tests (escapes.sh): stop where the container first sees the process. */
@@ -129,11 +126,8 @@ int step_answer_start(struct exec_ctx *c, const struct plan_step *s, struct nsru
 	/* start takes the notify socket with the answer (notify.c) */
 	ssize_t n = send_with_fd(c->start_conn, "0", 1, c->notify_fd);
 	int e = errno;
-	close(c->start_conn);
-	c->start_conn = -1;
-	if (c->notify_fd >= 0)
-		close(c->notify_fd);
-	c->notify_fd = -1;
+	close_fd(&c->start_conn);
+	close_fd(&c->notify_fd);
 	if (n != 1)
 		return nsrun_error_set(err, e, "answer nsrun start");
 	return 0;

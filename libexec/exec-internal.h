@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "exec.h"
 
@@ -56,6 +57,13 @@ struct exec_ctx {
 	                             privateUsers "pick" picked (userns.c, rootless.c) */
 	size_t n_uid_map, n_gid_map;
 };
+
+/* Close *fd if open; it is -1 after. */
+static inline void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(TAKE_FD(*fd));
+}
 
 /* What carries out a step (the RUN and EARLY columns of spec/steps.def). */
 typedef int (*step_fn)(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err);
@@ -117,6 +125,9 @@ int copy_up(int src_dir, int mnt_fd, struct nsrun_error *err);
  * could hold (all but stdio, the preserved fds, the sync socket, the
  * container's root, the pty and `keep`). */
 void exec_drop_host_fds(struct exec_ctx *c, int keep);
+/* Close every fd from `from` up but those in keep[n] (sorted in place;
+ * negative entries and those below `from` are ignored). */
+void exec_close_fds_except(unsigned from, int *keep, size_t n);
 /* mounts.c: after joining a mount namespace by path (step_join_ns). */
 int mounts_enter_joined(struct exec_ctx *c, struct nsrun_error *err);
 /* boot.c: container_uuid (before clone) and /run/host. */

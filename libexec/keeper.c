@@ -19,28 +19,6 @@
 #include "net.h"
 #include "state.h"
 
-/* Close every fd but stdio and k's (nsrun's state lock, the sync socket,
- * the host's procfs, netlink in the container's namespace ...). */
-static void keeper_close_others(const struct keeper *k)
-{
-	int own[] = { k->pidfd, k->notify_fd };
-	int max = 2;
-	for (size_t i = 0; i < ARRAY_SIZE(own); i++)
-		max = own[i] > max ? own[i] : max;
-	for (size_t i = 0; i < k->n_keep; i++)
-		max = k->keep[i] > max ? k->keep[i] : max;
-	for (int fd = 3; fd < max; fd++) {
-		bool keep = false;
-		for (size_t i = 0; i < ARRAY_SIZE(own) && !keep; i++)
-			keep = own[i] == fd;
-		for (size_t i = 0; i < k->n_keep && !keep; i++)
-			keep = k->keep[i] == fd;
-		if (!keep)
-			close(fd);
-	}
-	close_range((unsigned)max + 1, ~0U, 0);
-}
-
 /* Nothing of the caller: its session and terminal, its directory, its
  * signal handling; nobody may ptrace it or open its fds (rule 4). */
 static void keeper_detach(const struct keeper *k)
@@ -54,7 +32,17 @@ static void keeper_detach(const struct keeper *k)
 		_exit(1);
 	if (null > 2)
 		close(null);
-	keeper_close_others(k);
+	/* every fd but stdio and k's (nsrun's state lock, the sync socket, the
+	 * host's procfs, netlink in the container's namespace ... go) */
+	int *keep = calloc(k->n_keep + 2, sizeof(*keep));
+	if (!keep)
+		_exit(1);
+	keep[0] = k->pidfd;
+	keep[1] = k->notify_fd;
+	for (size_t i = 0; i < k->n_keep; i++)
+		keep[2 + i] = k->keep[i];
+	exec_close_fds_except(3, keep, k->n_keep + 2);
+	free(keep);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);

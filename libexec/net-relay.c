@@ -257,25 +257,8 @@ static int relay_bind(struct listener *l, uint16_t port, int proto, struct nsrun
 	return 0;
 }
 
-/* Keep only the listeners (nsrun's other descriptors, e.g. the sync socket
- * to the container, must not stay open in the relay). */
-static void relay_close_others(void)
-{
-	int max = 2;
-	for (size_t i = 0; i < R.n_l; i++)
-		max = R.l[i].fd > max ? R.l[i].fd : max;
-	for (int fd = 3; fd < max; fd++) {
-		bool keep = false;
-		for (size_t i = 0; i < R.n_l && !keep; i++)
-			keep = R.l[i].fd == fd;
-		if (!keep)
-			close(fd);
-	}
-	close_range((unsigned)max + 1, ~0U, 0);
-}
-
-/* Bind [::1]:HOSTPORT for every forwarded port (R.l); returns how many
- * listeners were made, or -1 with err (those made are closed by the caller). */
+/* Bind [::1]:HOSTPORT for every forwarded port (R.l); returns 0, or -1 with
+ * err.  *made counts the listeners made: the caller closes them. */
 static int relay_listen(const struct spec_network *net, const struct spec_net_addr *a6, size_t *made,
 			struct nsrun_error *err)
 {
@@ -298,7 +281,7 @@ static int relay_listen(const struct spec_network *net, const struct spec_net_ad
 }
 
 /* In the foreground: a child that dies with nsrun (and net_relay_stop). */
-static pid_t relay_fork(void)
+static pid_t relay_fork(int *fds)
 {
 	pid_t parent = getpid();
 	pid_t pid = fork();
@@ -310,7 +293,9 @@ static pid_t relay_fork(void)
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
 		signal(SIGPIPE, SIG_IGN);
-		relay_close_others();
+		/* only the listeners: nsrun's other descriptors, e.g. the sync
+		 * socket to the container, must not stay open in the relay */
+		exec_close_fds_except(3, fds, R.n_l);
 		relay_loop();
 	}
 	return pid;
@@ -318,20 +303,16 @@ static pid_t relay_fork(void)
 
 /* create, run -d: the keeper (keeper.c) relays for the container's life;
  * the record names it, so that delete and the sweep stop it. */
-static int relay_keeper(struct exec_ctx *c, struct nsrun_error *err)
+static int relay_keeper(struct exec_ctx *c, const int *fds, struct nsrun_error *err)
 {
-	int *fds = xcalloc(R.n_l, sizeof(int));
-	for (size_t i = 0; i < R.n_l; i++)
-		fds[i] = R.l[i].fd;
 	struct keeper k = { .pid = c->child, .pidfd = c->pidfd, .notify_fd = -1, .relay = true, .keep = fds, .n_keep = R.n_l };
 	pid_t pid = keeper_spawn(&k, err);
-	free(fds);
 	if (pid < 0)
 		return nsrun_error_prefix(err, "the [::1] relay: ");
-	if (net_record(c->net, "keeper %d-%llu", (int)pid, state_proc_starttime(pid)) < 0) {
+	char who[48];
+	snprintf(who, sizeof(who), "%d-%llu", (int)pid, state_proc_starttime(pid));
+	if (net_record(c->net, "keeper %s", who) < 0) {
 		int e = errno;
-		char who[48];
-		snprintf(who, sizeof(who), "%d-%llu", (int)pid, state_proc_starttime(pid));
 		keeper_stop(who);
 		return nsrun_error_set(err, e, "write the record in %s", c->net->dir);
 	}
@@ -349,14 +330,21 @@ int net_relay_start(struct exec_ctx *c, struct nsrun_error *err)
 		return 0;
 	size_t made;
 	int r = relay_listen(c->plan->spec->network, a6, &made, err);
+	int *fds = NULL;
+	if (r == 0) {
+		fds = xcalloc(R.n_l, sizeof(int));
+		for (size_t i = 0; i < R.n_l; i++)
+			fds[i] = R.l[i].fd;
+	}
 	if (r == 0 && c->opts->mode == EXEC_FOREGROUND) {
-		pid_t pid = relay_fork();
+		pid_t pid = relay_fork(fds);
 		if (pid < 0)
 			r = nsrun_error_set(err, errno, "fork the [::1] relay");
 		n->relay = pid > 0 ? pid : 0;
 	} else if (r == 0) {
-		r = relay_keeper(c, err);
+		r = relay_keeper(c, fds, err);
 	}
+	free(fds);
 	for (size_t i = 0; i < made; i++)
 		if (R.l[i].fd >= 0)
 			close(R.l[i].fd);

@@ -13,44 +13,22 @@
 
 #include "keeper.h"
 #include "net.h"
-
-static int read_start_time(pid_t pid, unsigned long long *start)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	if (!p || (p[1] == ' ' && p[2] == 'Z'))
-		return -1; /* a zombie owns nothing any more */
-	/* field 22 (starttime); p points at the end of field 2 */
-	for (int field = 2; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (!p)
-		return -1;
-	*start = strtoull(p + 1, NULL, 10);
-	return 0;
-}
+#include "state.h"
 
 static bool owner_alive(const char *owner)
 {
 	unsigned long pid;
-	unsigned long long start, now;
+	unsigned long long start;
 	if (sscanf(owner, "%lu-%llu", &pid, &start) != 2)
 		return false;
-	return read_start_time((pid_t)pid, &now) == 0 && now == start;
+	/* 0: gone, or a zombie (which owns nothing any more) */
+	unsigned long long now = state_proc_starttime((pid_t)pid);
+	return now != 0 && now == start;
 }
 
 static void own_owner(char buf[48])
 {
-	unsigned long long start = 0;
-	read_start_time(getpid(), &start);
-	snprintf(buf, 48, "%d-%llu", (int)getpid(), start);
+	snprintf(buf, 48, "%d-%llu", (int)getpid(), state_proc_starttime(getpid()));
 }
 
 static void own_netns(char buf[48])
@@ -367,8 +345,8 @@ int net_begin(struct exec_ctx *c, struct nsrun_error *err)
 	} else {
 		/* create, run -d: the network belongs to the container's PID 1;
 		 * `delete` undoes it (net_release), or the sweep once PID 1 is gone */
-		unsigned long long start = 0;
-		if (read_start_time(c->child, &start) < 0)
+		unsigned long long start = state_proc_starttime(c->child);
+		if (start == 0)
 			return nsrun_error_set(err, ESRCH, "the container's PID 1 is gone");
 		snprintf(n->owner, sizeof(n->owner), "%d-%llu", (int)c->child, start);
 	}

@@ -1,15 +1,16 @@
 /* Networking in the executor (README "Networking"), shared by libexec/net*.c.
  *
  * Ownership: every resource a run creates (a claimed subnet, the veth, the
- * nftables chains, dnsmasq) is first written as a line of a record
- * (the [::1] relay's keeper of create / run -d once it runs: its pid is not
- * known before, and it ends by itself with PID 1), /run/nsrun/.net/OWNER/record, OWNER being nsrun's pid and start time (in
- * the foreground) or the container's PID 1's (create, run -d); the undo
- * reads the same record.  The run undoes its own record when the container
+ * nftables chains, dnsmasq) is first written as a line of a record,
+ * /run/nsrun/.net/OWNER/record, OWNER being nsrun's pid and start time (in
+ * the foreground) or the container's PID 1's (create, run -d); only the
+ * [::1] relay's keeper of create / run -d is written once it runs (its pid
+ * is not known before, and it ends by itself with PID 1).  The undo reads
+ * the same record.  The run undoes its own record when the container
  * stops or a step fails, `nsrun delete` the record of its PID 1
  * (net_release); the next networked nsrun undoes the records of owners that
- * are gone (SIGKILL, a PID 1 that died without delete).  One lock serialises the sweep,
- * subnet choice and nftables table changes. */
+ * are gone (SIGKILL, a PID 1 that died without delete).  One lock
+ * serialises the sweep, subnet choice and nftables table changes. */
 #ifndef NSRUN_NET_H
 #define NSRUN_NET_H
 
@@ -34,7 +35,8 @@ struct net_run {
 	struct spec_net_addr host_addr[NET_ADDRS_MAX]; size_t n_host_addr;
 	struct spec_net_addr cont_addr[NET_ADDRS_MAX]; size_t n_cont_addr;
 	struct spec_net_addr subnet; /* auto: the claimed subnet */
-	pid_t relay;               /* the [::1] relay (foreground; else the keeper), 0: none */
+	pid_t relay;               /* the foreground's [::1] relay, 0: none (create, run -d:
+	                              the keeper relays, named in the record) */
 };
 
 /* net.c */

@@ -62,11 +62,11 @@ static int check_caps(const struct plan *p, struct nsrun_error *err)
 }
 
 /* A hard limit above ours needs CAP_SYS_RESOURCE, which this host may not
- * give: say so now rather than failing half-way. */
-static int check_rlimit(const struct plan *p, const struct plan_step *s, struct nsrun_error *err)
+ * give: say so now rather than failing half-way (unless can_raise, nsrun
+ * having it where the limits are set). */
+static int check_rlimit(const struct plan *p, const struct plan_step *s, bool can_raise,
+			struct nsrun_error *err)
 {
-	const uint64_t sys_resource = 1ULL << CAP_SYS_RESOURCE;
-	bool can_raise = (p->host.bounding & p->host.effective & sys_resource) && !p->new_userns;
 	struct rlimit cur;
 	if (can_raise || getrlimit(s->resource, &cur) < 0)
 		return 0;
@@ -83,11 +83,13 @@ int exec_preflight(struct exec_ctx *c, struct nsrun_error *err)
 	const struct plan *p = c->plan;
 	if (exec_check_apparmor(p, err) < 0 || open_rootfs(c, err) < 0 || check_caps(p, err) < 0)
 		return -1;
+	const uint64_t sys_resource = 1ULL << CAP_SYS_RESOURCE;
+	bool can_raise = (p->host.bounding & p->host.effective & sys_resource) && !p->new_userns;
 	for (size_t i = 0; i < p->n_steps; i++) {
 		const struct plan_step *s = &p->steps[i];
 		if (s->kind == STEP_OOM_SCORE_ADJ && exec_check_oom_score_adj(c, s->num, err) < 0)
 			return -1;
-		if (s->kind == STEP_RLIMIT && check_rlimit(p, s, err) < 0)
+		if (s->kind == STEP_RLIMIT && check_rlimit(p, s, can_raise, err) < 0)
 			return -1;
 	}
 	if (exec_boot_prepare(c, err) < 0 || net_preflight(c, err) < 0)

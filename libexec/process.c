@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "config.h"
 #include "exec-internal.h"
 
 int step_sysctl(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error *err)

@@ -5,10 +5,8 @@
  * PID 1 writes its error there if it fails before the program runs, and
  * `start` and `state` report it.  The fd is close-on-exec: the program
  * never has it. */
-#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "exec-internal.h"

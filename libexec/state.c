@@ -113,11 +113,6 @@ static struct oci_state oci_of(const struct container_state *st, enum container_
 				   .n_annotations = st->n_annotations };
 }
 
-struct oci_state state_oci(const struct container_state *st)
-{
-	return oci_of(st, st->status);
-}
-
 int state_write(int dirfd, const struct container_state *st, struct nsrun_error *err)
 {
 	char *buf = NULL;
@@ -275,7 +270,7 @@ int state_remove_dir(const char *root, const char *id, struct nsrun_error *err)
 
 void state_print_json(FILE *f, const struct container_state *st, enum oci_state_layout layout)
 {
-	struct oci_state o = state_oci(st);
+	struct oci_state o = oci_of(st, st->status);
 	oci_state_write(f, &o, layout);
 }
 

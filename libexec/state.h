@@ -59,10 +59,8 @@ int state_recv_error_file(int conn);     /* the fd, CLOEXEC, or -1 */
  * with the byte, 0 on EOF, -1 on error. */
 int state_recv_byte(int conn, int *fd);
 char *state_read_late_error(int dirfd);
-/* The container's OCI state (oci-state.h) as read: the status computed,
- * pid 0 once stopped. */
-struct oci_state state_oci(const struct container_state *st);
-/* Print it, without a newline. */
+/* Print the container's OCI state (oci-state.h) as read: the status
+ * computed, pid 0 once stopped; without a newline. */
 void state_print_json(FILE *f, const struct container_state *st, enum oci_state_layout layout);
 /* The exec socket, between create and start: PID 1 accepts one connection
  * on it (SECURITY.md rule 11: a socket, not a file of the host, is what

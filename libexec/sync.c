@@ -82,8 +82,7 @@ int step_release(struct exec_ctx *c, const struct plan_step *s, struct nsrun_err
 	(void)s;
 	struct sync_msg m = { .kind = SYNC_RELEASE };
 	int sent = sync_send(c->sync_fd, &m, c->idmap_root_fd);
-	if (c->idmap_root_fd >= 0)
-		close(TAKE_FD(c->idmap_root_fd));
+	close_fd(&c->idmap_root_fd);
 	if (sent == 0)
 		return 0;
 	/* it failed before: what it said is waiting for us */

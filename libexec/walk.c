@@ -213,8 +213,6 @@ int step_join_ns_early(struct exec_ctx *c, const struct plan_step *s, struct nsr
 	return step_join_ns(c, s, err);
 }
 
-/* nsrun after clone: back in its own pid and time namespaces, the child in
- * its cgroup before it goes on (it waits at wait-parent). */
 /* Back in nsrun's own pid and time namespaces after join-namespace
  * "for children": after clone, and on every way out (a failure before
  * clone must not leave nsrun's later children, or a sanitizer's helper
@@ -237,6 +235,8 @@ static int back_to_own_ns(struct exec_ctx *c, struct nsrun_error *err)
 	return 0;
 }
 
+/* nsrun after clone: back in its own pid and time namespaces, the child in
+ * its cgroup before it goes on (it waits at wait-parent). */
 static int after_clone(struct exec_ctx *c, bool into_cgroup, struct nsrun_error *err)
 {
 	if (back_to_own_ns(c, err) < 0)
@@ -282,15 +282,13 @@ int step_clone(struct exec_ctx *c, const struct plan_step *s, struct nsrun_error
 			       &into_cgroup);
 	if (c->child < 0) {
 		c->error_named = true; /* these errors name their step themselves */
-		nsrun_error_set(err, errno, "step %zu clone", c->step_index + 1);
-		unblock_signals(c);
-		return -1;
+		/* the signal mask: restored by exec_cleanup, next */
+		return nsrun_error_set(err, errno, "step %zu clone", c->step_index + 1);
 	}
 	if (c->child == 0) {
 		/* nsrun's own namespaces are nothing the container may hold */
 		for (size_t k = 0; k < ARRAY_SIZE(c->own_ns); k++)
-			if (c->own_ns[k] >= 0)
-				close(TAKE_FD(c->own_ns[k]));
+			close_fd(&c->own_ns[k]);
 		close(c->sync_fd);
 		c->sync_fd = TAKE_FD(c->sync_child_fd);
 		child_main(c);
@@ -469,12 +467,6 @@ static int exec_foreground(struct exec_ctx *c, struct exec_options *o, int *exit
 			fprintf(stderr, "nsrun: warning: %s\n", herr.msg);
 	}
 	return r;
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(TAKE_FD(*fd));
 }
 
 static struct spec_idmap *copy_map(const struct spec_idmap *v, size_t n)

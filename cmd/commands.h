@@ -69,7 +69,8 @@ struct spec_strv;
 /* Replace *v by a copy of items[0..n) (cmd/oci-exec.c). */
 void cmd_strv_set(struct spec_strv *v, char **items, size_t n);
 /* Open, lock and read container id's state (its lock kept in *dirfd, or
- * released when dirfd is NULL); -1 after printing the error (cmd/oci.c). */
+ * released when dirfd is NULL); -1 after printing the error, *st then
+ * zeroed (state_free is harmless) (cmd/oci.c). */
 int cmd_load_container(const char *id, int *dirfd, struct container_state *st);
 /* ... and its cgroup, for a running container with one (cmd/oci-manage.c). */
 struct cgroup_handle;

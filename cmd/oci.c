@@ -159,6 +159,8 @@ int cmd_load_container(const char *id, int *dirfd, struct container_state *st)
 {
 	struct nsrun_error err = { 0 };
 	int fd = -1;
+	/* zeroed first: a caller may state_free it after a failure */
+	memset(st, 0, sizeof(*st));
 	if (state_open_dir(oci_global.root, id, &fd, &err) < 0 || state_read(fd, st, &err) < 0) {
 		if (fd >= 0)
 			close(fd);

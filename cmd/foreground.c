@@ -14,12 +14,10 @@ struct plan *cmd_load_plan(const struct run_cmdline *a, char **text, struct mach
 	struct nsrun_error err = { 0 };
 	struct spec *spec = NULL;
 	struct plan *plan = NULL;
-	struct plan_host host;
-	exec_probe_host_facts(&host);
 	const struct plan_invocation inv = { .warn = warn };
 	if (options_load_spec(a, stderr, &spec, text, &err) < 0 ||
 	    (m && machine_notify_setup(m, spec, &err) < 0) ||
-	    plan_build(TAKE_PTR(spec), &inv, &host, &plan, &err) < 0) {
+	    exec_plan_build(TAKE_PTR(spec), &inv, &plan, &err) < 0) {
 		spec_free(spec);
 		cmd_error("%s", err.msg);
 		return NULL;

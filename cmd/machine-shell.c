@@ -116,10 +116,8 @@ static int join_target(const struct join_target *t, char **args, size_t n_args, 
 	}
 	set_process(&spec->process, args, n_args, tty);
 	spec->boot = false; /* a process joining a booted machine is no init */
-	struct plan_host host;
-	exec_probe_host_facts(&host);
 	const struct plan_invocation inv = { .exec_pid = t->leader, .warn = stderr };
-	if (plan_build(spec, &inv, &host, &plan, &err) < 0) {
+	if (exec_plan_build(spec, &inv, &plan, &err) < 0) {
 		cmd_error("%s", err.msg);
 		return NSRUN_EXIT_FAILURE;
 	}

@@ -119,10 +119,8 @@ int cmd_exec(const struct verb_args *a)
 		cmd_error("%s", err.msg);
 		goto out;
 	}
-	struct plan_host host;
-	exec_probe_host_facts(&host);
 	const struct plan_invocation inv = { .exec_pid = st.pid, .warn = stderr };
-	if (plan_build(spec, &inv, &host, &plan, &err) < 0) {
+	if (exec_plan_build(spec, &inv, &plan, &err) < 0) {
 		cmd_error("%s", err.msg);
 		goto out;
 	}

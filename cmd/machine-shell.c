@@ -38,7 +38,7 @@ static int oci_target(const char *id, struct join_target *t)
 	struct nsrun_error err = { 0 };
 	struct container_state st;
 	int dirfd = -1;
-	if (state_check_id(id, &err) < 0 || state_open_dir(machine_state_root(), id, &dirfd, &err) < 0)
+	if (state_open_dir(machine_state_root(), id, &dirfd, &err) < 0)
 		return 0;
 	int rc = state_read(dirfd, &st, &err);
 	close(dirfd);

@@ -85,6 +85,11 @@ int cmd_seal(void);
  * on stderr, with control characters escaped (nsrun_escape). */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* getopt_long's '?' or ':' (c) as an error (cmd/verbs.c): `letter` names
+ * the option when nonzero, else `word` (the argument as given); `no_value`:
+ * an option without a value was given one.  An unknown option points to
+ * `nsrun VERB --help` ("nsrun --help" when verb is ""). */
+void cmd_option_error(int c, int letter, bool no_value, const char *word, const char *verb);
 /* True when argv holds -h or --help before a "--". */
 int cmd_wants_help(int argc, char **argv);
 

@@ -396,20 +396,24 @@ static const struct verb_opt *by_letter(const struct verb_opt *opts, int c)
 	return NULL;
 }
 
+void cmd_option_error(int c, int letter, bool no_value, const char *word, const char *verb)
+{
+	if (c == ':' && letter)
+		cmd_error("option -%c needs a value", letter);
+	else if (c == ':')
+		cmd_error("option %s needs a value", word);
+	else if (no_value)
+		cmd_error("option %.*s takes no value", (int)strcspn(word, "="), word);
+	else if (letter)
+		cmd_error("unknown option -%c; see nsrun %s%s--help", letter, verb, *verb ? " " : "");
+	else
+		cmd_error("unknown option '%s'; see nsrun %s%s--help", word, verb, *verb ? " " : "");
+}
+
 static void bad_option(const struct verb *v, int c, int argc, char **argv)
 {
 	const char *word = argv[optind - 1 < argc ? optind - 1 : argc - 1];
-	const char *see = v->name[0] ? v->name : "";
-	if (c == ':' && optopt && optopt < LONG_BASE)
-		cmd_error("option -%c needs a value", optopt);
-	else if (c == ':')
-		cmd_error("option %s needs a value", word);
-	else if (optopt >= LONG_BASE)
-		cmd_error("option %.*s takes no value", (int)strcspn(word, "="), word);
-	else if (optopt)
-		cmd_error("unknown option -%c; see nsrun %s%s--help", optopt, see, *see ? " " : "");
-	else
-		cmd_error("unknown option '%s'; see nsrun %s%s--help", word, see, *see ? " " : "");
+	cmd_option_error(c, optopt < LONG_BASE ? optopt : 0, optopt >= LONG_BASE, word, v->name);
 }
 
 static int parse_opts(const struct verb *v, const struct verb_opt *opts, int argc, char **argv,

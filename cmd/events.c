@@ -5,7 +5,6 @@
  * and {"type":"oom","id":"ID"} when the memory controller killed a process,
  * until the container stops. */
 #include <errno.h>
-#include <string.h>
 #include <time.h>
 
 #include "cgroups.h"

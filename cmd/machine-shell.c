@@ -4,7 +4,6 @@
  * cgroup, with its capabilities and syscall filter: the machinery of
  * `nsrun exec` (plan_build for exec, then the executor), on the spec it
  * runs with. */
-#include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>

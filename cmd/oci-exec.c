@@ -1,16 +1,8 @@
 /* nsrun exec: a process joining a running container (and the plan run
  * that `shell` and `login` share). */
-#include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "cgroups.h"
 #include "commands.h"
-#include "config.h"
 #include "exec.h"
 #include "plan.h"
 #include "state.h"

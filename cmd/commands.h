@@ -69,7 +69,8 @@ struct spec_strv;
 /* Replace *v by a copy of items[0..n) (cmd/oci-exec.c). */
 void cmd_strv_set(struct spec_strv *v, char **items, size_t n);
 /* Open, lock and read container id's state (its lock kept in *dirfd, or
- * released when dirfd is NULL); -1 after printing the error (cmd/oci.c). */
+ * released when dirfd is NULL); -1 after printing the error, *st then
+ * zeroed (state_free is harmless) (cmd/oci.c). */
 int cmd_load_container(const char *id, int *dirfd, struct container_state *st);
 /* ... and its cgroup, for a running container with one (cmd/oci-manage.c). */
 struct cgroup_handle;
@@ -84,6 +85,11 @@ int cmd_seal(void);
  * on stderr, with control characters escaped (nsrun_escape). */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* getopt_long's '?' or ':' (c) as an error (cmd/verbs.c): `letter` names
+ * the option when nonzero, else `word` (the argument as given); `no_value`:
+ * an option without a value was given one.  An unknown option points to
+ * `nsrun VERB --help` ("nsrun --help" when verb is ""). */
+void cmd_option_error(int c, int letter, bool no_value, const char *word, const char *verb);
 /* True when argv holds -h or --help before a "--". */
 int cmd_wants_help(int argc, char **argv);
 

@@ -5,7 +5,6 @@
  * and {"type":"oom","id":"ID"} when the memory controller killed a process,
  * until the container stops. */
 #include <errno.h>
-#include <string.h>
 #include <time.h>
 
 #include "cgroups.h"
@@ -36,7 +35,7 @@ int cmd_events(const struct verb_args *a)
 	const char *id = a->operands[0];
 	bool once = a->stats;
 	double interval = a->interval > 0 ? a->interval : 5;
-	struct container_state st = { 0 };
+	struct container_state st;
 	struct cgroup_handle *cg = NULL;
 	int status = NSRUN_EXIT_FAILURE;
 	if (cmd_container_cgroup(id, &st, &cg) < 0)

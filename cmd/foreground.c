@@ -8,20 +8,16 @@
 #include "options.h"
 #include "plan.h"
 
-/* Load, validate and plan for this host (what it cannot carry out is
- * reported on `warn`); prints the error and returns NULL on failure. */
-static struct plan *load_plan(const struct run_cmdline *a, char **text, struct machine_run *m,
-			      FILE *warn)
+struct plan *cmd_load_plan(const struct run_cmdline *a, char **text, struct machine_run *m,
+			   FILE *warn)
 {
 	struct nsrun_error err = { 0 };
 	struct spec *spec = NULL;
 	struct plan *plan = NULL;
-	struct plan_host host;
-	exec_probe_host_facts(&host);
 	const struct plan_invocation inv = { .warn = warn };
 	if (options_load_spec(a, stderr, &spec, text, &err) < 0 ||
 	    (m && machine_notify_setup(m, spec, &err) < 0) ||
-	    plan_build(TAKE_PTR(spec), &inv, &host, &plan, &err) < 0) {
+	    exec_plan_build(TAKE_PTR(spec), &inv, &plan, &err) < 0) {
 		spec_free(spec);
 		cmd_error("%s", err.msg);
 		return NULL;
@@ -37,7 +33,7 @@ int cmd_run_foreground(int argc, char **argv)
 	_cleanup_free_ char *text = NULL;
 	struct machine_run m;
 	machine_run_init(&m);
-	_cleanup_plan_ struct plan *plan = load_plan(&a, &text, NULL, stderr);
+	_cleanup_plan_ struct plan *plan = cmd_load_plan(&a, &text, NULL, stderr);
 	if (!plan) {
 		machine_notify_end(&m);
 		options_free(&a);
@@ -93,7 +89,7 @@ int cmd_plan(int argc, char **argv)
 	struct run_cmdline a;
 	if (options_parse(argc, argv, OPT_ALLOW_PLAN | OPT_ALLOW_ARGS, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
-	_cleanup_plan_ struct plan *plan = load_plan(&a, NULL, NULL, NULL);
+	_cleanup_plan_ struct plan *plan = cmd_load_plan(&a, NULL, NULL, NULL);
 	options_free(&a);
 	if (!plan)
 		return NSRUN_EXIT_FAILURE;
@@ -119,7 +115,7 @@ int cmd_check(int argc, char **argv)
 	struct run_cmdline a;
 	if (options_parse(argc, argv, OPT_ALLOW_CHECK, &a) < 0)
 		return NSRUN_EXIT_FAILURE;
-	_cleanup_plan_ struct plan *plan = load_plan(&a, NULL, NULL, NULL);
+	_cleanup_plan_ struct plan *plan = cmd_load_plan(&a, NULL, NULL, NULL);
 	options_free(&a);
 	if (!plan)
 		return NSRUN_EXIT_FAILURE;

@@ -4,7 +4,6 @@
  * cgroup, with its capabilities and syscall filter: the machinery of
  * `nsrun exec` (plan_build for exec, then the executor), on the spec it
  * runs with. */
-#include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>
@@ -38,7 +37,7 @@ static int oci_target(const char *id, struct join_target *t)
 	struct nsrun_error err = { 0 };
 	struct container_state st;
 	int dirfd = -1;
-	if (state_check_id(id, &err) < 0 || state_open_dir(machine_state_root(), id, &dirfd, &err) < 0)
+	if (state_open_dir(machine_state_root(), id, &dirfd, &err) < 0)
 		return 0;
 	int rc = state_read(dirfd, &st, &err);
 	close(dirfd);
@@ -116,10 +115,8 @@ static int join_target(const struct join_target *t, char **args, size_t n_args, 
 	}
 	set_process(&spec->process, args, n_args, tty);
 	spec->boot = false; /* a process joining a booted machine is no init */
-	struct plan_host host;
-	exec_probe_host_facts(&host);
 	const struct plan_invocation inv = { .exec_pid = t->leader, .warn = stderr };
-	if (plan_build(spec, &inv, &host, &plan, &err) < 0) {
+	if (exec_plan_build(spec, &inv, &plan, &err) < 0) {
 		cmd_error("%s", err.msg);
 		return NSRUN_EXIT_FAILURE;
 	}

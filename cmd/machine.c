@@ -274,19 +274,11 @@ int cmd_machine_start(const char *name, bool foreground)
 	struct run_cmdline c;
 	options_for_machine(&c, name, !spec_file);
 	struct nsrun_error err = { 0 };
-	struct spec *spec = NULL;
-	_cleanup_plan_ struct plan *plan = NULL;
 	_cleanup_free_ char *text = NULL;
 	struct machine_run m;
 	machine_run_init(&m);
-	struct plan_host host;
-	exec_probe_host_facts(&host);
-	const struct plan_invocation inv = { .warn = stderr };
-	if (options_load_spec(&c, stderr, &spec, &text, &err) < 0 ||
-	    machine_notify_setup(&m, spec, &err) < 0 ||
-	    plan_build(TAKE_PTR(spec), &inv, &host, &plan, &err) < 0) {
-		cmd_error("%s", err.msg);
-		spec_free(spec);
+	_cleanup_plan_ struct plan *plan = cmd_load_plan(&c, &text, &m, stderr);
+	if (!plan) {
 		machine_notify_end(&m);
 		options_free(&c);
 		return NSRUN_EXIT_FAILURE;

@@ -40,6 +40,12 @@ void machine_on_start(void *data, pid_t leader, const char *cgroup);
 void machine_unregister(struct machine_run *m);
 const char *machine_state_root(void);
 
+/* Load, validate and plan for this host (what it cannot carry out is
+ * reported on `warn`); with `m`, a booted machine's notification socket is
+ * added first (machine_notify_setup).  Prints the error and returns NULL on
+ * failure (cmd/foreground.c). */
+struct plan *cmd_load_plan(const struct run_cmdline *a, char **text, struct machine_run *m,
+			   FILE *warn);
 int cmd_machine_start(const char *name, bool foreground);
 void machine_run_init(struct machine_run *m);
 /* Register and run a machine in the foreground; nsrun's exit status. */

@@ -1,16 +1,8 @@
 /* nsrun exec: a process joining a running container (and the plan run
  * that `shell` and `login` share). */
-#include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "cgroups.h"
 #include "commands.h"
-#include "config.h"
 #include "exec.h"
 #include "plan.h"
 #include "state.h"
@@ -119,10 +111,8 @@ int cmd_exec(const struct verb_args *a)
 		cmd_error("%s", err.msg);
 		goto out;
 	}
-	struct plan_host host;
-	exec_probe_host_facts(&host);
 	const struct plan_invocation inv = { .exec_pid = st.pid, .warn = stderr };
-	if (plan_build(spec, &inv, &host, &plan, &err) < 0) {
+	if (exec_plan_build(spec, &inv, &plan, &err) < 0) {
 		cmd_error("%s", err.msg);
 		goto out;
 	}

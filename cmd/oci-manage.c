@@ -2,16 +2,12 @@
  * update; and features. */
 #include <ctype.h>
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cgroups.h"
 #include "commands.h"
 #include "config.h"
-#include "exec.h"
 #include "plan.h"
 #include "state.h"
 

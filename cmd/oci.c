@@ -53,12 +53,10 @@ static int create_container(const struct verb_args *a, enum exec_mode mode, int 
 				  .console_socket = a->console_socket, .preserve_fds = a->preserve_fds,
 				  .fifo_fd = -1, .lock_fd = -1 };
 
-	struct plan_host host;
-	exec_probe_host_facts(&host);
 	const struct plan_invocation inv = { .container_id = id, .wait_for_start = mode == EXEC_CREATE,
 					     .warn = stderr };
 	if (state_check_id(id, &err) < 0 || spec_load_file(config, stderr, &spec, &err) < 0 ||
-	    plan_build(spec, &inv, &host, &plan, &err) < 0)
+	    exec_plan_build(spec, &inv, &plan, &err) < 0)
 		goto fail;
 	if (state_create_dir(oci_global.root, id, &dirfd, &err) < 0)
 		goto fail;
@@ -159,6 +157,8 @@ int cmd_load_container(const char *id, int *dirfd, struct container_state *st)
 {
 	struct nsrun_error err = { 0 };
 	int fd = -1;
+	/* zeroed first: a caller may state_free it after a failure */
+	memset(st, 0, sizeof(*st));
 	if (state_open_dir(oci_global.root, id, &fd, &err) < 0 || state_read(fd, st, &err) < 0) {
 		if (fd >= 0)
 			close(fd);
@@ -182,10 +182,8 @@ static void run_lifecycle_hooks(const struct container_state *st, enum spec_hook
 	struct nsrun_error err = { 0 };
 	struct spec *spec = NULL;
 	_cleanup_plan_ struct plan *plan = NULL;
-	struct plan_host host;
-	exec_probe_host_facts(&host);
 	if (!st->config || spec_load_file(st->config, NULL, &spec, &err) < 0 ||
-	    plan_build(spec, NULL, &host, &plan, &err) < 0) {
+	    exec_plan_build(spec, NULL, &plan, &err) < 0) {
 		cmd_warning("%s hooks not run: %s", spec_hook_name(kind), err.msg[0] ? err.msg : "no spec");
 		return;
 	}

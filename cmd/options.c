@@ -198,15 +198,10 @@ static int parse(int argc, char **argv, unsigned allow, struct run_cmdline *c)
 		int prev = optind ? optind : 1;
 		int opt = getopt_long(argc, argv, short_options, long_options, NULL);
 		if (opt == '?' || opt == ':') {
+			/* a missing value is named by the word as given (-UD) */
 			const char *arg = argv[prev < argc ? prev : argc - 1];
-			if (opt == ':')
-				cmd_error("option %s needs a value", arg);
-			else if (optopt >= 256 || (optopt && arg[1] == '-'))
-				cmd_error("option %.*s takes no value", (int)strcspn(arg, "="), arg);
-			else if (optopt)
-				cmd_error("unknown option -%c; see nsrun --help", optopt);
-			else
-				cmd_error("unknown option '%s'; see nsrun --help", arg);
+			cmd_option_error(opt, opt == ':' ? 0 : optopt,
+					 optopt >= 256 || (optopt && arg[1] == '-'), arg, "");
 			return -1;
 		}
 		if (opt != -1) {

@@ -356,7 +356,6 @@ static int take(const struct verb_opt *o, const char *val, struct verb_args *a)
 		}
 		oci_global.systemd_cgroup = true; /* libexec/cgroups-systemd.c */
 		break;
-	case OPT_HELP:
 	case OPT_IGNORED:
 		break;
 	}
@@ -396,25 +395,29 @@ static const struct verb_opt *by_letter(const struct verb_opt *opts, int c)
 	return NULL;
 }
 
+void cmd_option_error(int c, int letter, bool no_value, const char *word, const char *verb)
+{
+	if (c == ':' && letter)
+		cmd_error("option -%c needs a value", letter);
+	else if (c == ':')
+		cmd_error("option %s needs a value", word);
+	else if (no_value)
+		cmd_error("option %.*s takes no value", (int)strcspn(word, "="), word);
+	else if (letter)
+		cmd_error("unknown option -%c; see nsrun %s%s--help", letter, verb, *verb ? " " : "");
+	else
+		cmd_error("unknown option '%s'; see nsrun %s%s--help", word, verb, *verb ? " " : "");
+}
+
 static void bad_option(const struct verb *v, int c, int argc, char **argv)
 {
 	const char *word = argv[optind - 1 < argc ? optind - 1 : argc - 1];
-	const char *see = v->name[0] ? v->name : "";
-	if (c == ':' && optopt && optopt < LONG_BASE)
-		cmd_error("option -%c needs a value", optopt);
-	else if (c == ':')
-		cmd_error("option %s needs a value", word);
-	else if (optopt >= LONG_BASE)
-		cmd_error("option %.*s takes no value", (int)strcspn(word, "="), word);
-	else if (optopt)
-		cmd_error("unknown option -%c; see nsrun %s%s--help", optopt, see, *see ? " " : "");
-	else
-		cmd_error("unknown option '%s'; see nsrun %s%s--help", word, see, *see ? " " : "");
+	cmd_option_error(c, optopt < LONG_BASE ? optopt : 0, optopt >= LONG_BASE, word, v->name);
 }
 
-static int parse_opts(const struct verb *v, const struct verb_opt *opts, int argc, char **argv,
-		      struct verb_args *a)
+static int parse_opts(const struct verb *v, int argc, char **argv, struct verb_args *a)
 {
+	const struct verb_opt *opts = v->opts;
 	struct option lo[MAX_OPTS + 2];
 	char so[3 * MAX_OPTS + 4];
 	getopt_tables(opts, v->flags & VERB_COMMAND_FOLLOWS, lo, so);
@@ -440,7 +443,7 @@ int verb_parse(const struct verb *v, int argc, char **argv, struct verb_args *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->verb = v;
-	int r = parse_opts(v, v->opts, argc, argv, a);
+	int r = parse_opts(v, argc, argv, a);
 	if (r != 0) {
 		if (r > 0)
 			verb_usage(v, stdout);
@@ -489,7 +492,7 @@ int verb_parse_global(int argc, char **argv)
 	static const struct verb global = { "", NULL, GROUP_NONE, NULL, "", NULL, 0, 0, 0, global_opts,
 					    NULL, NULL };
 	struct verb_args a = { .verb = &global };
-	if (parse_opts(&global, global_opts, i, argv, &a) != 0)
+	if (parse_opts(&global, i, argv, &a) != 0)
 		return -1;
 	return i;
 }

@@ -10,7 +10,7 @@
 
 /* What getopt_long found for a verb (or for the global options). */
 enum verb_opt_code {
-	OPT_HELP = 1, OPT_IGNORED, OPT_UNSUPPORTED,
+	OPT_IGNORED = 1, OPT_UNSUPPORTED,
 	/* global options (before the verb) */
 	OPT_ROOT, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP,
 	/* create, run, exec */

@@ -55,6 +55,10 @@ int net_check_host(const struct plan *p, struct nsrun_error *err);
  * Without privileges or side effects; `nsrun plan` uses them too, so that
  * it shows what a run would do. */
 void exec_probe_host_facts(struct plan_host *h);
+/* plan_build for this host (exec_probe_host_facts); as plan_build, it
+ * takes ownership of `spec`, also on failure. */
+int exec_plan_build(struct spec *spec, const struct plan_invocation *inv, struct plan **planp,
+		    struct nsrun_error *err);
 /* preflight.c: an apparmorProfile the host cannot apply (plan->host) is an
  * error (runc and crun refuse to run the container unconfined), unless the
  * annotation "run.nsrun.apparmor": "optional" made the plan skip it. */

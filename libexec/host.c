@@ -59,3 +59,11 @@ void exec_probe_host_facts(struct plan_host *h)
 	h->selinux = selinux_enabled();
 	h->apparmor = apparmor_enabled();
 }
+
+int exec_plan_build(struct spec *spec, const struct plan_invocation *inv, struct plan **planp,
+		    struct nsrun_error *err)
+{
+	struct plan_host host;
+	exec_probe_host_facts(&host);
+	return plan_build(spec, inv, &host, planp, err);
+}

@@ -175,4 +175,17 @@ out=$(n status ../../etc/passwd 2>&1); st=$?
 like "$st:$out" "^125:nsrun: no machine \"../../etc/passwd\" is running" "a machine name is never a path"
 [ -f /etc/passwd ]; ok $? "... (and nothing outside the registry was touched)"
 
+# a container id that does not exist, under an empty --root: every verb that
+# loads a container says so and fails with its usual status (pause, resume
+# and update used to free an uninitialised state here and crash)
+mkdir -p "$TMP/noroot"
+echo '{"pids": {"limit": 10}}' >"$TMP/nores.json"
+for verb in "pause:1" "resume:1" "update --resources $TMP/nores.json:1" "events --stats:125" \
+	    "ps:1" "kill:1" "state:1"; do
+	args=${verb%:*}
+	out=$("$NSRUN" --root "$TMP/noroot" $args nosuch$$ 2>&1); st=$?
+	is "$st:$out" "${verb##*:}:nsrun: container \"nosuch$$\" does not exist" "${args%% *} of a missing container: a clear error, no crash"
+done
+[ -z "$(ls -A "$TMP/noroot")" ]; ok $? "... and nothing is left under --root"
+
 done_testing
